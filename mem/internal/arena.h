@@ -1,0 +1,197 @@
+// An Arena<T> keeps every value of one managed type in a list of Buckets.
+//
+// Complexity (where the seed scans buckets, this keeps indexes):
+//   allocation   O(1): `available_` is a stack of the buckets that have a
+//                vacant slot; allocation takes from its top.
+//   coercion     O(log buckets): `by_address_` maps bucket start addresses.
+//   len/capacity O(1): counters.
+//   mark, sweep  O(capacity), O(1) per slot.
+//
+// Invariant: a bucket is on `available_` (once, with listed() set) exactly
+// when it has a vacant slot; len_ and capacity_ are the sums over buckets.
+#ifndef KAMO_MEM_INTERNAL_ARENA_H_
+#define KAMO_MEM_INTERNAL_ARENA_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_format.h"
+#include "mem/check.h"
+#include "mem/internal/bucket.h"
+#include "mem/internal/type_info.h"
+#include "mem/trace.h"
+
+namespace kamo::mem::internal {
+
+// The type-erased face of an arena, what a collection works with.
+class ArenaBase {
+ public:
+  virtual ~ArenaBase() = default;
+
+  virtual std::string_view type_name() const = 0;
+  virtual std::size_t len() const = 0;
+  virtual std::size_t capacity() const = 0;
+  virtual std::size_t bucket_count() const = 0;
+  virtual std::size_t bucket_capacity() const = 0;
+  virtual std::size_t slot_size() const = 0;
+
+  virtual void MarkRoots(Tracer& tracer) = 0;
+  // Frees unmarked unlocked values; returns how many.
+  virtual std::size_t Sweep() = 0;
+  // Releases empty buckets; returns how many.
+  virtual std::size_t ReleaseEmptyBuckets() = 0;
+  virtual std::size_t CountLocked() const = 0;
+  virtual bool IsConsistent() const = 0;
+};
+
+template <typename T>
+class Arena final : public ArenaBase {
+ public:
+  explicit Arena(std::uint32_t bucket_capacity)
+      : bucket_capacity_(bucket_capacity) {
+    MEM_CHECK(bucket_capacity > 0 &&
+                  bucket_capacity <= Bucket<T>::kMaxCapacity,
+              "Arena<%s>: bucket capacity %u out of range [1, %u]",
+              TypeName<T>(), bucket_capacity, Bucket<T>::kMaxCapacity);
+  }
+
+  std::string_view type_name() const override { return TypeName<T>(); }
+  std::size_t len() const override { return len_; }
+  std::size_t capacity() const override { return capacity_; }
+  std::size_t available() const { return capacity_ - len_; }
+  std::size_t bucket_count() const override { return buckets_.size(); }
+  std::size_t bucket_capacity() const override { return bucket_capacity_; }
+  std::size_t slot_size() const override { return sizeof(Slot<T>); }
+  std::size_t bucket_bytes() const { return bucket_capacity_ * sizeof(Slot<T>); }
+
+  bool has_vacant() const { return !available_.empty(); }
+
+  // Adds an empty bucket. On std::bad_alloc nothing has changed.
+  void Grow() {
+    auto bucket = std::make_unique<Bucket<T>>(bucket_capacity_);
+    buckets_.reserve(buckets_.size() + 1);
+    available_.reserve(buckets_.size() + 1);
+    by_address_.emplace(bucket->begin_address(), bucket.get());
+    // No allocation from here on: the two pushes fit the reserved space.
+    bucket->set_listed(true);
+    available_.push_back(bucket.get());
+    buckets_.push_back(std::move(bucket));
+    capacity_ += bucket_capacity_;
+  }
+
+  // Constructs a value in a vacant slot; there must be one (has_vacant()).
+  // If the constructor throws, the slot is vacant again.
+  template <typename... Args>
+  Slot<T>* Emplace(Args&&... args) {
+    MEM_DCHECK(has_vacant(), "Emplace after Grow");
+    Bucket<T>* bucket = available_.back();
+    Slot<T>* slot = bucket->TakeVacant();
+    if (bucket->full()) Unlist(bucket);
+    try {
+      slot->Construct(std::forward<Args>(args)...);
+    } catch (...) {
+      bucket->Release(slot);
+      if (!bucket->listed()) List(bucket);
+      throw;
+    }
+    bucket->Occupy(slot);
+    ++len_;
+    return slot;
+  }
+
+  void MarkRoots(Tracer& tracer) override {
+    for (const auto& bucket : buckets_) bucket->MarkRoots(tracer);
+  }
+
+  std::size_t Sweep() override {
+    std::size_t freed = 0;
+    for (const auto& bucket : buckets_) {
+      freed += bucket->Sweep();
+      if (!bucket->listed() && !bucket->full()) List(bucket.get());
+    }
+    len_ -= freed;
+    return freed;
+  }
+
+  std::size_t ReleaseEmptyBuckets() override {
+    const std::size_t before = buckets_.size();
+    std::erase_if(available_, [](Bucket<T>* b) { return b->empty(); });
+    std::erase_if(buckets_, [this](const std::unique_ptr<Bucket<T>>& b) {
+      if (!b->empty()) return false;
+      by_address_.erase(b->begin_address());
+      return true;
+    });
+    const std::size_t released = before - buckets_.size();
+    capacity_ -= released * bucket_capacity_;
+    return released;
+  }
+
+  std::size_t CountLocked() const override {
+    std::size_t locked = 0;
+    for (const auto& bucket : buckets_) locked += bucket->CountLocked();
+    return locked;
+  }
+
+  // The occupied slot whose value is at `address`, found without
+  // dereferencing the address.
+  absl::StatusOr<Slot<T>*> SlotOfValue(const void* address) const {
+    const auto key = reinterpret_cast<std::uintptr_t>(address);
+    if (key == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("null address offered as a %s", TypeName<T>()));
+    }
+    auto it = by_address_.upper_bound(key);
+    if (it == by_address_.begin() || key >= std::prev(it)->second->end_address()) {
+      return absl::NotFoundError(absl::StrFormat(
+          "address %p is not inside any bucket of Arena<%s>", address,
+          TypeName<T>()));
+    }
+    return std::prev(it)->second->SlotOfValue(key);
+  }
+
+  bool IsConsistent() const override {
+    std::size_t len = 0;
+    std::size_t with_vacant = 0;
+    for (const auto& bucket : buckets_) {
+      if (!bucket->IsConsistent()) return false;
+      if (bucket->listed() == bucket->full()) return false;
+      with_vacant += bucket->listed();
+      len += bucket->occupied();
+    }
+    return len == len_ && with_vacant == available_.size() &&
+           capacity_ == buckets_.size() * bucket_capacity_ &&
+           by_address_.size() == buckets_.size();
+  }
+
+ private:
+  // available_ has room for every bucket (reserved in Grow), so List never
+  // allocates.
+  void List(Bucket<T>* bucket) {
+    bucket->set_listed(true);
+    available_.push_back(bucket);
+  }
+
+  // Only the top of the stack is ever unlisted: the bucket just filled.
+  void Unlist(Bucket<T>* bucket) {
+    MEM_DCHECK(available_.back() == bucket, "allocation takes from the top");
+    bucket->set_listed(false);
+    available_.pop_back();
+  }
+
+  const std::uint32_t bucket_capacity_;
+  std::vector<std::unique_ptr<Bucket<T>>> buckets_;
+  std::vector<Bucket<T>*> available_;  // buckets with a vacant slot
+  std::map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin_address()
+  std::size_t len_ = 0;                               // occupied slots
+  std::size_t capacity_ = 0;                          // slots in all buckets
+};
+
+}  // namespace kamo::mem::internal
+
+#endif  // KAMO_MEM_INTERNAL_ARENA_H_

@@ -1,0 +1,134 @@
+#include "mem/mutator.h"
+
+#include <algorithm>
+
+#include "mem/mutator_ref.h"
+
+namespace kamo::mem {
+
+Mutator::Mutator(Options options) : options_(options) {
+  MEM_CHECK(options.bucket_capacity > 0 &&
+                options.bucket_capacity <=
+                    internal::SlotHeader::kNoNext,
+            "Mutator::Options::bucket_capacity %u out of range [1, %u]",
+            options.bucket_capacity, internal::SlotHeader::kNoNext);
+}
+
+Mutator::~Mutator() {
+  MEM_CHECK(!collecting_, "Mutator destroyed during a collection");
+  for (const auto& arena : arenas_) {
+    const std::size_t locked = arena->CountLocked();
+    MEM_CHECK(locked == 0,
+              "Mutator destroyed while %d slot(s) of %s are still locked by "
+              "Pointers: a Pointer must not outlive its Mutator",
+              locked, arena->type_name());
+  }
+  // Destroys every value; Weak handles they own unregister on the way.
+  arenas_.clear();
+}
+
+MutatorRef Mutator::NewRef(Options options) {
+  return MutatorRef::Create(options);
+}
+
+std::size_t Mutator::pressure() const {
+  return std::clamp(total_capacity_ / 2, kMinPressure, kMaxPressure);
+}
+
+std::size_t Mutator::CollectGarbage() {
+  MEM_CHECK(!collecting_,
+            "Mutator::CollectGarbage during a collection (from Trace or a "
+            "destructor)");
+  collecting_ = true;
+
+  Tracer tracer(pending_);
+  for (const auto& arena : arenas_) arena->MarkRoots(tracer);
+  tracer.Drain();
+
+  weak_registry_.ClearUnmarked(weak_callbacks_);
+
+  std::size_t freed = 0;
+  for (const auto& arena : arenas_) {
+    const std::size_t capacity = arena->capacity();
+    const std::size_t arena_freed = arena->Sweep();
+    freed += arena_freed;
+    if (arena_freed * 4 > capacity && arena->bucket_count() > 4) {
+      const std::size_t released = arena->ReleaseEmptyBuckets();
+      total_capacity_ -= released * arena->bucket_capacity();
+      heap_bytes_ -= released * arena->bucket_capacity() * arena->slot_size();
+      if (released > 0) {
+        Log(LogLevel::kDebug, "Arena<%s>: released %d empty bucket(s)",
+            arena->type_name(), released);
+      }
+    }
+  }
+
+  allocations_ = 0;
+  ++collections_;
+  collecting_ = false;
+  MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "a collection keeps the heap whole");
+  Log(LogLevel::kInfo, "collection %d freed %d values, %d live in %d arenas",
+      collections_, freed, stats().live, arenas_.size());
+
+  // The callbacks may drop Weak handles or allocate: the heap is whole again.
+  std::vector<std::function<void()>> callbacks;
+  callbacks.swap(weak_callbacks_);
+  for (auto& callback : callbacks) callback();
+  callbacks.clear();
+  if (weak_callbacks_.empty()) weak_callbacks_.swap(callbacks);  // reuse
+  return freed;
+}
+
+Stats Mutator::stats() const {
+  Stats stats;
+  for (const auto& arena : arenas_) {
+    stats.arenas.push_back({std::string(arena->type_name()), arena->len(),
+                            arena->capacity(), arena->bucket_count(),
+                            arena->bucket_capacity()});
+    stats.live += arena->len();
+  }
+  stats.capacity = total_capacity_;
+  stats.heap_bytes = heap_bytes_;
+  stats.allocations = allocations_;
+  stats.pressure = pressure();
+  stats.collections = collections_;
+  stats.weak_refs = weak_registry_.size();
+  return stats;
+}
+
+absl::Status Mutator::VerifyHeap() const {
+  std::size_t capacity = 0;
+  for (const auto& arena : arenas_) {
+    if (!arena->IsConsistent()) {
+      return absl::InternalError(absl::StrFormat(
+          "Arena<%s> is inconsistent", arena->type_name()));
+    }
+    capacity += arena->capacity();
+  }
+  if (capacity != total_capacity_) {
+    return absl::InternalError(absl::StrFormat(
+        "total capacity %d differs from the arenas' sum %d", total_capacity_,
+        capacity));
+  }
+  return absl::OkStatus();
+}
+
+void Mutator::AddArena(std::unique_ptr<internal::ArenaBase> arena,
+                       std::size_t id) {
+  if (id >= arenas_by_type_.size()) arenas_by_type_.resize(id + 1, nullptr);
+  arenas_.reserve(arenas_.size() + 1);
+  // No allocation from here on.
+  arenas_by_type_[id] = arena.get();
+  Log(LogLevel::kDebug, "Arena<%s> created, %d slots per bucket",
+      arena->type_name(), arena->bucket_capacity());
+  arenas_.push_back(std::move(arena));
+}
+
+void Mutator::ThrowHeapLimit(std::string_view type) const {
+  throw HeapLimitExceeded(absl::StrFormat(
+      "kamo::mem: heap limit of %d bytes reached allocating %s (%d bytes "
+      "in use)",
+      options_.heap_limit_bytes, type, heap_bytes_));
+}
+
+}  // namespace kamo::mem

@@ -1,0 +1,279 @@
+// The Mutator: allocation and garbage collection for one heap.
+//
+// Hierarchy (the seed's): a Mutator owns one Arena per managed type, created
+// on first use; an Arena owns Buckets; a Bucket is a fixed array of Slots; a
+// Slot holds one value. Allocation hands out a Pointer, which locks its slot
+// and so makes it a root. Managed values refer to each other through Member
+// (unlocked) and report those references from Trace (trace.h).
+//
+// A collection, in order:
+//   1. mark roots    every occupied slot with locks > 0 is marked and pushed;
+//   2. drain         pending values are traced until none are left, marking
+//                    what they reach (an explicit stack, never recursion);
+//   3. clear weaks   Weak handles to unmarked values are cleared;
+//   4. sweep         every occupied, unmarked slot is destroyed (its C++
+//                    destructor runs) and made vacant; marks are cleared;
+//   5. compact       an arena with more than four buckets whose sweep freed
+//                    more than a quarter of its capacity releases its empty
+//                    buckets;
+//   6. callbacks     the on_clear callbacks of the cleared Weak handles run.
+//
+// A collection invalidates every Member and raw address to a freed value;
+// Pointers and Members reachable from them stay valid. Collections run when
+// CollectGarbage() is called and automatically when an allocation would push
+// the allocations since the last collection past the pressure:
+//
+//   pressure = clamp(total capacity of all arenas / 2, 1024, 1048576)
+//
+// Threads: a Mutator and its values are used from one thread at a time.
+// Several Mutators share nothing and may run on different threads.
+//
+// Lifetime: destroying the Mutator destroys every value, reachable or not.
+// No Pointer may outlive it; the destructor stops the program with a message
+// naming the type if one still holds a lock. Code that passes a Mutator
+// around shares it through MutatorRef (mutator_ref.h).
+#ifndef KAMO_MEM_MUTATOR_H_
+#define KAMO_MEM_MUTATOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_format.h"
+#include "mem/check.h"
+#include "mem/internal/arena.h"
+#include "mem/internal/type_info.h"
+#include "mem/log.h"
+#include "mem/member.h"
+#include "mem/pointer.h"
+#include "mem/stats.h"
+#include "mem/trace.h"
+#include "mem/weak.h"
+
+namespace kamo::mem {
+
+class MutatorRef;
+
+// Thrown by Mutator::Allocate when a new bucket would take the heap past
+// Options::heap_limit_bytes even after a collection. Like any bad_alloc from
+// the system, it leaves the heap as it was.
+class HeapLimitExceeded : public std::bad_alloc {
+ public:
+  explicit HeapLimitExceeded(std::string message)
+      : message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
+};
+
+struct MutatorOptions {
+  // Slots per bucket for types that do not declare
+  // `static constexpr std::uint32_t kBucketCapacity`.
+  std::uint32_t bucket_capacity = 1024;
+  // Bytes of buckets the heap may hold in all; past it Allocate collects,
+  // then throws HeapLimitExceeded.
+  std::size_t heap_limit_bytes = std::numeric_limits<std::size_t>::max();
+};
+
+class Mutator {
+ public:
+  static constexpr std::size_t kMinPressure = 1024;
+  static constexpr std::size_t kMaxPressure = 1048576;
+
+  using Options = MutatorOptions;
+
+  Mutator() : Mutator(Options()) {}
+  explicit Mutator(Options options);
+  Mutator(const Mutator&) = delete;
+  Mutator& operator=(const Mutator&) = delete;
+  ~Mutator();
+
+  // A shared handle to a new Mutator (the seed's Mutator::new_ref).
+  static MutatorRef NewRef(Options options = Options());
+
+  // Constructs a T from `args` in a slot of T's arena and returns a locked
+  // Pointer to it. May collect first (pressure, heap limit). If T's
+  // constructor throws, or memory runs out, the exception propagates and the
+  // heap is as it was. A constructor may allocate; but until it returns, the
+  // Members it stores are not traced, so it must hold what it allocates in
+  // Pointers.
+  template <Traceable T, typename... Args>
+  Pointer<T> Allocate(Args&&... args);
+
+  // Runs a full collection now; returns the number of values freed.
+  std::size_t CollectGarbage();
+
+  // Turns a raw address (the T* a Pointer's get() returned, coming back over
+  // an FFI boundary, from a debugger or a fuzzer) into a locked Pointer, if
+  // and only if it is the value of an occupied slot of T's arena. Anything
+  // else (null, foreign, stale, interior, misaligned) is refused with an
+  // error naming the reason; the address is never dereferenced.
+  // O(log buckets).
+  template <Traceable T>
+  absl::StatusOr<Pointer<T>> PointerFromRaw(const void* address) const;
+
+  // A Weak handle to `target`; `on_clear` runs after the collection that
+  // frees the target (see weak.h).
+  template <Traceable T>
+  Weak<T> MakeWeak(const Pointer<T>& target,
+                   std::function<void()> on_clear = nullptr);
+
+  // Live values of type T (0 if T has no arena yet). O(1).
+  template <Traceable T>
+  std::size_t CountLive() const;
+
+  Stats stats() const;
+  std::size_t pressure() const;
+  std::size_t allocations_since_collection() const { return allocations_; }
+  std::size_t collections() const { return collections_; }
+
+  // Messages about collections and arena growth go to `sink` (not owned;
+  // null turns logging off, the default).
+  void set_log_sink(LogSink* sink) { log_sink_ = sink; }
+
+  // Walks the whole heap and checks every arena's invariants. O(capacity).
+  absl::Status VerifyHeap() const;
+
+ private:
+  template <typename T>
+  internal::Arena<T>& ArenaOf();
+  template <typename T>
+  const internal::Arena<T>* FindArena() const;
+  template <typename T>
+  internal::Arena<T>& CreateArena();
+  void AddArena(std::unique_ptr<internal::ArenaBase> arena, std::size_t id);
+  template <typename T>
+  void GrowArena(internal::Arena<T>& arena);
+  [[noreturn]] void ThrowHeapLimit(std::string_view type) const;
+
+  template <typename... Args>
+  void Log(LogLevel level, const absl::FormatSpec<Args...>& format,
+           const Args&... args) const {
+    if (log_sink_ != nullptr) [[unlikely]] {
+      log_sink_->Log(level, kLogTarget, absl::StrFormat(format, args...));
+    }
+  }
+
+  const Options options_;
+  // Declared before the arenas: values destroyed with the arenas may own
+  // Weak handles, which unregister from it.
+  internal::WeakRegistry weak_registry_;
+  std::vector<std::unique_ptr<internal::ArenaBase>> arenas_;  // by creation
+  std::vector<internal::ArenaBase*> arenas_by_type_;  // by TypeIdOf<T>()
+  std::vector<Root> pending_;  // the tracer's stack, kept between collections
+  std::vector<std::function<void()>> weak_callbacks_;
+  std::size_t total_capacity_ = 0;  // slots over all arenas
+  std::size_t heap_bytes_ = 0;      // bytes of buckets over all arenas
+  std::size_t allocations_ = 0;     // since the last collection
+  std::size_t collections_ = 0;
+  bool collecting_ = false;
+  LogSink* log_sink_ = nullptr;
+};
+
+// ---- Template definitions --------------------------------------------------
+
+template <Traceable T, typename... Args>
+Pointer<T> Mutator::Allocate(Args&&... args) {
+  MEM_CHECK(!collecting_,
+            "Mutator::Allocate<%s> during a collection (from Trace or a "
+            "destructor)",
+            internal::TypeName<T>());
+  if (allocations_ >= pressure()) [[unlikely]] {
+    Log(LogLevel::kDebug, "allocation pressure %d reached", pressure());
+    CollectGarbage();
+  }
+  internal::Arena<T>& arena = ArenaOf<T>();
+  if (!arena.has_vacant()) [[unlikely]] GrowArena(arena);
+  internal::Slot<T>* slot = arena.Emplace(std::forward<Args>(args)...);
+  ++allocations_;
+  return Pointer<T>(slot);
+}
+
+template <Traceable T>
+absl::StatusOr<Pointer<T>> Mutator::PointerFromRaw(const void* address) const {
+  const internal::Arena<T>* arena = FindArena<T>();
+  if (arena == nullptr) {
+    return absl::NotFoundError(absl::StrFormat(
+        "no Arena<%s> in this Mutator: no %s was ever allocated here",
+        internal::TypeName<T>(), internal::TypeName<T>()));
+  }
+  absl::StatusOr<internal::Slot<T>*> slot = arena->SlotOfValue(address);
+  if (!slot.ok()) return slot.status();
+  return Pointer<T>(*slot);
+}
+
+template <Traceable T>
+Weak<T> Mutator::MakeWeak(const Pointer<T>& target,
+                          std::function<void()> on_clear) {
+  MEM_CHECK(target, "Mutator::MakeWeak<%s> of a null Pointer",
+            internal::TypeName<T>());
+  auto cell = std::make_unique<internal::WeakCell>();
+  cell->target = &target.slot_->header;
+  cell->on_clear = std::move(on_clear);
+  weak_registry_.Add(cell.get());
+  return Weak<T>(std::move(cell));
+}
+
+template <Traceable T>
+std::size_t Mutator::CountLive() const {
+  const internal::Arena<T>* arena = FindArena<T>();
+  return arena == nullptr ? 0 : arena->len();
+}
+
+template <typename T>
+internal::Arena<T>& Mutator::ArenaOf() {
+  const std::size_t id = internal::TypeIdOf<T>();
+  if (id < arenas_by_type_.size() && arenas_by_type_[id] != nullptr)
+      [[likely]] {
+    return *static_cast<internal::Arena<T>*>(arenas_by_type_[id]);
+  }
+  return CreateArena<T>();
+}
+
+template <typename T>
+const internal::Arena<T>* Mutator::FindArena() const {
+  const std::size_t id = internal::TypeIdOf<T>();
+  if (id >= arenas_by_type_.size()) return nullptr;
+  return static_cast<const internal::Arena<T>*>(arenas_by_type_[id]);
+}
+
+template <typename T>
+internal::Arena<T>& Mutator::CreateArena() {
+  std::uint32_t capacity = options_.bucket_capacity;
+  if constexpr (requires { std::uint32_t{T::kBucketCapacity}; }) {
+    capacity = T::kBucketCapacity;
+  }
+  auto arena = std::make_unique<internal::Arena<T>>(capacity);
+  internal::Arena<T>& result = *arena;
+  AddArena(std::move(arena), internal::TypeIdOf<T>());
+  return result;
+}
+
+template <typename T>
+void Mutator::GrowArena(internal::Arena<T>& arena) {
+  if (arena.bucket_bytes() > options_.heap_limit_bytes - heap_bytes_) {
+    CollectGarbage();
+    if (arena.has_vacant()) return;
+    if (arena.bucket_bytes() > options_.heap_limit_bytes - heap_bytes_) {
+      ThrowHeapLimit(internal::TypeName<T>());
+    }
+  }
+  arena.Grow();
+  total_capacity_ += arena.bucket_capacity();
+  heap_bytes_ += arena.bucket_bytes();
+  Log(LogLevel::kDebug, "Arena<%s>: bucket %d added, capacity %d",
+      internal::TypeName<T>(), arena.bucket_count(), arena.capacity());
+}
+
+}  // namespace kamo::mem
+
+#endif  // KAMO_MEM_MUTATOR_H_

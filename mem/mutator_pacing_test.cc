@@ -1,0 +1,172 @@
+// When collections run (pressure), when arenas shrink (compaction), and what
+// the heap limit does.
+#include <stdexcept>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "mem/mutator.h"
+#include "mem/testing/test_types.h"
+
+namespace kamo::mem {
+namespace {
+
+using testing::DestructionLog;
+using testing::Node;
+using testing::SmallNode;
+
+struct Tiny {
+  void Trace(Tracer&) const {}
+  int value = 0;
+};
+
+TEST(MutatorPressureTest, FreshMutatorUsesTheMinimum) {
+  Mutator mutator;
+  EXPECT_EQ(mutator.pressure(), Mutator::kMinPressure);
+}
+
+TEST(MutatorPressureTest, CollectsOnTheAllocationPastThePressure) {
+  DestructionLog log;
+  Mutator mutator;
+  for (std::size_t i = 0; i < Mutator::kMinPressure; ++i) {
+    mutator.Allocate<Node>(static_cast<int>(i), &log);
+  }
+  EXPECT_EQ(mutator.pressure(), 1024u);  // capacity 1024 / 2, clamped up
+  EXPECT_EQ(mutator.allocations_since_collection(), 1024u);
+  EXPECT_EQ(mutator.collections(), 0u);
+  EXPECT_EQ(log.total(), 0u);
+
+  Pointer<Node> survivor = mutator.Allocate<Node>(-1, &log);
+  EXPECT_EQ(mutator.collections(), 1u);
+  EXPECT_EQ(log.total(), 1024u) << "the collection freed the dropped nodes";
+  EXPECT_EQ(log.times(-1), 0);
+  EXPECT_EQ(mutator.allocations_since_collection(), 1u);
+}
+
+TEST(MutatorPressureTest, IsHalfTheTotalCapacityAboveTheMinimum) {
+  Mutator mutator(MutatorOptions{.bucket_capacity = 4096});
+  std::vector<Pointer<Tiny>> held;
+  held.push_back(mutator.Allocate<Tiny>());
+  EXPECT_EQ(mutator.pressure(), 2048u);
+  while (mutator.allocations_since_collection() < 2048) {
+    held.push_back(mutator.Allocate<Tiny>());
+  }
+  EXPECT_EQ(mutator.collections(), 0u);
+  held.push_back(mutator.Allocate<Tiny>());
+  EXPECT_EQ(mutator.collections(), 1u);
+  EXPECT_EQ(mutator.CountLive<Tiny>(), held.size()) << "held values survive";
+}
+
+TEST(MutatorPressureTest, IsClampedToTheMaximum) {
+  Mutator mutator(MutatorOptions{.bucket_capacity = (1u << 21) + 2});
+  Pointer<Tiny> one = mutator.Allocate<Tiny>();
+  EXPECT_EQ(mutator.stats().capacity, (1u << 21) + 2);
+  EXPECT_EQ(mutator.pressure(), Mutator::kMaxPressure);
+}
+
+class MutatorCompactionTest : public ::testing::Test {
+ protected:
+  // Allocates `buckets` full buckets of SmallNode (8 slots each), in order.
+  void Fill(int buckets) {
+    for (int i = 0; i < buckets * 8; ++i) {
+      nodes_.push_back(mutator_.Allocate<SmallNode>(i));
+    }
+    ASSERT_EQ(mutator_.stats().Find("SmallNode")->buckets,
+              static_cast<std::size_t>(buckets));
+  }
+  void Drop(int first, int last) {
+    for (int i = first; i <= last; ++i) nodes_[i] = nullptr;
+  }
+  std::size_t Buckets() const {
+    return mutator_.stats().Find("SmallNode")->buckets;
+  }
+
+  Mutator mutator_;
+  std::vector<Pointer<SmallNode>> nodes_;
+};
+
+TEST_F(MutatorCompactionTest, ReleasesEmptyBucketsOfAnArenaWithMoreThanFour) {
+  Fill(5);
+  Drop(0, 39);
+  EXPECT_EQ(mutator_.CollectGarbage(), 40u);
+  EXPECT_EQ(Buckets(), 0u);
+  EXPECT_EQ(mutator_.stats().capacity, 0u);
+  EXPECT_EQ(mutator_.stats().heap_bytes, 0u);
+  EXPECT_TRUE(mutator_.VerifyHeap().ok());
+}
+
+TEST_F(MutatorCompactionTest, KeepsBucketsOfAnArenaWithFour) {
+  Fill(4);
+  Drop(0, 31);
+  EXPECT_EQ(mutator_.CollectGarbage(), 32u);
+  EXPECT_EQ(Buckets(), 4u);
+}
+
+TEST_F(MutatorCompactionTest, KeepsBucketsWhenAQuarterOrLessWasFreed) {
+  Fill(5);
+  Drop(0, 9);  // bucket 0 whole, two of bucket 1: exactly 40 / 4
+  EXPECT_EQ(mutator_.CollectGarbage(), 10u);
+  EXPECT_EQ(Buckets(), 5u);
+}
+
+TEST_F(MutatorCompactionTest, ReleasesOnlyEmptyBucketsWhenMoreThanAQuarter) {
+  Fill(5);
+  Drop(0, 10);  // bucket 0 whole, three of bucket 1
+  EXPECT_EQ(mutator_.CollectGarbage(), 11u);
+  EXPECT_EQ(Buckets(), 4u);
+  EXPECT_EQ(mutator_.stats().capacity, 32u);
+  for (int i = 11; i < 40; ++i) EXPECT_EQ(nodes_[i]->id, i);
+  EXPECT_TRUE(mutator_.VerifyHeap().ok());
+}
+
+TEST(MutatorHeapLimitTest, CollectsThenThrowsAndLeavesTheHeapWhole) {
+  const std::size_t bucket_bytes = 8 * sizeof(internal::Slot<SmallNode>);
+  Mutator mutator(MutatorOptions{.heap_limit_bytes = 2 * bucket_bytes});
+  std::vector<Pointer<SmallNode>> held;
+  for (int i = 0; i < 16; ++i) held.push_back(mutator.Allocate<SmallNode>(i));
+  EXPECT_THROW(mutator.Allocate<SmallNode>(16), HeapLimitExceeded);
+  EXPECT_EQ(mutator.collections(), 1u) << "it collected before giving up";
+  EXPECT_EQ(mutator.CountLive<SmallNode>(), 16u);
+  EXPECT_EQ(mutator.stats().heap_bytes, 2 * bucket_bytes);
+  EXPECT_TRUE(mutator.VerifyHeap().ok());
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(held[i]->id, i);
+
+  held.resize(8);
+  Pointer<SmallNode> after = mutator.Allocate<SmallNode>(99);
+  EXPECT_EQ(after->id, 99);
+  EXPECT_EQ(mutator.collections(), 2u);
+  EXPECT_EQ(mutator.CountLive<SmallNode>(), 9u);
+}
+
+TEST(MutatorHeapLimitTest, MessageNamesTheLimitAndTheType) {
+  Mutator mutator(MutatorOptions{.heap_limit_bytes = 10});
+  try {
+    mutator.Allocate<SmallNode>(1);
+    FAIL() << "expected HeapLimitExceeded";
+  } catch (const HeapLimitExceeded& e) {
+    EXPECT_STREQ(e.what(),
+                 "kamo::mem: heap limit of 10 bytes reached allocating "
+                 "SmallNode (0 bytes in use)");
+  }
+  EXPECT_EQ(mutator.CountLive<SmallNode>(), 0u);
+}
+
+struct Throwing {
+  explicit Throwing(bool fail) {
+    if (fail) throw std::runtime_error("constructor failed");
+  }
+  void Trace(Tracer&) const {}
+};
+
+TEST(MutatorAllocateTest, ThrowingConstructorChangesNothing) {
+  Mutator mutator;
+  Pointer<Throwing> ok = mutator.Allocate<Throwing>(false);
+  EXPECT_THROW(mutator.Allocate<Throwing>(true), std::runtime_error);
+  EXPECT_EQ(mutator.CountLive<Throwing>(), 1u);
+  EXPECT_EQ(mutator.allocations_since_collection(), 1u);
+  EXPECT_TRUE(mutator.VerifyHeap().ok());
+  EXPECT_EQ(mutator.CollectGarbage(), 0u);
+  EXPECT_EQ(ok.lock_count(), 1u);
+}
+
+}  // namespace
+}  // namespace kamo::mem

@@ -1,0 +1,39 @@
+// Stats: a snapshot of a Mutator's heap, as the seed's Stats reports it.
+#ifndef KAMO_MEM_STATS_H_
+#define KAMO_MEM_STATS_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kamo::mem {
+
+struct ArenaStats {
+  std::string type;              // TypeName<T>()
+  std::size_t live = 0;          // occupied slots
+  std::size_t capacity = 0;      // slots in all buckets
+  std::size_t buckets = 0;
+  std::size_t bucket_capacity = 0;
+};
+
+struct Stats {
+  std::vector<ArenaStats> arenas;  // in order of creation
+  std::size_t live = 0;            // over all arenas
+  std::size_t capacity = 0;        // over all arenas
+  std::size_t heap_bytes = 0;      // bytes of all buckets
+  std::size_t allocations = 0;     // since the last collection
+  std::size_t pressure = 0;        // allocations that trigger a collection
+  std::size_t collections = 0;     // since the Mutator was created
+  std::size_t weak_refs = 0;       // live Weak handles
+
+  // The arena of the named type, or null.
+  const ArenaStats* Find(std::string_view type) const;
+
+  // Multi-line, one arena per line.
+  std::string ToString() const;
+};
+
+}  // namespace kamo::mem
+
+#endif  // KAMO_MEM_STATS_H_
