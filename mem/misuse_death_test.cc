@@ -45,7 +45,7 @@ TEST_F(MisuseDeathTest, UnlockOfAVacantSlot) {
       {
         Mutator mutator;
         Pointer<SmallNode> node = mutator.Allocate<SmallNode>(1);
-        node.SlotForTesting()->header.SetLocksForTesting(0);
+        internal::SlotOf(node)->header.SetLocksForTesting(0);
         mutator.CollectGarbage();  // frees it: nothing holds a lock
       },  // ~Pointer unlocks the vacant slot
       "kamo::mem: Pointer<SmallNode>::Unlock on vacant slot");
@@ -56,7 +56,7 @@ TEST_F(MisuseDeathTest, LockCountOverflow) {
       {
         Mutator mutator;
         Pointer<SmallNode> node = mutator.Allocate<SmallNode>(1);
-        node.SlotForTesting()->header.SetLocksForTesting(
+        internal::SlotOf(node)->header.SetLocksForTesting(
             std::numeric_limits<std::uint32_t>::max());
         Pointer<SmallNode> copy = node;
       },

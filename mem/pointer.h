@@ -24,6 +24,16 @@ template <typename T>
 class Weak;
 
 template <typename T>
+class Pointer;
+
+namespace internal {
+template <typename T>
+Pointer<T> LockSlot(Slot<T>* slot);
+template <typename T>
+Slot<T>* SlotOf(const Pointer<T>& pointer);
+}  // namespace internal
+
+template <typename T>
 class Pointer {
  public:
   Pointer() = default;
@@ -73,13 +83,12 @@ class Pointer {
     return a.slot_ == nullptr;
   }
 
-  // The slot, for the collector's own tests and tools.
-  internal::Slot<T>* SlotForTesting() const { return slot_; }
-
  private:
   friend class Mutator;
   friend class Member<T>;
   friend class Weak<T>;
+  friend Pointer internal::LockSlot<T>(internal::Slot<T>* slot);
+  friend internal::Slot<T>* internal::SlotOf<T>(const Pointer& pointer);
 
   // Takes a new lock on an occupied slot.
   explicit Pointer(internal::Slot<T>* slot) : slot_(slot) { LockSlot(); }
@@ -91,6 +100,23 @@ class Pointer {
   internal::Slot<T>* slot_ = nullptr;
 };
 
+namespace internal {
+
+// A new locked Pointer to an occupied slot, for libraries built on mem that
+// keep slots in their own handles (value/'s Value).
+template <typename T>
+Pointer<T> LockSlot(Slot<T>* slot) {
+  return Pointer<T>(slot);
+}
+
+// The slot a Pointer refers to (null for a null Pointer), for the same
+// libraries and for tests.
+template <typename T>
+Slot<T>* SlotOf(const Pointer<T>& pointer) {
+  return pointer.slot_;
+}
+
+}  // namespace internal
 }  // namespace kamo::mem
 
 #endif  // KAMO_MEM_POINTER_H_
