@@ -21,10 +21,10 @@ namespace kamo::mem::internal {
 
 }  // namespace kamo::mem::internal
 
-#define MEM_CHECK(condition, ...)                                        \
-  do {                                                                   \
-    if (!(condition)) [[unlikely]]                                       \
-      ::kamo::mem::internal::Fail(absl::StrFormat(__VA_ARGS__));         \
+#define MEM_CHECK(condition, ...)                                \
+  do {                                                           \
+    if (!(condition)) [[unlikely]]                               \
+      ::kamo::mem::internal::Fail(absl::StrFormat(__VA_ARGS__)); \
   } while (false)
 
 #if !defined(NDEBUG) || defined(KAMO_MEM_DEBUG)

@@ -20,7 +20,7 @@ template <typename T>
 class Member {
  public:
   Member() = default;
-  Member(std::nullptr_t) {}                          // NOLINT: implicit null.
+  Member(std::nullptr_t) {}                            // NOLINT: implicit null.
   Member(const Pointer<T>& ptr) : slot_(ptr.slot_) {}  // NOLINT: implicit.
 
   Member& operator=(const Pointer<T>& ptr) {

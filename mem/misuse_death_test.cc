@@ -47,7 +47,7 @@ TEST_F(MisuseDeathTest, UnlockOfAVacantSlot) {
         Pointer<SmallNode> node = mutator.Allocate<SmallNode>(1);
         internal::SlotOf(node)->header.SetLocksForTesting(0);
         mutator.CollectGarbage();  // frees it: nothing holds a lock
-      },  // ~Pointer unlocks the vacant slot
+      },                           // ~Pointer unlocks the vacant slot
       "kamo::mem: Pointer<SmallNode>::Unlock on vacant slot");
 }
 

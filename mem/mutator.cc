@@ -8,8 +8,7 @@ namespace kamo::mem {
 
 Mutator::Mutator(Options options) : options_(options) {
   MEM_CHECK(options.bucket_capacity > 0 &&
-                options.bucket_capacity <=
-                    internal::SlotHeader::kNoNext,
+                options.bucket_capacity <= internal::SlotHeader::kNoNext,
             "Mutator::Options::bucket_capacity %u out of range [1, %u]",
             options.bucket_capacity, internal::SlotHeader::kNoNext);
 }
@@ -100,15 +99,15 @@ absl::Status Mutator::VerifyHeap() const {
   std::size_t capacity = 0;
   for (const auto& arena : arenas_) {
     if (!arena->IsConsistent()) {
-      return absl::InternalError(absl::StrFormat(
-          "Arena<%s> is inconsistent", arena->type_name()));
+      return absl::InternalError(
+          absl::StrFormat("Arena<%s> is inconsistent", arena->type_name()));
     }
     capacity += arena->capacity();
   }
   if (capacity != total_capacity_) {
-    return absl::InternalError(absl::StrFormat(
-        "total capacity %d differs from the arenas' sum %d", total_capacity_,
-        capacity));
+    return absl::InternalError(
+        absl::StrFormat("total capacity %d differs from the arenas' sum %d",
+                        total_capacity_, capacity));
   }
   return absl::OkStatus();
 }

@@ -192,7 +192,8 @@ Pointer<T> Mutator::Allocate(Args&&... args) {
     CollectGarbage();
   }
   internal::Arena<T>& arena = ArenaOf<T>();
-  if (!arena.has_vacant()) [[unlikely]] GrowArena(arena);
+  if (!arena.has_vacant()) [[unlikely]]
+    GrowArena(arena);
   internal::Slot<T>* slot = arena.Emplace(std::forward<Args>(args)...);
   ++allocations_;
   return Pointer<T>(slot);

@@ -10,7 +10,8 @@ namespace kamo::mem {
 namespace {
 
 struct Link {
-  explicit Link(std::size_t* destroyed_counter) : destroyed(destroyed_counter) {}
+  explicit Link(std::size_t* destroyed_counter)
+      : destroyed(destroyed_counter) {}
   ~Link() { ++*destroyed; }
   void Trace(Tracer& tracer) const { tracer.Visit(next); }
 

@@ -23,7 +23,8 @@ class MutatorCoercionTest : public ::testing::Test {
 
 TEST_F(MutatorCoercionTest, AcceptsEveryOccupiedSlotAcrossBuckets) {
   std::vector<Pointer<SmallNode>> nodes;
-  for (int i = 0; i < 100; ++i) nodes.push_back(mutator_.Allocate<SmallNode>(i));
+  for (int i = 0; i < 100; ++i)
+    nodes.push_back(mutator_.Allocate<SmallNode>(i));
   for (const Pointer<SmallNode>& node : nodes) {
     absl::StatusOr<Pointer<SmallNode>> back =
         mutator_.PointerFromRaw<SmallNode>(node.get());
@@ -37,8 +38,9 @@ TEST_F(MutatorCoercionTest, RefusesWhenTheTypeHasNoArena) {
   int local = 0;
   auto result = mutator_.PointerFromRaw<Node>(&local);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_NE(result.status().message().find("no Arena<kamo::mem::testing::Node>"),
-            std::string::npos)
+  EXPECT_NE(
+      result.status().message().find("no Arena<kamo::mem::testing::Node>"),
+      std::string::npos)
       << result.status();
 }
 

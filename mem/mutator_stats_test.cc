@@ -36,10 +36,9 @@ TEST(MutatorStatsTest, MatchesARecount) {
   EXPECT_EQ(before.Find("kamo::mem::testing::Node")->live, 6u);
   EXPECT_EQ(before.live, 27u);
   EXPECT_EQ(before.capacity, 24u + 1024u + 1024u);
-  EXPECT_EQ(before.heap_bytes,
-            24 * sizeof(internal::Slot<SmallNode>) +
-                1024 * sizeof(internal::Slot<Fan>) +
-                1024 * sizeof(internal::Slot<Node>));
+  EXPECT_EQ(before.heap_bytes, 24 * sizeof(internal::Slot<SmallNode>) +
+                                   1024 * sizeof(internal::Slot<Fan>) +
+                                   1024 * sizeof(internal::Slot<Node>));
   EXPECT_EQ(before.allocations, 27u);
   EXPECT_EQ(before.collections, 0u);
   EXPECT_EQ(before.pressure, (24u + 2048u) / 2);
@@ -97,9 +96,7 @@ TEST(MutatorRefTest, SharesOneMutatorAndDestroysItWithTheLastHandle) {
   }
   EXPECT_EQ(first.use_count(), 1);
   EXPECT_EQ(first->CountLive<Node>(), 1u) << "values live in the shared heap";
-  {
-    MutatorRef last = std::move(first);
-  }
+  { MutatorRef last = std::move(first); }
   EXPECT_EQ(log.times(1), 1) << "the last handle destroyed the Mutator";
 }
 

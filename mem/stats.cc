@@ -18,9 +18,9 @@ std::string Stats::ToString() const {
       live, capacity, heap_bytes, allocations, pressure, collections,
       weak_refs);
   for (const ArenaStats& arena : arenas) {
-    absl::StrAppendFormat(&out, "  %-24s live %8d  capacity %8d  buckets %d x %d\n",
-                          arena.type, arena.live, arena.capacity,
-                          arena.buckets, arena.bucket_capacity);
+    absl::StrAppendFormat(
+        &out, "  %-24s live %8d  capacity %8d  buckets %d x %d\n", arena.type,
+        arena.live, arena.capacity, arena.buckets, arena.bucket_capacity);
   }
   return out;
 }

@@ -10,9 +10,9 @@
 namespace kamo::mem {
 
 struct ArenaStats {
-  std::string type;              // TypeName<T>()
-  std::size_t live = 0;          // occupied slots
-  std::size_t capacity = 0;      // slots in all buckets
+  std::string type;          // TypeName<T>()
+  std::size_t live = 0;      // occupied slots
+  std::size_t capacity = 0;  // slots in all buckets
   std::size_t buckets = 0;
   std::size_t bucket_capacity = 0;
 };

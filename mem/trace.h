@@ -85,7 +85,7 @@ class Tracer {
   }
 
   template <std::ranges::input_range Range>
-    requires ToRoot<std::ranges::range_value_t<Range>>
+  requires ToRoot<std::ranges::range_value_t<Range>>
   void VisitAll(const Range& range) {
     for (const auto& ref : range) Visit(ref);
   }
@@ -104,8 +104,8 @@ class Tracer {
 };
 
 template <typename T>
-concept Traceable = std::destructible<T> && requires(const T& value,
-                                                     Tracer& tracer) {
+concept Traceable = std::destructible<T> &&
+    requires(const T& value, Tracer& tracer) {
   { value.Trace(tracer) } -> std::same_as<void>;
 };
 

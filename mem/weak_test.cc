@@ -44,8 +44,8 @@ TEST_F(WeakTest, CallbackRunsOnceAfterTheSweepThatFreesTheTarget) {
   Pointer<Node> keep = mutator_.Allocate<Node>(1, nullptr);
   Weak<Node> weak_keep =
       mutator_.MakeWeak(keep, [&cleared] { cleared.push_back(1); });
-  Weak<Node> weak_drop = mutator_.MakeWeak(
-      mutator_.Allocate<Node>(2, nullptr), [&] {
+  Weak<Node> weak_drop =
+      mutator_.MakeWeak(mutator_.Allocate<Node>(2, nullptr), [&] {
         // The heap is whole again: the callback may look at it.
         EXPECT_TRUE(mutator_.VerifyHeap().ok());
         EXPECT_EQ(mutator_.CountLive<Node>(), 1u);

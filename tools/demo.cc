@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   }
   if (argc == 2) {
     std::string_view arg = argv[1];
-    auto [end, error] = std::from_chars(arg.data(), arg.data() + arg.size(), nodes);
+    auto [end, error] =
+        std::from_chars(arg.data(), arg.data() + arg.size(), nodes);
     if (error != std::errc() || end != arg.data() + arg.size() || nodes < 1) {
       std::fprintf(stderr,
                    "demo: NODES must be a positive integer, got '%s'\n"
@@ -59,8 +60,7 @@ int main(int argc, char** argv) {
   kamo::mem::Pointer<Cell> list = Build(mutator, nodes, /*ring=*/false);
   Build(mutator, nodes, /*ring=*/true);  // dropped at once: unreachable
 
-  std::printf("Before collection:\n%s",
-              mutator.stats().ToString().c_str());
+  std::printf("Before collection:\n%s", mutator.stats().ToString().c_str());
   const std::size_t freed = mutator.CollectGarbage();
   std::printf("\nCollected: %zu values freed\n\nAfter collection:\n%s", freed,
               mutator.stats().ToString().c_str());

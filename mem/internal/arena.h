@@ -55,8 +55,7 @@ class Arena final : public ArenaBase {
  public:
   explicit Arena(std::uint32_t bucket_capacity)
       : bucket_capacity_(bucket_capacity) {
-    MEM_CHECK(bucket_capacity > 0 &&
-                  bucket_capacity <= Bucket<T>::kMaxCapacity,
+    MEM_CHECK(bucket_capacity > 0 && bucket_capacity <= Bucket<T>::kMaxCapacity,
               "Arena<%s>: bucket capacity %u out of range [1, %u]",
               TypeName<T>(), bucket_capacity, Bucket<T>::kMaxCapacity);
   }
@@ -68,7 +67,9 @@ class Arena final : public ArenaBase {
   std::size_t bucket_count() const override { return buckets_.size(); }
   std::size_t bucket_capacity() const override { return bucket_capacity_; }
   std::size_t slot_size() const override { return sizeof(Slot<T>); }
-  std::size_t bucket_bytes() const { return bucket_capacity_ * sizeof(Slot<T>); }
+  std::size_t bucket_bytes() const {
+    return bucket_capacity_ * sizeof(Slot<T>);
+  }
 
   bool has_vacant() const { return !available_.empty(); }
 
@@ -147,10 +148,11 @@ class Arena final : public ArenaBase {
           absl::StrFormat("null address offered as a %s", TypeName<T>()));
     }
     auto it = by_address_.upper_bound(key);
-    if (it == by_address_.begin() || key >= std::prev(it)->second->end_address()) {
-      return absl::NotFoundError(absl::StrFormat(
-          "address %p is not inside any bucket of Arena<%s>", address,
-          TypeName<T>()));
+    if (it == by_address_.begin() ||
+        key >= std::prev(it)->second->end_address()) {
+      return absl::NotFoundError(
+          absl::StrFormat("address %p is not inside any bucket of Arena<%s>",
+                          address, TypeName<T>()));
     }
     return std::prev(it)->second->SlotOfValue(key);
   }
@@ -188,8 +190,8 @@ class Arena final : public ArenaBase {
   std::vector<std::unique_ptr<Bucket<T>>> buckets_;
   std::vector<Bucket<T>*> available_;  // buckets with a vacant slot
   std::map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin_address()
-  std::size_t len_ = 0;                               // occupied slots
-  std::size_t capacity_ = 0;                          // slots in all buckets
+  std::size_t len_ = 0;                              // occupied slots
+  std::size_t capacity_ = 0;                         // slots in all buckets
 };
 
 }  // namespace kamo::mem::internal

@@ -137,9 +137,9 @@ class Bucket {
   // after checking the address lies inside the bucket.
   absl::StatusOr<Slot<T>*> SlotOfValue(std::uintptr_t address) {
     if (address < begin_address() || address >= end_address()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "address %#x is outside this bucket of Arena<%s>", address,
-          TypeName<T>()));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("address %#x is outside this bucket of Arena<%s>",
+                          address, TypeName<T>()));
     }
     const std::uintptr_t offset = address - begin_address();
     Slot<T>* slot = &slots_[offset / sizeof(Slot<T>)];
@@ -150,9 +150,9 @@ class Bucket {
           address, TypeName<T>()));
     }
     if (!slot->header.occupied()) {
-      return absl::FailedPreconditionError(absl::StrFormat(
-          "address %#x is a vacant (freed) slot of Arena<%s>", address,
-          TypeName<T>()));
+      return absl::FailedPreconditionError(
+          absl::StrFormat("address %#x is a vacant (freed) slot of Arena<%s>",
+                          address, TypeName<T>()));
     }
     return slot;
   }

@@ -52,8 +52,10 @@ class SlotHeader {
   void Lock() {
     MEM_CHECK(occupied(), "Pointer<%s>::Lock on vacant slot %p", TypeName<T>(),
               static_cast<const void*>(this));
-    MEM_CHECK(locks_ != kMaxLocks, "Pointer<%s>::Lock: lock count overflow "
-              "on slot %p", TypeName<T>(), static_cast<const void*>(this));
+    MEM_CHECK(locks_ != kMaxLocks,
+              "Pointer<%s>::Lock: lock count overflow "
+              "on slot %p",
+              TypeName<T>(), static_cast<const void*>(this));
     ++locks_;
   }
 

@@ -18,7 +18,7 @@ std::string Demangle(const char* mangled) {
   std::unique_ptr<char, decltype(&std::free)> demangled(
       abi::__cxa_demangle(mangled, nullptr, nullptr, &status), &std::free);
   return status == 0 && demangled ? std::string(demangled.get())
-                                   : std::string(mangled);
+                                  : std::string(mangled);
 }
 
 }  // namespace kamo::mem::internal

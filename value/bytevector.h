@@ -1,0 +1,39 @@
+// ByteVector: a mutable array of bytes (R7RS bytevector).
+#ifndef KAMO_VALUE_BYTEVECTOR_H_
+#define KAMO_VALUE_BYTEVECTOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "mem/trace.h"
+
+namespace kamo::value {
+
+class ByteVector {
+ public:
+  static constexpr const char* kTypeName = "ByteVector";
+
+  ByteVector() = default;
+  explicit ByteVector(std::span<const std::uint8_t> bytes)
+      : bytes_(bytes.begin(), bytes.end()) {}
+
+  std::size_t size() const { return bytes_.size(); }
+  std::span<const std::uint8_t> bytes() const { return bytes_; }
+
+  absl::StatusOr<std::uint8_t> Get(std::size_t index) const;
+  absl::Status Set(std::size_t index, std::uint8_t byte);
+  void Push(std::uint8_t byte) { bytes_.push_back(byte); }
+
+  void Trace(mem::Tracer&) const {}
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
+
+}  // namespace kamo::value
+
+#endif  // KAMO_VALUE_BYTEVECTOR_H_

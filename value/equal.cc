@@ -1,0 +1,146 @@
+#include "value/equal.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "value/bytevector.h"
+#include "value/pair.h"
+#include "value/string.h"
+#include "value/vector.h"
+
+namespace kamo::value {
+namespace {
+
+// Nodes of the unfolding EqualHash looks at.
+constexpr std::size_t kHashBudget = 256;
+
+std::uint64_t Mix(std::uint64_t h, std::uint64_t x) {
+  h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h;
+}
+
+std::uint64_t Finish(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+std::uint64_t HashBytes(std::string_view bytes) {
+  return std::hash<std::string_view>()(bytes);
+}
+
+std::string_view BytesOf(const ByteVector& bytes) {
+  return {reinterpret_cast<const char*>(bytes.bytes().data()),
+          bytes.bytes().size()};
+}
+
+}  // namespace
+
+bool Eq(const Value& a, const Value& b) {
+  if (a.tag() != b.tag()) return false;
+  if (a.is_heap()) return a.heap_slot() == b.heap_slot();
+  return a.immediate_bits() == b.immediate_bits();
+}
+
+bool Eqv(const Value& a, const Value& b) { return Eq(a, b); }
+
+bool Equal(const Value& a, const Value& b) {
+  std::vector<std::pair<const Value*, const Value*>> pending = {{&a, &b}};
+  // Pairs of compound values already being compared: meeting one again is
+  // taken as equal (the comparison is co-inductive), which ends cycles.
+  absl::flat_hash_set<std::pair<const void*, const void*>> assumed;
+  while (!pending.empty()) {
+    auto [x, y] = pending.back();
+    pending.pop_back();
+    if (x->tag() != y->tag()) return false;
+    if (Eq(*x, *y)) continue;
+    switch (x->tag()) {
+      case Tag::kString:
+        if (x->StringOrNull()->view() != y->StringOrNull()->view()) {
+          return false;
+        }
+        break;
+      case Tag::kByteVector:
+        if (BytesOf(*x->ByteVectorOrNull()) !=
+            BytesOf(*y->ByteVectorOrNull())) {
+          return false;
+        }
+        break;
+      case Tag::kPair: {
+        if (!assumed.emplace(x->heap_slot(), y->heap_slot()).second) break;
+        const Pair* p = x->PairOrNull();
+        const Pair* q = y->PairOrNull();
+        pending.emplace_back(&p->cdr_ref(), &q->cdr_ref());
+        pending.emplace_back(&p->car_ref(), &q->car_ref());
+        break;
+      }
+      case Tag::kVector: {
+        const auto& u = x->VectorOrNull()->elements();
+        const auto& v = y->VectorOrNull()->elements();
+        if (u.size() != v.size()) return false;
+        if (!assumed.emplace(x->heap_slot(), y->heap_slot()).second) break;
+        for (std::size_t i = u.size(); i-- > 0;) {
+          pending.emplace_back(&u[i], &v[i]);
+        }
+        break;
+      }
+      default:  // immediates and symbols that are not Eq
+        return false;
+    }
+  }
+  return true;
+}
+
+std::size_t EqHash(const Value& value) {
+  const std::uint64_t bits =
+      value.is_heap() ? reinterpret_cast<std::uintptr_t>(value.heap_slot())
+                      : value.immediate_bits();
+  return Finish(Mix(static_cast<std::uint64_t>(value.tag()), bits));
+}
+
+std::size_t EqualHash(const Value& value) {
+  std::uint64_t h = 0;
+  std::vector<const Value*> pending = {&value};
+  for (std::size_t visited = 0; !pending.empty() && visited < kHashBudget;
+       ++visited) {
+    const Value* v = pending.back();
+    pending.pop_back();
+    h = Mix(h, static_cast<std::uint64_t>(v->tag()));
+    switch (v->tag()) {
+      case Tag::kString:
+        h = Mix(h, HashBytes(v->StringOrNull()->view()));
+        break;
+      case Tag::kByteVector:
+        h = Mix(h, HashBytes(BytesOf(*v->ByteVectorOrNull())));
+        break;
+      case Tag::kSymbol:
+        h = Mix(h, reinterpret_cast<std::uintptr_t>(v->heap_slot()));
+        break;
+      case Tag::kPair:
+        pending.push_back(&v->PairOrNull()->cdr_ref());
+        pending.push_back(&v->PairOrNull()->car_ref());
+        break;
+      case Tag::kVector: {
+        const auto& elements = v->VectorOrNull()->elements();
+        h = Mix(h, elements.size());
+        // Only a prefix can be visited within the budget.
+        for (std::size_t i = std::min(elements.size(), kHashBudget); i-- > 0;) {
+          pending.push_back(&elements[i]);
+        }
+        break;
+      }
+      default:
+        h = Mix(h, v->immediate_bits());
+        break;
+    }
+  }
+  return Finish(h);
+}
+
+}  // namespace kamo::value

@@ -1,0 +1,42 @@
+// Scheme's equivalence predicates and hashes consistent with them.
+//
+//   Eq     identity: the same heap slot, or the same immediate (eq?).
+//   Eqv    Eq; numbers and characters compare by value and type (eqv?).
+//          With immediates stored unboxed, Eq and Eqv agree.
+//   Equal  structural (equal?): pairs and vectors element-wise, strings and
+//          bytevectors by content, everything else by Eqv. Iterative, and it
+//          terminates on circular structure: two structures are equal when
+//          no finite walk tells them apart (cycles of different lengths with
+//          the same contents are equal).
+//
+// EqHash is consistent with Eq; EqualHash with Equal: it hashes a bounded
+// prefix of the structure's infinite unfolding, so equal structures hash the
+// same, and any structure, circular or a million deep, hashes in bounded
+// time.
+#ifndef KAMO_VALUE_EQUAL_H_
+#define KAMO_VALUE_EQUAL_H_
+
+#include <cstddef>
+
+#include "value/value.h"
+
+namespace kamo::value {
+
+bool Eq(const Value& a, const Value& b);
+bool Eqv(const Value& a, const Value& b);
+bool Equal(const Value& a, const Value& b);
+
+std::size_t EqHash(const Value& value);
+std::size_t EqualHash(const Value& value);
+
+// Functors for hash containers keyed by Values.
+struct EqualHasher {
+  std::size_t operator()(const Value& v) const { return EqualHash(v); }
+};
+struct EqualTo {
+  bool operator()(const Value& a, const Value& b) const { return Equal(a, b); }
+};
+
+}  // namespace kamo::value
+
+#endif  // KAMO_VALUE_EQUAL_H_

@@ -1,0 +1,42 @@
+// Pair: a cons cell. Its car and cdr are unlocked Values inside the pair,
+// reached by tracing; reading one gives a locked copy.
+#ifndef KAMO_VALUE_PAIR_H_
+#define KAMO_VALUE_PAIR_H_
+
+#include "mem/trace.h"
+#include "value/value.h"
+
+namespace kamo::value {
+
+class Pair {
+ public:
+  static constexpr const char* kTypeName = "Pair";
+
+  Pair(const Value& car, const Value& cdr)
+      : car_(Value::Unlocked(car)), cdr_(Value::Unlocked(cdr)) {}
+
+  Value car() const { return car_; }
+  Value cdr() const { return cdr_; }
+
+  // set-car! and set-cdr!: store `value`, return the old one (locked, so
+  // the caller decides whether it stays alive).
+  Value SetCar(const Value& value);
+  Value SetCdr(const Value& value);
+
+  // The stored fields themselves, for iterative algorithms (printing,
+  // equality) that run while nothing allocates.
+  const Value& car_ref() const { return car_; }
+  const Value& cdr_ref() const { return cdr_; }
+
+  void Trace(mem::Tracer& tracer) const {
+    mem::TraceFields(tracer, car_, cdr_);
+  }
+
+ private:
+  Value car_;  // unlocked
+  Value cdr_;  // unlocked
+};
+
+}  // namespace kamo::value
+
+#endif  // KAMO_VALUE_PAIR_H_

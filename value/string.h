@@ -1,0 +1,47 @@
+// String: a mutable Scheme string, stored as UTF-8. It always holds valid
+// UTF-8: operations that would break that are refused with an error.
+#ifndef KAMO_VALUE_STRING_H_
+#define KAMO_VALUE_STRING_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "mem/trace.h"
+
+namespace kamo::value {
+
+// Whether `bytes` is well-formed UTF-8 (no overlongs, no surrogates, at most
+// U+10FFFF).
+bool IsValidUtf8(std::string_view bytes);
+// Appends the UTF-8 encoding of a Unicode scalar value.
+void AppendUtf8(char32_t c, std::string& out);
+
+class String {
+ public:
+  static constexpr const char* kTypeName = "String";
+
+  // Use Heap::NewString, which checks the encoding first.
+  explicit String(std::string utf8) : utf8_(std::move(utf8)) {}
+
+  std::string_view view() const { return utf8_; }
+  std::size_t byte_size() const { return utf8_.size(); }
+  // Length in characters (code points).
+  std::size_t length() const;
+
+  absl::Status Append(std::string_view utf8);
+  // Appends a character; refuses a surrogate or a value past U+10FFFF.
+  absl::Status Push(char32_t c);
+  void Clear() { utf8_.clear(); }
+
+  void Trace(mem::Tracer&) const {}
+
+ private:
+  std::string utf8_;
+};
+
+}  // namespace kamo::value
+
+#endif  // KAMO_VALUE_STRING_H_

@@ -1,0 +1,248 @@
+#include "value/value.h"
+
+#include <bit>
+#include <utility>
+
+#include "value/bytevector.h"
+#include "value/pair.h"
+#include "value/string.h"
+#include "value/symbol.h"
+#include "value/vector.h"
+
+namespace kamo::value {
+namespace {
+
+using mem::internal::Slot;
+using mem::internal::SlotHeader;
+
+// Calls `f` with a null pointer of the managed type a heap tag stands for.
+template <typename F>
+decltype(auto) WithHeapType(Tag tag, F&& f) {
+  switch (tag) {
+    case Tag::kPair:
+      return f(static_cast<Pair*>(nullptr));
+    case Tag::kVector:
+      return f(static_cast<Vector*>(nullptr));
+    case Tag::kString:
+      return f(static_cast<String*>(nullptr));
+    case Tag::kSymbol:
+      return f(static_cast<Symbol*>(nullptr));
+    default:
+      return f(static_cast<ByteVector*>(nullptr));
+  }
+}
+
+template <typename T>
+std::optional<mem::Pointer<T>> AsHeap(const Value& value, Tag tag,
+                                      SlotHeader* slot) {
+  if (value.tag() != tag) return std::nullopt;
+  return mem::internal::LockSlot(Slot<T>::FromHeader(slot));
+}
+
+template <typename T>
+const T* ObjectOrNull(const Value& value, Tag tag, SlotHeader* slot) {
+  if (value.tag() != tag) return nullptr;
+  return Slot<T>::FromHeader(slot)->value();
+}
+
+}  // namespace
+
+std::string_view ToString(Tag tag) {
+  switch (tag) {
+    case Tag::kNil:
+      return "nil";
+    case Tag::kBool:
+      return "boolean";
+    case Tag::kChar:
+      return "char";
+    case Tag::kInt:
+      return "integer";
+    case Tag::kFloat:
+      return "float";
+    case Tag::kPair:
+      return "pair";
+    case Tag::kVector:
+      return "vector";
+    case Tag::kString:
+      return "string";
+    case Tag::kSymbol:
+      return "symbol";
+    case Tag::kByteVector:
+      return "bytevector";
+  }
+  return "unknown";
+}
+
+Value Value::Bool(bool b) {
+  Value v;
+  v.tag_ = Tag::kBool;
+  v.payload_.b = b;
+  return v;
+}
+
+Value Value::Int(std::int64_t i) {
+  Value v;
+  v.tag_ = Tag::kInt;
+  v.payload_.i = i;
+  return v;
+}
+
+Value Value::Float(double d) {
+  Value v;
+  v.tag_ = Tag::kFloat;
+  v.payload_.d = d;
+  return v;
+}
+
+std::optional<Value> Value::Char(char32_t c) {
+  if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
+  Value v;
+  v.tag_ = Tag::kChar;
+  v.payload_.c = c;
+  return v;
+}
+
+template <typename T>
+void Value::SetHeap(Tag tag, const mem::Pointer<T>& pointer) {
+  if (!pointer) return;  // nil
+  tag_ = tag;
+  payload_.slot = &mem::internal::SlotOf(pointer)->header;
+  Lock();
+  locked_ = true;
+}
+
+Value::Value(const mem::Pointer<Pair>& pair) { SetHeap(Tag::kPair, pair); }
+Value::Value(const mem::Pointer<Vector>& vector) {
+  SetHeap(Tag::kVector, vector);
+}
+Value::Value(const mem::Pointer<String>& string) {
+  SetHeap(Tag::kString, string);
+}
+Value::Value(const mem::Pointer<Symbol>& symbol) {
+  SetHeap(Tag::kSymbol, symbol);
+}
+Value::Value(const mem::Pointer<ByteVector>& bytes) {
+  SetHeap(Tag::kByteVector, bytes);
+}
+
+Value::Value(const Value& other)
+    : tag_(other.tag_), locked_(other.is_heap()), payload_(other.payload_) {
+  if (locked_) Lock();
+}
+
+Value::Value(Value&& other) noexcept
+    : tag_(other.tag_), locked_(other.locked_), payload_(other.payload_) {
+  other.tag_ = Tag::kNil;
+  other.locked_ = false;
+  other.payload_.i = 0;
+}
+
+Value& Value::operator=(const Value& other) {
+  Value copy(other);
+  return *this = std::move(copy);
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    if (locked_) Unlock();
+    tag_ = std::exchange(other.tag_, Tag::kNil);
+    locked_ = std::exchange(other.locked_, false);
+    payload_ = std::exchange(other.payload_, Payload{.i = 0});
+  }
+  return *this;
+}
+
+Value::~Value() {
+  if (locked_) Unlock();
+}
+
+Value Value::Unlocked(const Value& value) {
+  Value v;
+  v.tag_ = value.tag_;
+  v.payload_ = value.payload_;
+  return v;
+}
+
+// Lock and Unlock name the managed type in their misuse messages.
+void Value::Lock() const {
+  WithHeapType(tag_,
+               [this]<typename T>(T*) { payload_.slot->template Lock<T>(); });
+}
+
+void Value::Unlock() const {
+  WithHeapType(tag_,
+               [this]<typename T>(T*) { payload_.slot->template Unlock<T>(); });
+}
+
+std::optional<bool> Value::AsBool() const {
+  if (tag_ != Tag::kBool) return std::nullopt;
+  return payload_.b;
+}
+std::optional<char32_t> Value::AsChar() const {
+  if (tag_ != Tag::kChar) return std::nullopt;
+  return payload_.c;
+}
+std::optional<std::int64_t> Value::AsInt() const {
+  if (tag_ != Tag::kInt) return std::nullopt;
+  return payload_.i;
+}
+std::optional<double> Value::AsFloat() const {
+  if (tag_ != Tag::kFloat) return std::nullopt;
+  return payload_.d;
+}
+
+std::optional<mem::Pointer<Pair>> Value::AsPair() const {
+  return AsHeap<Pair>(*this, Tag::kPair, payload_.slot);
+}
+std::optional<mem::Pointer<Vector>> Value::AsVector() const {
+  return AsHeap<Vector>(*this, Tag::kVector, payload_.slot);
+}
+std::optional<mem::Pointer<String>> Value::AsString() const {
+  return AsHeap<String>(*this, Tag::kString, payload_.slot);
+}
+std::optional<mem::Pointer<Symbol>> Value::AsSymbol() const {
+  return AsHeap<Symbol>(*this, Tag::kSymbol, payload_.slot);
+}
+std::optional<mem::Pointer<ByteVector>> Value::AsByteVector() const {
+  return AsHeap<ByteVector>(*this, Tag::kByteVector, payload_.slot);
+}
+
+const Pair* Value::PairOrNull() const {
+  return ObjectOrNull<Pair>(*this, Tag::kPair, payload_.slot);
+}
+const Vector* Value::VectorOrNull() const {
+  return ObjectOrNull<Vector>(*this, Tag::kVector, payload_.slot);
+}
+const String* Value::StringOrNull() const {
+  return ObjectOrNull<String>(*this, Tag::kString, payload_.slot);
+}
+const Symbol* Value::SymbolOrNull() const {
+  return ObjectOrNull<Symbol>(*this, Tag::kSymbol, payload_.slot);
+}
+const ByteVector* Value::ByteVectorOrNull() const {
+  return ObjectOrNull<ByteVector>(*this, Tag::kByteVector, payload_.slot);
+}
+
+std::uint64_t Value::immediate_bits() const {
+  switch (tag_) {
+    case Tag::kBool:
+      return payload_.b ? 1 : 0;
+    case Tag::kChar:
+      return payload_.c;
+    case Tag::kInt:
+      return static_cast<std::uint64_t>(payload_.i);
+    case Tag::kFloat:
+      return std::bit_cast<std::uint64_t>(payload_.d);
+    default:
+      return 0;
+  }
+}
+
+mem::Root Value::ToRoot() const {
+  if (!is_heap()) return mem::Root();
+  return WithHeapType(tag_, [this]<typename T>(T*) {
+    return mem::Root(payload_.slot, &mem::internal::TraceSlot<T>);
+  });
+}
+
+}  // namespace kamo::value

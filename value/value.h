@@ -1,0 +1,147 @@
+// Value: a Scheme datum. Either an immediate (nil, boolean, character,
+// 64-bit integer, double) or a reference to a managed Pair, Vector, String,
+// Symbol or ByteVector.
+//
+// A Value that refers to the heap carries its own locked/unlocked state:
+//   - every Value that C++ code gets from this library is locked (a root);
+//     copying it gives another locked Value, destroying it unlocks;
+//   - a Value stored inside a Pair or Vector is unlocked and reached by
+//     tracing; only those containers make unlocked Values, and they hand out
+//     locked copies.
+// Moving a Value keeps its state; so an unlocked Value never leaves its
+// container, and a locked one moves its lock.
+#ifndef KAMO_VALUE_VALUE_H_
+#define KAMO_VALUE_VALUE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "mem/internal/slot.h"
+#include "mem/pointer.h"
+#include "mem/trace.h"
+
+namespace kamo::value {
+
+class Pair;
+class Vector;
+class String;
+class Symbol;
+class ByteVector;
+
+enum class Tag : std::uint8_t {
+  kNil,
+  kBool,
+  kChar,
+  kInt,
+  kFloat,
+  kPair,
+  kVector,
+  kString,
+  kSymbol,
+  kByteVector,
+};
+
+std::string_view ToString(Tag tag);
+
+class Value {
+ public:
+  // Nil, the empty list.
+  Value() = default;
+  static Value Nil() { return Value(); }
+  static Value Bool(bool b);
+  static Value Int(std::int64_t i);
+  static Value Float(double d);
+  // A character, if `c` is a Unicode scalar value (not a surrogate, at most
+  // U+10FFFF); nullopt otherwise.
+  static std::optional<Value> Char(char32_t c);
+
+  // References to managed values; a null Pointer gives nil.
+  Value(const mem::Pointer<Pair>& pair);         // NOLINT: implicit.
+  Value(const mem::Pointer<Vector>& vector);     // NOLINT: implicit.
+  Value(const mem::Pointer<String>& string);     // NOLINT: implicit.
+  Value(const mem::Pointer<Symbol>& symbol);     // NOLINT: implicit.
+  Value(const mem::Pointer<ByteVector>& bytes);  // NOLINT: implicit.
+
+  Value(const Value& other);  // a locked copy
+  Value(Value&& other) noexcept;
+  Value& operator=(const Value& other);
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
+
+  Tag tag() const { return tag_; }
+  bool is_heap() const { return tag_ >= Tag::kPair; }
+  // Whether this Value holds a lock (false for immediates).
+  bool is_locked() const { return locked_; }
+
+  bool IsNil() const { return tag_ == Tag::kNil; }
+  bool IsBool() const { return tag_ == Tag::kBool; }
+  bool IsChar() const { return tag_ == Tag::kChar; }
+  bool IsInt() const { return tag_ == Tag::kInt; }
+  bool IsFloat() const { return tag_ == Tag::kFloat; }
+  bool IsPair() const { return tag_ == Tag::kPair; }
+  bool IsVector() const { return tag_ == Tag::kVector; }
+  bool IsString() const { return tag_ == Tag::kString; }
+  bool IsSymbol() const { return tag_ == Tag::kSymbol; }
+  bool IsByteVector() const { return tag_ == Tag::kByteVector; }
+  // Scheme truth: everything but #f is true.
+  bool IsTrue() const { return !(tag_ == Tag::kBool && !payload_.b); }
+
+  // Typed accessors: the value, or nullopt if this Value has another type.
+  std::optional<bool> AsBool() const;
+  std::optional<char32_t> AsChar() const;
+  std::optional<std::int64_t> AsInt() const;
+  std::optional<double> AsFloat() const;
+  std::optional<mem::Pointer<Pair>> AsPair() const;
+  std::optional<mem::Pointer<Vector>> AsVector() const;
+  std::optional<mem::Pointer<String>> AsString() const;
+  std::optional<mem::Pointer<Symbol>> AsSymbol() const;
+  std::optional<mem::Pointer<ByteVector>> AsByteVector() const;
+
+  // Unchecked access to a heap value's object, for the library's iterative
+  // algorithms: valid while this Value (or what holds it) is reachable.
+  // Null when the tag differs.
+  const Pair* PairOrNull() const;
+  const Vector* VectorOrNull() const;
+  const String* StringOrNull() const;
+  const Symbol* SymbolOrNull() const;
+  const ByteVector* ByteVectorOrNull() const;
+
+  // The slot of a heap value (null for immediates): its identity.
+  const mem::internal::SlotHeader* heap_slot() const {
+    return is_heap() ? payload_.slot : nullptr;
+  }
+  // The raw payload bits of an immediate (0 for nil), for hashing.
+  std::uint64_t immediate_bits() const;
+
+  // The root of a heap value, empty for an immediate.
+  mem::Root ToRoot() const;
+
+ private:
+  friend class Pair;
+  friend class Vector;
+
+  // An unlocked copy, for storage inside a container.
+  static Value Unlocked(const Value& value);
+
+  void Lock() const;
+  void Unlock() const;
+  template <typename T>
+  void SetHeap(Tag tag, const mem::Pointer<T>& pointer);
+
+  union Payload {
+    bool b;
+    char32_t c;
+    std::int64_t i;
+    double d;
+    mem::internal::SlotHeader* slot;
+  };
+
+  Tag tag_ = Tag::kNil;
+  bool locked_ = false;  // only heap values are ever locked
+  Payload payload_{.i = 0};
+};
+
+}  // namespace kamo::value
+
+#endif  // KAMO_VALUE_VALUE_H_

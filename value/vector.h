@@ -1,0 +1,96 @@
+// Vector: a growable array of Values, in the spirit of std::vector. The
+// elements are unlocked while inside (reached by tracing) and locked when
+// taken out. Checked operations report an index out of range as an
+// absl::OutOfRangeError naming the index and the size, and change nothing.
+#ifndef KAMO_VALUE_VECTOR_H_
+#define KAMO_VALUE_VECTOR_H_
+
+#include <cstddef>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "mem/trace.h"
+#include "value/value.h"
+
+namespace kamo::value {
+
+class Vector {
+ public:
+  static constexpr const char* kTypeName = "Vector";
+
+  Vector() = default;
+  Vector(std::initializer_list<Value> values);
+
+  std::size_t size() const { return elements_.size(); }
+  bool empty() const { return elements_.empty(); }
+  std::size_t capacity() const { return elements_.capacity(); }
+
+  // Checked element access.
+  absl::StatusOr<Value> Get(std::size_t index) const;
+  // Stores `value` at `index`, returns the old element (locked).
+  absl::StatusOr<Value> Set(std::size_t index, const Value& value);
+
+  void Push(const Value& value);
+  // The last element, removed; nullopt if empty.
+  std::optional<Value> Pop();
+  // Inserts before `index` (index == size() appends).
+  absl::Status Insert(std::size_t index, const Value& value);
+  // Removes the element at `index`, shifting the rest down; returns it.
+  absl::StatusOr<Value> Remove(std::size_t index);
+  // Removes the element at `index` by moving the last one into its place
+  // (O(1), order not kept); returns it.
+  absl::StatusOr<Value> SwapRemove(std::size_t index);
+  // Keeps the first `size` elements (no-op if already shorter).
+  void Truncate(std::size_t size);
+  void Clear() { elements_.clear(); }
+  // Keeps the elements for which `keep` returns true, in order.
+  void Retain(const std::function<bool(const Value&)>& keep);
+  void Reserve(std::size_t capacity) { elements_.reserve(capacity); }
+
+  // Iteration yields locked copies.
+  class const_iterator {
+   public:
+    using value_type = Value;
+    using difference_type = std::ptrdiff_t;
+    const_iterator() = default;
+    Value operator*() const { return *it_; }
+    const_iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    const_iterator operator++(int) {
+      const_iterator old = *this;
+      ++it_;
+      return old;
+    }
+    friend bool operator==(const const_iterator&,
+                           const const_iterator&) = default;
+
+   private:
+    friend class Vector;
+    explicit const_iterator(std::vector<Value>::const_iterator it) : it_(it) {}
+    std::vector<Value>::const_iterator it_;
+  };
+  const_iterator begin() const { return const_iterator(elements_.begin()); }
+  const_iterator end() const { return const_iterator(elements_.end()); }
+
+  // The stored elements, for iterative algorithms that run while nothing
+  // allocates.
+  const std::vector<Value>& elements() const { return elements_; }
+
+  void Trace(mem::Tracer& tracer) const { tracer.VisitAll(elements_); }
+
+ private:
+  absl::Status CheckIndex(std::size_t index, std::size_t limit,
+                          const char* operation) const;
+
+  std::vector<Value> elements_;  // unlocked
+};
+
+}  // namespace kamo::value
+
+#endif  // KAMO_VALUE_VECTOR_H_

@@ -1,0 +1,142 @@
+#include "value/vector.h"
+
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "value/heap.h"
+#include "value/printer.h"
+
+namespace kamo::value {
+namespace {
+
+class VectorTest : public ::testing::Test {
+ protected:
+  Value Str(const char* s) { return *heap_.NewString(s); }
+  static std::string Text(const Value& v) {
+    return std::string((*v.AsString())->view());
+  }
+  // The vector's strings, in order.
+  static std::vector<std::string> Texts(const Vector& vector) {
+    std::vector<std::string> out;
+    for (Value v : vector) out.push_back(Text(v));
+    return out;
+  }
+  using Texts_t = std::vector<std::string>;
+
+  mem::Mutator mutator_;
+  Heap heap_{mutator_};
+};
+
+TEST_F(VectorTest, ElementsAreUnlockedInsideAndLockedOutside) {
+  mem::Pointer<String> s = *heap_.NewString("a");
+  mem::Pointer<Vector> v = heap_.NewVector({s});
+  v->Push(s);
+  EXPECT_EQ(s.lock_count(), 1u);
+  for (const Value& stored : v->elements()) EXPECT_FALSE(stored.is_locked());
+  Value out = *v->Get(0);
+  EXPECT_TRUE(out.is_locked());
+  EXPECT_EQ(s.lock_count(), 2u);
+}
+
+TEST_F(VectorTest, ElementsHeldOnlyInsideSurviveWithContents) {
+  mem::Pointer<Vector> v = heap_.NewVector({Str("a"), Str("b")});
+  for (int i = 0; i < 100; ++i) v->Push(Str("c"));  // reallocates storage
+  EXPECT_EQ(mutator_.CollectGarbage(), 0u);
+  EXPECT_EQ(v->size(), 102u);
+  EXPECT_EQ(Text(*v->Get(0)), "a");
+  EXPECT_EQ(Text(*v->Get(1)), "b");
+  EXPECT_EQ(Text(*v->Get(101)), "c");
+  for (const Value& stored : v->elements()) EXPECT_FALSE(stored.is_locked());
+}
+
+TEST_F(VectorTest, GetAndSetAreChecked) {
+  mem::Pointer<Vector> v = heap_.NewVector({Value::Int(1)});
+  absl::StatusOr<Value> bad = v->Get(1);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(bad.status().message(),
+            "Vector::Get: index 1 out of range for a vector of 1");
+  EXPECT_EQ(v->Set(5, Value::Int(2)).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(v->Get(0)->AsInt(), 1) << "a refused Set changes nothing";
+  EXPECT_EQ(v->Set(0, Value::Int(2))->AsInt(), 1) << "Set returns the old";
+  EXPECT_EQ(v->Get(0)->AsInt(), 2);
+}
+
+TEST_F(VectorTest, PushPopInOrder) {
+  mem::Pointer<Vector> v = heap_.NewVector();
+  EXPECT_FALSE(v->Pop());
+  v->Push(Str("a"));
+  v->Push(Str("b"));
+  EXPECT_EQ(Text(*v->Pop()), "b");
+  EXPECT_EQ(Text(*v->Pop()), "a");
+  EXPECT_TRUE(v->empty());
+}
+
+TEST_F(VectorTest, InsertRemoveAndSwapRemove) {
+  mem::Pointer<Vector> v = heap_.NewVector({Str("a"), Str("c")});
+  ASSERT_TRUE(v->Insert(1, Str("b")).ok());
+  ASSERT_TRUE(v->Insert(3, Str("d")).ok()) << "inserting at size() appends";
+  EXPECT_EQ(Texts(*v), (Texts_t{"a", "b", "c", "d"}));
+  EXPECT_EQ(v->Insert(5, Str("x")).code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(Text(*v->Remove(1)), "b");
+  EXPECT_EQ(Texts(*v), (Texts_t{"a", "c", "d"}));
+  EXPECT_EQ(Text(*v->SwapRemove(0)), "a");
+  EXPECT_EQ(Texts(*v), (Texts_t{"d", "c"}));
+  EXPECT_EQ(Text(*v->SwapRemove(1)), "c");
+  EXPECT_EQ(Texts(*v), (Texts_t{"d"}));
+  EXPECT_EQ(v->Remove(1).status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(v->SwapRemove(1).status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(Texts(*v), (Texts_t{"d"})) << "refusals change nothing";
+}
+
+TEST_F(VectorTest, TruncateClearRetainReserve) {
+  mem::Pointer<Vector> v =
+      heap_.NewVector({Value::Int(1), Value::Int(2), Value::Int(3),
+                       Value::Int(4), Value::Int(5)});
+  v->Retain([](const Value& x) { return *x.AsInt() % 2 == 1; });
+  EXPECT_EQ(Write(v), "#(1 3 5)");
+  v->Truncate(10);
+  EXPECT_EQ(v->size(), 3u);
+  v->Truncate(2);
+  EXPECT_EQ(Write(v), "#(1 3)");
+  v->Reserve(100);
+  EXPECT_GE(v->capacity(), 100u);
+  v->Clear();
+  EXPECT_TRUE(v->empty());
+}
+
+TEST_F(VectorTest, EveryRemovalMakesTheOldElementCollectable) {
+  mem::Pointer<Vector> v = heap_.NewVector();
+  for (const char* s : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}) {
+    v->Push(Str(s));
+  }
+  auto collect = [this] { return mutator_.CollectGarbage(); };
+  ASSERT_EQ(collect(), 0u);
+  v->Set(0, Value::Int(0)).IgnoreError();
+  EXPECT_EQ(collect(), 1u) << "set";
+  v->Remove(0).IgnoreError();
+  v->SwapRemove(0).IgnoreError();
+  EXPECT_EQ(collect(), 1u) << "remove of an int, swap-remove of a string";
+  v->Pop();
+  EXPECT_EQ(collect(), 1u) << "pop";
+  v->Retain([](const Value& x) { return (*x.AsString())->view() != "2"; });
+  EXPECT_EQ(collect(), 1u) << "retain";
+  v->Truncate(3);
+  EXPECT_EQ(collect(), 3u) << "truncate";
+  EXPECT_EQ(Texts(*v), (Texts_t{"9", "3", "4"}));
+  v->Clear();
+  EXPECT_EQ(collect(), 3u) << "clear";
+  EXPECT_EQ(mutator_.CountLive<String>(), 0u);
+}
+
+TEST_F(VectorTest, VectorContainingItselfIsFreedWhenDropped) {
+  {
+    mem::Pointer<Vector> v = heap_.NewVector();
+    v->Push(v);
+    v->Push(heap_.NewVector({v}));
+  }
+  EXPECT_EQ(mutator_.CollectGarbage(), 2u);
+}
+
+}  // namespace
+}  // namespace kamo::value
