@@ -1,0 +1,221 @@
+#include "fuzz/heap_graph_ops.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_format.h"
+#include "fuzz/byte_reader.h"
+
+namespace kamo::fuzz {
+namespace {
+
+constexpr std::size_t kMaxBytes = 16;
+constexpr int kGarbagePerUnit = 8;  // AllocateGarbage count = byte * 8
+
+bool TakesBytes(OpCode code) {
+  return code == OpCode::kNewString || code == OpCode::kStringAppend ||
+         code == OpCode::kIntern || code == OpCode::kNewByteVector;
+}
+
+std::string Quoted(const std::string& bytes) {
+  return "\"" + absl::CEscape(bytes) + "\"";
+}
+
+}  // namespace
+
+std::vector<Op> DecodeHeapGraphOps(const std::uint8_t* data,
+                                   std::size_t size) {
+  ByteReader in(data, size);
+  std::vector<Op> ops;
+  while (!in.empty()) {
+    Op op;
+    op.code = static_cast<OpCode>(in.Byte() %
+                                  static_cast<int>(OpCode::kCount));
+    op.a = in.Byte();
+    op.b = in.Byte();
+    op.c = in.Byte();
+    if (op.code == OpCode::kSetInt) {
+      op.number = static_cast<std::int64_t>(in.U64());
+    }
+    if (TakesBytes(op.code)) op.bytes = std::string(in.Bytes(kMaxBytes));
+    ops.push_back(std::move(op));
+  }
+  return ops;
+}
+
+std::vector<Op> DecodeSymbolOps(const std::uint8_t* data, std::size_t size) {
+  static constexpr OpCode kSymbolOps[] = {
+      OpCode::kIntern, OpCode::kIntern, OpCode::kIntern, OpCode::kCopy,
+      OpCode::kDrop,   OpCode::kNewPair, OpCode::kCollect,
+      OpCode::kAllocateGarbage};
+  ByteReader in(data, size);
+  std::vector<Op> ops;
+  while (!in.empty()) {
+    Op op;
+    op.code = kSymbolOps[in.Byte() % std::size(kSymbolOps)];
+    op.a = in.Byte();
+    op.b = in.Byte();
+    op.c = in.Byte();
+    if (op.code == OpCode::kIntern) op.bytes = std::string(in.Bytes(kMaxBytes));
+    ops.push_back(std::move(op));
+  }
+  return ops;
+}
+
+void Apply(const Op& op, testing::HeapGraph& graph) {
+  switch (op.code) {
+    case OpCode::kSetInt:
+      graph.SetInt(op.a, op.number);
+      break;
+    case OpCode::kNewPair:
+      graph.NewPair(op.a, op.b, op.c);
+      break;
+    case OpCode::kNewVector:
+      graph.NewVector(op.a, op.b, op.c);
+      break;
+    case OpCode::kNewString:
+      graph.NewString(op.a, op.bytes);
+      break;
+    case OpCode::kStringAppend:
+      graph.StringAppend(op.a, op.bytes);
+      break;
+    case OpCode::kIntern:
+      graph.Intern(op.a, op.bytes);
+      break;
+    case OpCode::kNewByteVector:
+      graph.NewByteVector(op.a, op.bytes);
+      break;
+    case OpCode::kNewBlob:
+      graph.NewBlob(op.a);
+      break;
+    case OpCode::kSetCar:
+      graph.SetCar(op.a, op.b);
+      break;
+    case OpCode::kSetCdr:
+      graph.SetCdr(op.a, op.b);
+      break;
+    case OpCode::kVectorPush:
+      graph.VectorPush(op.a, op.b);
+      break;
+    case OpCode::kVectorSet:
+      graph.VectorSet(op.a, op.c, op.b);
+      break;
+    case OpCode::kVectorInsert:
+      graph.VectorInsert(op.a, op.c, op.b);
+      break;
+    case OpCode::kVectorRemove:
+      graph.VectorRemove(op.a, op.c);
+      break;
+    case OpCode::kVectorPop:
+      graph.VectorPop(op.a, op.b);
+      break;
+    case OpCode::kLink:
+      graph.Link(op.a, op.b);
+      break;
+    case OpCode::kUnlink:
+      graph.Unlink(op.a, op.c);
+      break;
+    case OpCode::kTakeOut:
+      graph.TakeOut(op.b, op.a, op.c);
+      break;
+    case OpCode::kCopy:
+      graph.Copy(op.a, op.b);
+      break;
+    case OpCode::kDrop:
+      graph.Drop(op.a);
+      break;
+    case OpCode::kAllocateGarbage:
+      graph.AllocateGarbage(op.a * kGarbagePerUnit);
+      break;
+    case OpCode::kCollect:
+    case OpCode::kCount:
+      graph.Collect();
+      break;
+  }
+}
+
+std::string ToString(const Op& op) {
+  constexpr int n = testing::HeapGraph::kHandles;
+  const int a = op.a % n, b = op.b % n;
+  switch (op.code) {
+    case OpCode::kSetInt:
+      return absl::StrFormat("SetInt h%d = %d", a, op.number);
+    case OpCode::kNewPair:
+      return absl::StrFormat("NewPair h%d = (h%d . h%d)", a, b, op.c % n);
+    case OpCode::kNewVector:
+      return absl::StrFormat("NewVector h%d = %d handles from h%d", a,
+                             op.c % (n + 1), b);
+    case OpCode::kNewString:
+      return absl::StrFormat("NewString h%d = %s", a, Quoted(op.bytes));
+    case OpCode::kStringAppend:
+      return absl::StrFormat("StringAppend h%d += %s", a, Quoted(op.bytes));
+    case OpCode::kIntern:
+      return absl::StrFormat("Intern h%d = %s", a, Quoted(op.bytes));
+    case OpCode::kNewByteVector:
+      return absl::StrFormat("NewByteVector h%d = %s", a, Quoted(op.bytes));
+    case OpCode::kNewBlob:
+      return absl::StrFormat("NewBlob h%d", a);
+    case OpCode::kSetCar:
+      return absl::StrFormat("SetCar h%d <- h%d", a, b);
+    case OpCode::kSetCdr:
+      return absl::StrFormat("SetCdr h%d <- h%d", a, b);
+    case OpCode::kVectorPush:
+      return absl::StrFormat("VectorPush h%d <- h%d", a, b);
+    case OpCode::kVectorSet:
+      return absl::StrFormat("VectorSet h%d[%d] <- h%d", a, op.c, b);
+    case OpCode::kVectorInsert:
+      return absl::StrFormat("VectorInsert h%d[%d] <- h%d", a, op.c, b);
+    case OpCode::kVectorRemove:
+      return absl::StrFormat("VectorRemove h%d[%d]", a, op.c);
+    case OpCode::kVectorPop:
+      return absl::StrFormat("VectorPop h%d -> h%d", a, b);
+    case OpCode::kLink:
+      return absl::StrFormat("Link h%d -> h%d", a, b);
+    case OpCode::kUnlink:
+      return absl::StrFormat("Unlink h%d edge %d", a, op.c);
+    case OpCode::kTakeOut:
+      return absl::StrFormat("TakeOut h%d = h%d[%d]", b, a, op.c);
+    case OpCode::kCopy:
+      return absl::StrFormat("Copy h%d = h%d", a, b);
+    case OpCode::kDrop:
+      return absl::StrFormat("Drop h%d", a);
+    case OpCode::kAllocateGarbage:
+      return absl::StrFormat("AllocateGarbage %d pairs", op.a * kGarbagePerUnit);
+    case OpCode::kCollect:
+    case OpCode::kCount:
+      return "Collect";
+  }
+  return "?";
+}
+
+std::string RunOps(const std::vector<Op>& ops,
+                testing::HeapGraph::Options options) {
+  testing::HeapGraph graph(options);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    Apply(ops[i], graph);
+    if (!graph.ok()) {
+      return absl::StrFormat("violation after operation %d (%s):\n%s", i,
+                             ToString(ops[i]), graph.failure());
+    }
+  }
+  graph.Collect();
+  if (!graph.ok()) {
+    return "violation in the final collection:\n" + graph.failure();
+  }
+  return "";
+}
+
+void RunOrAbort(const std::vector<Op>& ops,
+                testing::HeapGraph::Options options) {
+  const std::string violation = RunOps(ops, options);
+  if (violation.empty()) return;
+  std::fprintf(stderr, "kamo heap-graph oracle: %s\nOperations:\n",
+               violation.c_str());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    std::fprintf(stderr, "  %3zu  %s\n", i, ToString(ops[i]).c_str());
+  }
+  std::abort();
+}
+
+}  // namespace kamo::fuzz

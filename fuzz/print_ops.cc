@@ -1,0 +1,42 @@
+// Prints a fuzz input as the operations it decodes to, one per line, so a
+// crash report can be read:
+//
+//   print_ops heap_graph_fuzzer crash-1234...
+//   print_ops symbol_fuzzer FILE...
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string_view>
+#include <vector>
+
+#include "fuzz/heap_graph_ops.h"
+
+int main(int argc, char** argv) {
+  const std::string_view target = argc > 1 ? argv[1] : "";
+  const bool symbols = target == "symbol_fuzzer";
+  if (argc < 3 || (!symbols && target != "heap_graph_fuzzer")) {
+    std::fprintf(stderr,
+                 "usage: print_ops heap_graph_fuzzer|symbol_fuzzer FILE...\n");
+    return 2;
+  }
+  int status = 0;
+  for (int i = 2; i < argc; ++i) {
+    std::ifstream file(argv[i], std::ios::binary);
+    if (!file) {
+      std::fprintf(stderr, "print_ops: cannot read %s\n", argv[i]);
+      status = 1;
+      continue;
+    }
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
+                                  std::istreambuf_iterator<char>());
+    const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    const auto ops = symbols
+                         ? kamo::fuzz::DecodeSymbolOps(data, bytes.size())
+                         : kamo::fuzz::DecodeHeapGraphOps(data, bytes.size());
+    std::printf("%s: %zu operations\n", argv[i], ops.size());
+    for (std::size_t k = 0; k < ops.size(); ++k) {
+      std::printf("  %3zu  %s\n", k, kamo::fuzz::ToString(ops[k]).c_str());
+    }
+  }
+  return status;
+}

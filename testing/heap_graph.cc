@@ -1,0 +1,570 @@
+#include "testing/heap_graph.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_format.h"
+#include "value/list.h"
+
+namespace kamo::testing {
+namespace {
+
+using value::Value;
+
+// The address of the object a heap Value refers to, null for immediates.
+const void* AddressOf(const Value& v) {
+  switch (v.tag()) {
+    case value::Tag::kPair:
+      return v.PairOrNull();
+    case value::Tag::kVector:
+      return v.VectorOrNull();
+    case value::Tag::kString:
+      return v.StringOrNull();
+    case value::Tag::kSymbol:
+      return v.SymbolOrNull();
+    case value::Tag::kByteVector:
+      return v.ByteVectorOrNull();
+    default:
+      return nullptr;
+  }
+}
+
+std::string Escaped(std::string_view bytes) {
+  return absl::CEscape(absl::string_view(bytes.data(), bytes.size()));
+}
+
+}  // namespace
+
+HeapGraph::HeapGraph(Options options)
+    : options_(options),
+      mutator_(mem::MutatorOptions{.bucket_capacity =
+                                       options.bucket_capacity}),
+      heap_(mutator_) {}
+
+int HeapGraph::H(int handle) {
+  return ((handle % kHandles) + kHandles) % kHandles;
+}
+
+std::string_view HeapGraph::KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kPair:
+      return "Pair";
+    case Kind::kVector:
+      return "Vector";
+    case Kind::kString:
+      return "String";
+    case Kind::kSymbol:
+      return "Symbol";
+    case Kind::kByteVector:
+      return "ByteVector";
+    case Kind::kBlob:
+      return "Blob";
+  }
+  return "?";
+}
+
+std::string HeapGraph::RefName(const Ref& ref) const {
+  switch (ref.kind) {
+    case Ref::kNil:
+      return "nil";
+    case Ref::kInt:
+      return absl::StrFormat("%d", ref.i);
+    case Ref::kNode:
+      return absl::StrFormat("n%d", ref.node);
+  }
+  return "?";
+}
+
+bool HeapGraph::IsNode(int handle, Kind kind) const {
+  const Ref& ref = model_handles_[H(handle)];
+  return ref.kind == Ref::kNode && nodes_[ref.node].kind == kind;
+}
+
+bool HeapGraph::HoldsValue(int handle) const {
+  const Ref& ref = model_handles_[H(handle)];
+  return ref.kind != Ref::kNode || nodes_[ref.node].kind != Kind::kBlob;
+}
+
+Value HeapGraph::ValueOf(int handle) const {
+  const Handle& real = handles_[H(handle)];
+  if (const Value* v = std::get_if<Value>(&real)) return *v;
+  return Value();
+}
+
+void HeapGraph::Store(int handle, Ref ref, Handle real) {
+  model_handles_[H(handle)] = ref;
+  handles_[H(handle)] = std::move(real);
+}
+
+void HeapGraph::Fail(std::string message) {
+  if (failure_.empty()) {
+    failure_ = std::move(message) + "\nModel:\n" + Describe();
+  }
+}
+
+HeapGraph::NodeId HeapGraph::Adopt(Node node) {
+  const bool collected = mutator_.collections() != model_collections_;
+  std::vector<NodeId> freed;
+  if (collected) freed = ModelCollect();
+  const void* address = node.address;
+  nodes_.push_back(std::move(node));
+  if (collected) CheckAfterCollection(freed, address);
+  return static_cast<NodeId>(nodes_.size() - 1);
+}
+
+std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
+  model_collections_ = mutator_.collections();
+  std::vector<bool> reached(nodes_.size(), false);
+  std::vector<NodeId> pending;
+  auto visit = [&](const Ref& ref) {
+    if (ref.kind == Ref::kNode && !reached[ref.node]) {
+      reached[ref.node] = true;
+      pending.push_back(ref.node);
+    }
+  };
+  for (const Ref& ref : model_handles_) visit(ref);
+  while (!pending.empty()) {
+    const NodeId id = pending.back();
+    pending.pop_back();
+    for (const Ref& edge : nodes_[id].edges) visit(edge);
+  }
+  std::vector<NodeId> freed;
+  for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
+    if (!nodes_[id].freed && !reached[id]) {
+      nodes_[id].freed = true;
+      freed.push_back(id);
+    }
+  }
+  return freed;
+}
+
+void HeapGraph::CheckAfterCollection(const std::vector<NodeId>& freed,
+                                     const void* reused_address) {
+  if (absl::Status s = mutator_.VerifyHeap(); !s.ok()) {
+    Fail(absl::StrFormat("after collection %d: %s", model_collections_,
+                         s.ToString()));
+    return;
+  }
+  CheckNow();
+  for (NodeId id : freed) {
+    const Node& node = nodes_[id];
+    if (node.address == reused_address) continue;  // the new value's slot
+    bool occupied = false;
+    switch (node.kind) {
+      case Kind::kPair:
+        occupied = mutator_.PointerFromRaw<value::Pair>(node.address).ok();
+        break;
+      case Kind::kVector:
+        occupied = mutator_.PointerFromRaw<value::Vector>(node.address).ok();
+        break;
+      case Kind::kString:
+        occupied = mutator_.PointerFromRaw<value::String>(node.address).ok();
+        break;
+      case Kind::kSymbol:
+        occupied = mutator_.PointerFromRaw<value::Symbol>(node.address).ok();
+        break;
+      case Kind::kByteVector:
+        occupied =
+            mutator_.PointerFromRaw<value::ByteVector>(node.address).ok();
+        break;
+      case Kind::kBlob:
+        occupied = mutator_.PointerFromRaw<Blob>(node.address).ok();
+        break;
+    }
+    if (occupied) {
+      Fail(absl::StrFormat(
+          "after collection %d: n%d (%s) is unreachable in the model but "
+          "its slot is still occupied",
+          model_collections_, id, KindName(node.kind)));
+      return;
+    }
+  }
+  for (const Node& node : nodes_) {
+    if (node.kind != Kind::kBlob) continue;
+    const auto it = blob_destructor_runs_.find(node.blob_id);
+    const int runs = it == blob_destructor_runs_.end() ? 0 : it->second;
+    if (runs != (node.freed ? 1 : 0)) {
+      Fail(absl::StrFormat(
+          "after collection %d: Blob#%d's destructor ran %d times, expected "
+          "%d (the model says it is %s)",
+          model_collections_, node.blob_id, runs, node.freed ? 1 : 0,
+          node.freed ? "freed" : "live"));
+      return;
+    }
+  }
+}
+
+std::size_t HeapGraph::live_nodes() const {
+  return std::count_if(nodes_.begin(), nodes_.end(),
+                       [](const Node& n) { return !n.freed; });
+}
+
+void HeapGraph::CheckNow() {
+  if (!ok()) return;
+  std::size_t live[6] = {};
+  for (const Node& node : nodes_) {
+    if (!node.freed) ++live[static_cast<int>(node.kind)];
+  }
+  const std::size_t real[6] = {
+      mutator_.CountLive<value::Pair>(),   mutator_.CountLive<value::Vector>(),
+      mutator_.CountLive<value::String>(), mutator_.CountLive<value::Symbol>(),
+      mutator_.CountLive<value::ByteVector>(), mutator_.CountLive<Blob>()};
+  for (int k = 0; k < 6; ++k) {
+    if (live[k] != real[k]) {
+      Fail(absl::StrFormat("live %s: the heap has %d, the model %d",
+                           KindName(static_cast<Kind>(k)), real[k], live[k]));
+      return;
+    }
+  }
+  if (heap_.symbol_count() != live[static_cast<int>(Kind::kSymbol)]) {
+    Fail(absl::StrFormat("the symbol table has %d entries, the model %d live "
+                         "symbols",
+                         heap_.symbol_count(),
+                         live[static_cast<int>(Kind::kSymbol)]));
+    return;
+  }
+  for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
+    if (nodes_[id].freed) continue;
+    if (std::string error = CheckNode(id); !error.empty()) {
+      Fail(absl::StrFormat("n%d (%s): %s", id, KindName(nodes_[id].kind),
+                           error));
+      return;
+    }
+  }
+}
+
+bool HeapGraph::RefMatches(const Ref& ref, const Value& v) const {
+  switch (ref.kind) {
+    case Ref::kNil:
+      return v.IsNil();
+    case Ref::kInt:
+      return v.AsInt() == ref.i;
+    case Ref::kNode:
+      return AddressOf(v) == nodes_[ref.node].address;
+  }
+  return false;
+}
+
+std::string HeapGraph::CheckNode(NodeId id) const {
+  const Node& node = nodes_[id];
+  auto missing = [](const absl::Status& s) {
+    return "its slot is not an occupied slot of its arena: " + s.ToString();
+  };
+  auto check_edges = [&](const std::vector<Value>& values) -> std::string {
+    if (values.size() != node.edges.size()) {
+      return absl::StrFormat("has %d elements, the model %d", values.size(),
+                             node.edges.size());
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!RefMatches(node.edges[i], values[i])) {
+        return absl::StrFormat("element %d differs from the model's %s", i,
+                               RefName(node.edges[i]));
+      }
+    }
+    return "";
+  };
+  switch (node.kind) {
+    case Kind::kPair: {
+      auto p = mutator_.PointerFromRaw<value::Pair>(node.address);
+      if (!p.ok()) return missing(p.status());
+      return check_edges({(*p)->car_ref(), (*p)->cdr_ref()});
+    }
+    case Kind::kVector: {
+      auto v = mutator_.PointerFromRaw<value::Vector>(node.address);
+      if (!v.ok()) return missing(v.status());
+      return check_edges((*v)->elements());
+    }
+    case Kind::kString: {
+      auto s = mutator_.PointerFromRaw<value::String>(node.address);
+      if (!s.ok()) return missing(s.status());
+      if ((*s)->view() != node.bytes) return "its contents differ";
+      return "";
+    }
+    case Kind::kSymbol: {
+      auto s = mutator_.PointerFromRaw<value::Symbol>(node.address);
+      if (!s.ok()) return missing(s.status());
+      if ((*s)->name() != node.bytes) return "its name differs";
+      return "";
+    }
+    case Kind::kByteVector: {
+      auto b = mutator_.PointerFromRaw<value::ByteVector>(node.address);
+      if (!b.ok()) return missing(b.status());
+      const auto bytes = (*b)->bytes();
+      if (std::string_view(reinterpret_cast<const char*>(bytes.data()),
+                           bytes.size()) != node.bytes) {
+        return "its bytes differ";
+      }
+      return "";
+    }
+    case Kind::kBlob: {
+      auto b = mutator_.PointerFromRaw<Blob>(node.address);
+      if (!b.ok()) return missing(b.status());
+      if ((*b)->id != node.blob_id) return "its id differs";
+      if ((*b)->edges.size() != node.edges.size()) return "its edges differ";
+      for (std::size_t i = 0; i < node.edges.size(); ++i) {
+        if ((*b)->edges[i].get() != nodes_[node.edges[i].node].address) {
+          return absl::StrFormat("edge %d differs from the model's %s", i,
+                                 RefName(node.edges[i]));
+        }
+      }
+      return "";
+    }
+  }
+  return "";
+}
+
+// ---- Operations -----------------------------------------------------------
+
+void HeapGraph::SetInt(int handle, std::int64_t i) {
+  if (!ok()) return;
+  Store(handle, Ref{.kind = Ref::kInt, .i = i}, Value::Int(i));
+}
+
+void HeapGraph::NewPair(int handle, int car, int cdr) {
+  if (!ok() || !HoldsValue(car) || !HoldsValue(cdr)) return;
+  mem::Pointer<value::Pair> pair = heap_.NewPair(ValueOf(car), ValueOf(cdr));
+  const NodeId id = Adopt({.kind = Kind::kPair,
+                           .edges = {HandleRef(car), HandleRef(cdr)},
+                           .address = pair.get()});
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(pair));
+}
+
+void HeapGraph::NewVector(int handle, int first, int count) {
+  if (!ok()) return;
+  count = ((count % (kHandles + 1)) + kHandles + 1) % (kHandles + 1);
+  mem::Pointer<value::Vector> vector = heap_.NewVector();
+  Node node{.kind = Kind::kVector, .address = vector.get()};
+  for (int k = 0; k < count; ++k) {
+    if (!HoldsValue(first + k)) continue;
+    vector->Push(ValueOf(first + k));
+    node.edges.push_back(HandleRef(first + k));
+  }
+  const NodeId id = Adopt(std::move(node));
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(vector));
+}
+
+void HeapGraph::NewString(int handle, std::string_view bytes) {
+  if (!ok()) return;
+  absl::StatusOr<mem::Pointer<value::String>> string = heap_.NewString(bytes);
+  if (!string.ok()) return;  // not UTF-8: refused, nothing allocated
+  const NodeId id = Adopt({.kind = Kind::kString,
+                           .bytes = std::string(bytes),
+                           .address = string->get()});
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(*string));
+}
+
+void HeapGraph::StringAppend(int handle, std::string_view bytes) {
+  if (!ok() || !IsNode(handle, Kind::kString)) return;
+  if ((*ValueOf(handle).AsString())->Append(bytes).ok()) {
+    nodes_[HandleRef(handle).node].bytes.append(bytes);
+  }
+}
+
+void HeapGraph::Intern(int handle, std::string_view name) {
+  if (!ok()) return;
+  for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
+    const Node& node = nodes_[id];
+    if (node.freed || node.kind != Kind::kSymbol || node.bytes != name) {
+      continue;
+    }
+    mem::Pointer<value::Symbol> symbol = heap_.Intern(name);
+    if (symbol.get() != node.address) {
+      Fail(absl::StrFormat("Intern(\"%s\") made a new symbol though n%d, "
+                           "not yet collected, has that name",
+                           Escaped(name), id));
+      return;
+    }
+    Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(symbol));
+    return;
+  }
+  mem::Pointer<value::Symbol> symbol = heap_.Intern(name);
+  const NodeId id = Adopt({.kind = Kind::kSymbol,
+                           .bytes = std::string(name),
+                           .address = symbol.get()});
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(symbol));
+}
+
+void HeapGraph::NewByteVector(int handle, std::string_view bytes) {
+  if (!ok()) return;
+  mem::Pointer<value::ByteVector> vector = heap_.NewByteVector(
+      {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  const NodeId id = Adopt({.kind = Kind::kByteVector,
+                           .bytes = std::string(bytes),
+                           .address = vector.get()});
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(vector));
+}
+
+void HeapGraph::NewBlob(int handle) {
+  if (!ok()) return;
+  const int blob_id = next_blob_id_++;
+  mem::Pointer<Blob> blob = mutator_.Allocate<Blob>(
+      blob_id, &blob_destructor_runs_, options_.blob_hides_last_edge);
+  const NodeId id = Adopt(
+      {.kind = Kind::kBlob, .address = blob.get(), .blob_id = blob_id});
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, std::move(blob));
+}
+
+void HeapGraph::SetCar(int pair, int source) {
+  if (!ok() || !IsNode(pair, Kind::kPair) || !HoldsValue(source)) return;
+  (*ValueOf(pair).AsPair())->SetCar(ValueOf(source));
+  nodes_[HandleRef(pair).node].edges[0] = HandleRef(source);
+}
+
+void HeapGraph::SetCdr(int pair, int source) {
+  if (!ok() || !IsNode(pair, Kind::kPair) || !HoldsValue(source)) return;
+  (*ValueOf(pair).AsPair())->SetCdr(ValueOf(source));
+  nodes_[HandleRef(pair).node].edges[1] = HandleRef(source);
+}
+
+void HeapGraph::VectorPush(int vector, int source) {
+  if (!ok() || !IsNode(vector, Kind::kVector) || !HoldsValue(source)) return;
+  (*ValueOf(vector).AsVector())->Push(ValueOf(source));
+  nodes_[HandleRef(vector).node].edges.push_back(HandleRef(source));
+}
+
+void HeapGraph::VectorSet(int vector, std::size_t index, int source) {
+  if (!ok() || !IsNode(vector, Kind::kVector) || !HoldsValue(source)) return;
+  std::vector<Ref>& edges = nodes_[HandleRef(vector).node].edges;
+  if (edges.empty()) return;
+  index %= edges.size();
+  if (!(*ValueOf(vector).AsVector())->Set(index, ValueOf(source)).ok()) {
+    Fail(absl::StrFormat("Vector::Set(%d) refused an index in range", index));
+    return;
+  }
+  edges[index] = HandleRef(source);
+}
+
+void HeapGraph::VectorInsert(int vector, std::size_t index, int source) {
+  if (!ok() || !IsNode(vector, Kind::kVector) || !HoldsValue(source)) return;
+  std::vector<Ref>& edges = nodes_[HandleRef(vector).node].edges;
+  index %= edges.size() + 1;
+  if (!(*ValueOf(vector).AsVector())->Insert(index, ValueOf(source)).ok()) {
+    Fail(absl::StrFormat("Vector::Insert(%d) refused an index in range",
+                         index));
+    return;
+  }
+  edges.insert(edges.begin() + static_cast<std::ptrdiff_t>(index),
+               HandleRef(source));
+}
+
+void HeapGraph::VectorRemove(int vector, std::size_t index) {
+  if (!ok() || !IsNode(vector, Kind::kVector)) return;
+  std::vector<Ref>& edges = nodes_[HandleRef(vector).node].edges;
+  if (edges.empty()) return;
+  index %= edges.size();
+  if (!(*ValueOf(vector).AsVector())->Remove(index).ok()) {
+    Fail(absl::StrFormat("Vector::Remove(%d) refused an index in range",
+                         index));
+    return;
+  }
+  edges.erase(edges.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void HeapGraph::VectorPop(int vector, int destination) {
+  if (!ok() || !IsNode(vector, Kind::kVector)) return;
+  std::vector<Ref>& edges = nodes_[HandleRef(vector).node].edges;
+  if (edges.empty()) return;
+  std::optional<Value> last = (*ValueOf(vector).AsVector())->Pop();
+  const Ref ref = edges.back();
+  edges.pop_back();
+  Store(destination, ref, std::move(*last));
+}
+
+void HeapGraph::Link(int blob, int target) {
+  if (!ok() || !IsNode(blob, Kind::kBlob) || !IsNode(target, Kind::kBlob)) {
+    return;
+  }
+  std::get<mem::Pointer<Blob>>(handles_[H(blob)])
+      ->edges.push_back(std::get<mem::Pointer<Blob>>(handles_[H(target)]));
+  nodes_[HandleRef(blob).node].edges.push_back(HandleRef(target));
+}
+
+void HeapGraph::Unlink(int blob, std::size_t index) {
+  if (!ok() || !IsNode(blob, Kind::kBlob)) return;
+  std::vector<Ref>& edges = nodes_[HandleRef(blob).node].edges;
+  if (edges.empty()) return;
+  index %= edges.size();
+  auto& real = std::get<mem::Pointer<Blob>>(handles_[H(blob)])->edges;
+  real.erase(real.begin() + static_cast<std::ptrdiff_t>(index));
+  edges.erase(edges.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void HeapGraph::TakeOut(int destination, int container, std::size_t index) {
+  if (!ok()) return;
+  if (IsNode(container, Kind::kPair)) {
+    const Ref ref = nodes_[HandleRef(container).node].edges[index % 2];
+    mem::Pointer<value::Pair> pair = *ValueOf(container).AsPair();
+    Store(destination, ref, index % 2 == 0 ? pair->car() : pair->cdr());
+  } else if (IsNode(container, Kind::kVector)) {
+    const std::vector<Ref>& edges = nodes_[HandleRef(container).node].edges;
+    if (edges.empty()) return;
+    index %= edges.size();
+    const Ref ref = edges[index];
+    Store(destination, ref, *(*ValueOf(container).AsVector())->Get(index));
+  } else if (IsNode(container, Kind::kBlob)) {
+    const std::vector<Ref>& edges = nodes_[HandleRef(container).node].edges;
+    if (edges.empty()) return;
+    index %= edges.size();
+    const Ref ref = edges[index];
+    Store(destination, ref,
+          std::get<mem::Pointer<Blob>>(handles_[H(container)])
+              ->edges[index]
+              .Lock());
+  }
+}
+
+void HeapGraph::Copy(int destination, int source) {
+  if (!ok()) return;
+  Store(destination, model_handles_[H(source)], Handle(handles_[H(source)]));
+}
+
+void HeapGraph::Drop(int handle) {
+  if (!ok()) return;
+  Store(handle, Ref{}, std::monostate());
+}
+
+void HeapGraph::AllocateGarbage(int count) {
+  for (int k = 0; k < count && ok(); ++k) {
+    mem::Pointer<value::Pair> pair = heap_.NewPair(Value(), Value());
+    Adopt({.kind = Kind::kPair, .edges = {Ref{}, Ref{}},
+           .address = pair.get()});
+  }
+}
+
+void HeapGraph::Collect() {
+  if (!ok()) return;
+  const std::size_t real_freed = mutator_.CollectGarbage();
+  const std::vector<NodeId> freed = ModelCollect();
+  if (real_freed != freed.size()) {
+    Fail(absl::StrFormat("collection %d freed %d values, the model %d",
+                         model_collections_, real_freed, freed.size()));
+    return;
+  }
+  CheckAfterCollection(freed, nullptr);
+}
+
+std::string HeapGraph::Describe() const {
+  std::string out = "  handles:";
+  for (int h = 0; h < kHandles; ++h) {
+    absl::StrAppendFormat(&out, " h%d=%s", h, RefName(model_handles_[h]));
+  }
+  out += "\n";
+  for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
+    const Node& node = nodes_[id];
+    if (node.freed) continue;
+    absl::StrAppendFormat(&out, "  n%d %s", id, KindName(node.kind));
+    if (node.kind == Kind::kBlob) absl::StrAppendFormat(&out, "#%d", node.blob_id);
+    if (!node.bytes.empty() || node.kind == Kind::kString ||
+        node.kind == Kind::kSymbol) {
+      absl::StrAppendFormat(&out, " \"%s\"", Escaped(node.bytes));
+    }
+    for (const Ref& edge : node.edges) {
+      absl::StrAppendFormat(&out, " %s", RefName(edge));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace kamo::testing

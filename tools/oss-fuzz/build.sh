@@ -1,0 +1,49 @@
+#!/bin/bash -eu
+# OSS-Fuzz build script: builds every kamo-mem fuzz target from $CC, $CXX,
+# $CFLAGS, $CXXFLAGS and $LIB_FUZZING_ENGINE into $OUT, with
+# <target>_seed_corpus.zip and <target>.dict beside each binary.
+#
+# In OSS-Fuzz, $SRC/kamo-mem is the checkout. To try it locally:
+#   SRC=$PWD/.. OUT=/tmp/out CC=clang-14 CXX=clang++-14 \
+#   CFLAGS="-fsanitize=address,fuzzer-no-link" \
+#   CXXFLAGS="-fsanitize=address,fuzzer-no-link" \
+#   LIB_FUZZING_ENGINE=-fsanitize=fuzzer tools/oss-fuzz/build.sh
+# (bazel is not used: OSS-Fuzz images build with the compiler directly).
+
+project=${SRC}/kamo-mem
+[[ -d "$project/mem" ]] || project=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$project"
+
+mkdir -p "$OUT"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+absl_libs=$(pkg-config --libs absl_statusor absl_str_format absl_strings \
+  absl_flat_hash_map absl_flat_hash_set)
+cxx="$CXX $CXXFLAGS -std=c++20 -I$project -O1 -g"
+
+# The libraries every target shares, compiled once.
+library_sources=(
+  mem/check.cc mem/internal/type_info.cc mem/log.cc mem/mutator.cc
+  mem/stats.cc mem/weak.cc
+  value/bytevector.cc value/equal.cc value/heap.cc value/list.cc
+  value/pair.cc value/printer.cc value/string.cc value/value.cc
+  value/vector.cc
+  testing/heap_graph.cc fuzz/heap_graph_ops.cc
+)
+objects=()
+for source in "${library_sources[@]}"; do
+  object="$work/$(echo "$source" | tr / _).o"
+  $cxx -c "$source" -o "$object"
+  objects+=("$object")
+done
+
+for target in heap_graph_fuzzer symbol_fuzzer coercion_fuzzer; do
+  $cxx -c "fuzz/$target.cc" -o "$work/$target.o"
+  $cxx "$work/$target.o" "${objects[@]}" $LIB_FUZZING_ENGINE $absl_libs \
+    -o "$OUT/$target"
+  (cd "fuzz/corpus/$target" && zip -q -r "$OUT/${target}_seed_corpus.zip" .)
+  if [[ -f "fuzz/$target.dict" ]]; then
+    cp "fuzz/$target.dict" "$OUT/$target.dict"
+  fi
+done
