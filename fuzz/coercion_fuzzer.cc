@@ -39,8 +39,8 @@ constexpr int kHandles = 32;
 class CoercionRun {
  public:
   explicit CoercionRun(std::uint32_t bucket_capacity)
-      : mutator_(kamo::mem::MutatorOptions{.bucket_capacity =
-                                               bucket_capacity}) {}
+      : mutator_(
+            kamo::mem::MutatorOptions{.bucket_capacity = bucket_capacity}) {}
 
   void Allocate(int handle) {
     Drop(handle);  // the handle's old cell becomes unreachable first
@@ -76,8 +76,7 @@ class CoercionRun {
     auto it = live_.find(raw);
     if (it == live_.end()) {
       if (result.ok()) {
-        Violation("accepted an address that is not a live cell", address,
-                  "ok");
+        Violation("accepted an address that is not a live cell", address, "ok");
       }
       return;
     }

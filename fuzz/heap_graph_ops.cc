@@ -24,14 +24,12 @@ std::string Quoted(const std::string& bytes) {
 
 }  // namespace
 
-std::vector<Op> DecodeHeapGraphOps(const std::uint8_t* data,
-                                   std::size_t size) {
+std::vector<Op> DecodeHeapGraphOps(const std::uint8_t* data, std::size_t size) {
   ByteReader in(data, size);
   std::vector<Op> ops;
   while (!in.empty()) {
     Op op;
-    op.code = static_cast<OpCode>(in.Byte() %
-                                  static_cast<int>(OpCode::kCount));
+    op.code = static_cast<OpCode>(in.Byte() % static_cast<int>(OpCode::kCount));
     op.a = in.Byte();
     op.b = in.Byte();
     op.c = in.Byte();
@@ -46,9 +44,9 @@ std::vector<Op> DecodeHeapGraphOps(const std::uint8_t* data,
 
 std::vector<Op> DecodeSymbolOps(const std::uint8_t* data, std::size_t size) {
   static constexpr OpCode kSymbolOps[] = {
-      OpCode::kIntern, OpCode::kIntern, OpCode::kIntern, OpCode::kCopy,
-      OpCode::kDrop,   OpCode::kNewPair, OpCode::kCollect,
-      OpCode::kAllocateGarbage};
+      OpCode::kIntern,  OpCode::kIntern,         OpCode::kIntern,
+      OpCode::kCopy,    OpCode::kDrop,           OpCode::kNewPair,
+      OpCode::kCollect, OpCode::kAllocateGarbage};
   ByteReader in(data, size);
   std::vector<Op> ops;
   while (!in.empty()) {
@@ -181,7 +179,8 @@ std::string ToString(const Op& op) {
     case OpCode::kDrop:
       return absl::StrFormat("Drop h%d", a);
     case OpCode::kAllocateGarbage:
-      return absl::StrFormat("AllocateGarbage %d pairs", op.a * kGarbagePerUnit);
+      return absl::StrFormat("AllocateGarbage %d pairs",
+                             op.a * kGarbagePerUnit);
     case OpCode::kCollect:
     case OpCode::kCount:
       return "Collect";
@@ -190,7 +189,7 @@ std::string ToString(const Op& op) {
 }
 
 std::string RunOps(const std::vector<Op>& ops,
-                testing::HeapGraph::Options options) {
+                   testing::HeapGraph::Options options) {
   testing::HeapGraph graph(options);
   for (std::size_t i = 0; i < ops.size(); ++i) {
     Apply(ops[i], graph);

@@ -68,7 +68,7 @@ void RunOrAbort(const std::vector<Op>& ops,
 
 // Runs `ops` and returns the first violation, empty if none.
 std::string RunOps(const std::vector<Op>& ops,
-                testing::HeapGraph::Options options = {});
+                   testing::HeapGraph::Options options = {});
 
 }  // namespace kamo::fuzz
 

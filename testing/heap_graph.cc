@@ -38,8 +38,7 @@ std::string Escaped(std::string_view bytes) {
 
 HeapGraph::HeapGraph(Options options)
     : options_(options),
-      mutator_(mem::MutatorOptions{.bucket_capacity =
-                                       options.bucket_capacity}),
+      mutator_(mem::MutatorOptions{.bucket_capacity = options.bucket_capacity}),
       heap_(mutator_) {}
 
 int HeapGraph::H(int handle) {
@@ -206,10 +205,12 @@ void HeapGraph::CheckNow() {
   for (const Node& node : nodes_) {
     if (!node.freed) ++live[static_cast<int>(node.kind)];
   }
-  const std::size_t real[6] = {
-      mutator_.CountLive<value::Pair>(),   mutator_.CountLive<value::Vector>(),
-      mutator_.CountLive<value::String>(), mutator_.CountLive<value::Symbol>(),
-      mutator_.CountLive<value::ByteVector>(), mutator_.CountLive<Blob>()};
+  const std::size_t real[6] = {mutator_.CountLive<value::Pair>(),
+                               mutator_.CountLive<value::Vector>(),
+                               mutator_.CountLive<value::String>(),
+                               mutator_.CountLive<value::Symbol>(),
+                               mutator_.CountLive<value::ByteVector>(),
+                               mutator_.CountLive<Blob>()};
   for (int k = 0; k < 6; ++k) {
     if (live[k] != real[k]) {
       Fail(absl::StrFormat("live %s: the heap has %d, the model %d",
@@ -218,10 +219,10 @@ void HeapGraph::CheckNow() {
     }
   }
   if (heap_.symbol_count() != live[static_cast<int>(Kind::kSymbol)]) {
-    Fail(absl::StrFormat("the symbol table has %d entries, the model %d live "
-                         "symbols",
-                         heap_.symbol_count(),
-                         live[static_cast<int>(Kind::kSymbol)]));
+    Fail(absl::StrFormat(
+        "the symbol table has %d entries, the model %d live "
+        "symbols",
+        heap_.symbol_count(), live[static_cast<int>(Kind::kSymbol)]));
     return;
   }
   for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
@@ -370,9 +371,10 @@ void HeapGraph::Intern(int handle, std::string_view name) {
     }
     mem::Pointer<value::Symbol> symbol = heap_.Intern(name);
     if (symbol.get() != node.address) {
-      Fail(absl::StrFormat("Intern(\"%s\") made a new symbol though n%d, "
-                           "not yet collected, has that name",
-                           Escaped(name), id));
+      Fail(
+          absl::StrFormat("Intern(\"%s\") made a new symbol though n%d, "
+                          "not yet collected, has that name",
+                          Escaped(name), id));
       return;
     }
     Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(symbol));
@@ -400,8 +402,8 @@ void HeapGraph::NewBlob(int handle) {
   const int blob_id = next_blob_id_++;
   mem::Pointer<Blob> blob = mutator_.Allocate<Blob>(
       blob_id, &blob_destructor_runs_, options_.blob_hides_last_edge);
-  const NodeId id = Adopt(
-      {.kind = Kind::kBlob, .address = blob.get(), .blob_id = blob_id});
+  const NodeId id =
+      Adopt({.kind = Kind::kBlob, .address = blob.get(), .blob_id = blob_id});
   Store(handle, Ref{.kind = Ref::kNode, .node = id}, std::move(blob));
 }
 
@@ -440,8 +442,8 @@ void HeapGraph::VectorInsert(int vector, std::size_t index, int source) {
   std::vector<Ref>& edges = nodes_[HandleRef(vector).node].edges;
   index %= edges.size() + 1;
   if (!(*ValueOf(vector).AsVector())->Insert(index, ValueOf(source)).ok()) {
-    Fail(absl::StrFormat("Vector::Insert(%d) refused an index in range",
-                         index));
+    Fail(
+        absl::StrFormat("Vector::Insert(%d) refused an index in range", index));
     return;
   }
   edges.insert(edges.begin() + static_cast<std::ptrdiff_t>(index),
@@ -454,8 +456,8 @@ void HeapGraph::VectorRemove(int vector, std::size_t index) {
   if (edges.empty()) return;
   index %= edges.size();
   if (!(*ValueOf(vector).AsVector())->Remove(index).ok()) {
-    Fail(absl::StrFormat("Vector::Remove(%d) refused an index in range",
-                         index));
+    Fail(
+        absl::StrFormat("Vector::Remove(%d) refused an index in range", index));
     return;
   }
   edges.erase(edges.begin() + static_cast<std::ptrdiff_t>(index));
@@ -527,8 +529,8 @@ void HeapGraph::Drop(int handle) {
 void HeapGraph::AllocateGarbage(int count) {
   for (int k = 0; k < count && ok(); ++k) {
     mem::Pointer<value::Pair> pair = heap_.NewPair(Value(), Value());
-    Adopt({.kind = Kind::kPair, .edges = {Ref{}, Ref{}},
-           .address = pair.get()});
+    Adopt(
+        {.kind = Kind::kPair, .edges = {Ref{}, Ref{}}, .address = pair.get()});
   }
 }
 
@@ -554,7 +556,8 @@ std::string HeapGraph::Describe() const {
     const Node& node = nodes_[id];
     if (node.freed) continue;
     absl::StrAppendFormat(&out, "  n%d %s", id, KindName(node.kind));
-    if (node.kind == Kind::kBlob) absl::StrAppendFormat(&out, "#%d", node.blob_id);
+    if (node.kind == Kind::kBlob)
+      absl::StrAppendFormat(&out, "#%d", node.blob_id);
     if (!node.bytes.empty() || node.kind == Kind::kString ||
         node.kind == Kind::kSymbol) {
       absl::StrAppendFormat(&out, " \"%s\"", Escaped(node.bytes));

@@ -131,7 +131,7 @@ class HeapGraph {
   struct Node {
     Kind kind = Kind::kPair;
     std::string bytes = {};  // String contents, Symbol name, ByteVector bytes
-    std::vector<Ref> edges = {};  // Pair: {car, cdr}; Vector, Blob: elements
+    std::vector<Ref> edges = {};    // Pair: {car, cdr}; Vector, Blob: elements
     const void* address = nullptr;  // the value's address in the heap
     int blob_id = -1;
     bool freed = false;

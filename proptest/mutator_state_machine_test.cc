@@ -1,0 +1,265 @@
+// The Mutator and the values API as a state machine: random command
+// sequences (allocate, link, unlink, take a root, drop a root, collect) run
+// on a HeapGraph, which mirrors them in its model and checks the heap after
+// every collection, explicit or triggered by pressure. The RapidCheck model
+// tracks what each handle holds, so commands are generated where they apply.
+#include <array>
+#include <ostream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "rapidcheck.h"
+#include "rapidcheck/gtest.h"
+#include "rapidcheck/state.h"
+#include "testing/heap_graph.h"
+
+namespace kamo::proptest {
+namespace {
+
+using testing::HeapGraph;
+
+// What a handle holds, as far as the commands know (kAny after a take-out).
+enum class Holds {
+  kNothing,
+  kInt,
+  kPair,
+  kVector,
+  kString,
+  kSymbol,
+  kBlob,
+  kAny
+};
+
+struct Model {
+  std::array<Holds, HeapGraph::kHandles> handles{};
+};
+
+using Command = rc::state::Command<Model, HeapGraph>;
+
+int AnyHandle() { return *rc::gen::inRange(0, HeapGraph::kHandles); }
+
+bool Is(const Model& m, int h, Holds holds) {
+  return m.handles[h] == holds || m.handles[h] == Holds::kAny;
+}
+
+void Require(const HeapGraph& graph) { RC_ASSERT(graph.ok()); }
+
+struct NewPair : Command {
+  int h = AnyHandle(), car = AnyHandle(), cdr = AnyHandle();
+  void apply(Model& m) const override { m.handles[h] = Holds::kPair; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.NewPair(h, car, cdr);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "NewPair h" << h << " = (h" << car << " . h" << cdr << ")";
+  }
+};
+
+struct NewVector : Command {
+  int h = AnyHandle(), first = AnyHandle(),
+      count = *rc::gen::inRange(0, HeapGraph::kHandles + 1);
+  void apply(Model& m) const override { m.handles[h] = Holds::kVector; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.NewVector(h, first, count);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "NewVector h" << h << " = " << count << " handles from h" << first;
+  }
+};
+
+struct NewString : Command {
+  int h = AnyHandle();
+  std::string text =
+      *rc::gen::container<std::string>(rc::gen::inRange('a', 'z'));
+  void apply(Model& m) const override { m.handles[h] = Holds::kString; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.NewString(h, text);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "NewString h" << h << " = \"" << text << "\"";
+  }
+};
+
+struct Intern : Command {
+  int h = AnyHandle();
+  std::string name = *rc::gen::element<std::string>("a", "b", "lambda", "");
+  void apply(Model& m) const override { m.handles[h] = Holds::kSymbol; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.Intern(h, name);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "Intern h" << h << " = |" << name << "|";
+  }
+};
+
+struct NewBlob : Command {
+  int h = AnyHandle();
+  void apply(Model& m) const override { m.handles[h] = Holds::kBlob; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.NewBlob(h);
+    Require(g);
+  }
+  void show(std::ostream& os) const override { os << "NewBlob h" << h; }
+};
+
+struct SetInt : Command {
+  int h = AnyHandle();
+  int value = *rc::gen::inRange(-100, 100);
+  void apply(Model& m) const override { m.handles[h] = Holds::kInt; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.SetInt(h, value);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "SetInt h" << h << " = " << value;
+  }
+};
+
+struct SetCarOrCdr : Command {
+  explicit SetCarOrCdr(const Model& m) { RC_PRE(Is(m, pair, Holds::kPair)); }
+  int pair = AnyHandle(), source = AnyHandle();
+  bool car = *rc::gen::arbitrary<bool>();
+  void checkPreconditions(const Model& m) const override {
+    RC_PRE(Is(m, pair, Holds::kPair));
+  }
+  void run(const Model&, HeapGraph& g) const override {
+    car ? g.SetCar(pair, source) : g.SetCdr(pair, source);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << (car ? "SetCar h" : "SetCdr h") << pair << " <- h" << source;
+  }
+};
+
+struct VectorEdit : Command {
+  explicit VectorEdit(const Model& m) { RC_PRE(Is(m, vector, Holds::kVector)); }
+  int vector = AnyHandle(), source = AnyHandle();
+  int op = *rc::gen::inRange(0, 4);
+  std::size_t index = *rc::gen::inRange<std::size_t>(0, 16);
+  void checkPreconditions(const Model& m) const override {
+    RC_PRE(Is(m, vector, Holds::kVector));
+  }
+  void run(const Model&, HeapGraph& g) const override {
+    switch (op) {
+      case 0:
+        g.VectorPush(vector, source);
+        break;
+      case 1:
+        g.VectorSet(vector, index, source);
+        break;
+      case 2:
+        g.VectorInsert(vector, index, source);
+        break;
+      default:
+        g.VectorRemove(vector, index);
+        break;
+    }
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    static const char* kNames[] = {"Push", "Set", "Insert", "Remove"};
+    os << "Vector" << kNames[op] << " h" << vector << "[" << index << "] h"
+       << source;
+  }
+};
+
+struct LinkBlobs : Command {
+  explicit LinkBlobs(const Model& m) {
+    RC_PRE(Is(m, blob, Holds::kBlob) && Is(m, target, Holds::kBlob));
+  }
+  int blob = AnyHandle(), target = AnyHandle();
+  bool unlink = *rc::gen::inRange(0, 4) == 0;
+  void checkPreconditions(const Model& m) const override {
+    RC_PRE(Is(m, blob, Holds::kBlob) && Is(m, target, Holds::kBlob));
+  }
+  void run(const Model&, HeapGraph& g) const override {
+    unlink ? g.Unlink(blob, target) : g.Link(blob, target);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << (unlink ? "Unlink h" : "Link h") << blob
+       << (unlink ? " edge " : " -> h") << target;
+  }
+};
+
+struct TakeRoot : Command {
+  int destination = AnyHandle(), container = AnyHandle();
+  std::size_t index = *rc::gen::inRange<std::size_t>(0, 8);
+  void apply(Model& m) const override {
+    if (m.handles[container] != Holds::kNothing &&
+        m.handles[container] != Holds::kInt) {
+      m.handles[destination] = Holds::kAny;
+    }
+  }
+  void run(const Model&, HeapGraph& g) const override {
+    g.TakeOut(destination, container, index);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "TakeOut h" << destination << " = h" << container << "[" << index
+       << "]";
+  }
+};
+
+struct CopyRoot : Command {
+  int destination = AnyHandle(), source = AnyHandle();
+  void apply(Model& m) const override {
+    m.handles[destination] = m.handles[source];
+  }
+  void run(const Model&, HeapGraph& g) const override {
+    g.Copy(destination, source);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "Copy h" << destination << " = h" << source;
+  }
+};
+
+struct DropRoot : Command {
+  int h = AnyHandle();
+  void apply(Model& m) const override { m.handles[h] = Holds::kNothing; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.Drop(h);
+    Require(g);
+  }
+  void show(std::ostream& os) const override { os << "Drop h" << h; }
+};
+
+struct Collect : Command {
+  void run(const Model&, HeapGraph& g) const override {
+    g.Collect();
+    Require(g);
+  }
+  void show(std::ostream& os) const override { os << "Collect"; }
+};
+
+struct AllocateGarbage : Command {
+  int count = *rc::gen::inRange(0, 1100);
+  void run(const Model&, HeapGraph& g) const override {
+    g.AllocateGarbage(count);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "AllocateGarbage " << count;
+  }
+};
+
+RC_GTEST_PROP(MutatorStateMachine, HeapMatchesTheModelAfterEveryCollection,
+              ()) {
+  HeapGraph graph;
+  rc::state::check(Model(), graph,
+                   rc::state::gen::execOneOfWithArgs<
+                       NewPair, NewVector, NewString, Intern, NewBlob, SetInt,
+                       SetCarOrCdr, VectorEdit, LinkBlobs, TakeRoot, CopyRoot,
+                       DropRoot, Collect, AllocateGarbage>());
+  graph.Collect();
+  if (!graph.ok()) RC_FAIL(graph.failure());
+  RC_CLASSIFY(graph.collections() > 1, "several collections");
+}
+
+}  // namespace
+}  // namespace kamo::proptest
