@@ -2,8 +2,8 @@
 // unless RC_PARAMS says otherwise, so CI is deterministic. To reproduce a
 // failure, or to run more cases locally:
 //
-//   RC_PARAMS="seed=123 max_success=100000" ./bazelw test //proptest/...
-//       --test_env=RC_PARAMS   (or run the binary directly)
+//   ./bazelw test //proptest/... \
+//       --test_env=RC_PARAMS="seed=123 max_success=100000"
 #include <cstdlib>
 
 #include "gtest/gtest.h"
