@@ -2,7 +2,8 @@
 // unless RC_PARAMS says otherwise, so CI is deterministic. To reproduce a
 // failure, or to run more cases locally:
 //
-//   ./bazelw test //proptest/... --test_env=RC_PARAMS="seed=7 max_success=100000"
+//   ./bazelw test //proptest/... --test_env=RC_PARAMS="seed=7
+//   max_success=100000"
 #include <cstdlib>
 
 #include "gtest/gtest.h"

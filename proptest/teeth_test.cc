@@ -14,12 +14,13 @@ namespace {
 // The ExactlyTheReachableSurviveIntact property, with the variant chosen.
 bool SurvivalHolds(bool broken) {
   return rc::check("survival", [broken](const GraphSpec& spec) {
-    BuiltGraph graph(spec, {.blob_hides_last_edge = broken});
+    testing::HeapGraph graph(OptionsFor(spec, broken));
+    Build(spec, graph);
     const std::set<int> roots = RootSet(spec);
-    const std::set<int> reachable = Reachable(spec, roots);
-    graph.DropAllBut(roots);
-    RC_ASSERT(graph.Collect() == spec.nodes.size() - reachable.size());
-    RC_ASSERT(graph.Check(reachable) == "");
+    DropAllBut(spec, graph, roots);
+    graph.Collect();
+    if (!graph.ok()) RC_FAIL(graph.failure());
+    RC_ASSERT(graph.live_nodes() == Reachable(spec, roots).size());
   });
 }
 

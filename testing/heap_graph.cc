@@ -39,10 +39,13 @@ std::string Escaped(std::string_view bytes) {
 HeapGraph::HeapGraph(Options options)
     : options_(options),
       mutator_(mem::MutatorOptions{.bucket_capacity = options.bucket_capacity}),
-      heap_(mutator_) {}
+      heap_(mutator_),
+      handles_(std::max(options.handles, 1)),
+      model_handles_(handles_.size()) {}
 
-int HeapGraph::H(int handle) {
-  return ((handle % kHandles) + kHandles) % kHandles;
+int HeapGraph::H(int handle) const {
+  const int n = static_cast<int>(handles_.size());
+  return ((handle % n) + n) % n;
 }
 
 std::string_view HeapGraph::KindName(Kind kind) {
@@ -218,6 +221,12 @@ void HeapGraph::CheckNow() {
       return;
     }
   }
+  const std::size_t model_total = live_nodes();
+  if (mutator_.stats().live != model_total) {
+    Fail(absl::StrFormat("Stats say %d live values, the model %d",
+                         mutator_.stats().live, model_total));
+    return;
+  }
   if (heap_.symbol_count() != live[static_cast<int>(Kind::kSymbol)]) {
     Fail(absl::StrFormat(
         "the symbol table has %d entries, the model %d live "
@@ -333,7 +342,8 @@ void HeapGraph::NewPair(int handle, int car, int cdr) {
 
 void HeapGraph::NewVector(int handle, int first, int count) {
   if (!ok()) return;
-  count = ((count % (kHandles + 1)) + kHandles + 1) % (kHandles + 1);
+  const int limit = static_cast<int>(handles_.size()) + 1;
+  count = ((count % limit) + limit) % limit;
   mem::Pointer<value::Vector> vector = heap_.NewVector();
   Node node{.kind = Kind::kVector, .address = vector.get()};
   for (int k = 0; k < count; ++k) {
@@ -534,21 +544,22 @@ void HeapGraph::AllocateGarbage(int count) {
   }
 }
 
-void HeapGraph::Collect() {
-  if (!ok()) return;
+std::size_t HeapGraph::Collect() {
+  if (!ok()) return 0;
   const std::size_t real_freed = mutator_.CollectGarbage();
   const std::vector<NodeId> freed = ModelCollect();
   if (real_freed != freed.size()) {
     Fail(absl::StrFormat("collection %d freed %d values, the model %d",
                          model_collections_, real_freed, freed.size()));
-    return;
+    return real_freed;
   }
   CheckAfterCollection(freed, nullptr);
+  return real_freed;
 }
 
 std::string HeapGraph::Describe() const {
   std::string out = "  handles:";
-  for (int h = 0; h < kHandles; ++h) {
+  for (int h = 0; h < static_cast<int>(handles_.size()); ++h) {
     absl::StrAppendFormat(&out, " h%d=%s", h, RefName(model_handles_[h]));
   }
   out += "\n";

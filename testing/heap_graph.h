@@ -14,7 +14,8 @@
 //   - each Blob's destructor ran exactly once if it was freed, never if not;
 //   - the heap verifier finds every arena consistent.
 //
-// Operations take handle numbers modulo kHandles and indexes modulo the
+// Operations take handle numbers modulo the handle count and indexes modulo
+// the
 // container size; one that does not fit the handles' contents (set-car! on
 // an integer, say) does nothing, in the model and in the heap alike, so any
 // sequence of operations is valid.
@@ -61,9 +62,10 @@ struct Blob {
 
 class HeapGraph {
  public:
-  static constexpr int kHandles = 8;
+  static constexpr int kHandles = 8;  // the default handle count
 
   struct Options {
+    int handles = kHandles;
     std::uint32_t bucket_capacity = 16;
     // The broken variant: Blob's Trace does not report its last edge.
     bool blob_hides_last_edge = false;
@@ -102,7 +104,8 @@ class HeapGraph {
   void Drop(int handle);
   // Allocates `count` pairs and drops them: enough crosses the pressure.
   void AllocateGarbage(int count);
-  void Collect();
+  // Collects and checks; returns the number freed.
+  std::size_t Collect();
 
   // ---- Results ------------------------------------------------------------
   bool ok() const { return failure_.empty(); }
@@ -140,7 +143,7 @@ class HeapGraph {
   // What a handle holds in the heap.
   using Handle = std::variant<std::monostate, value::Value, mem::Pointer<Blob>>;
 
-  static int H(int handle);
+  int H(int handle) const;
   static std::string_view KindName(Kind kind);
   std::string RefName(const Ref& ref) const;
 
@@ -168,8 +171,8 @@ class HeapGraph {
   std::map<int, int> blob_destructor_runs_;  // declared before the heap
   mem::Mutator mutator_;
   value::Heap heap_;
-  Handle handles_[kHandles];
-  Ref model_handles_[kHandles];
+  std::vector<Handle> handles_;
+  std::vector<Ref> model_handles_;
   std::vector<Node> nodes_;
   std::size_t model_collections_ = 0;
   int next_blob_id_ = 0;
