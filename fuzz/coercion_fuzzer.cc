@@ -10,7 +10,7 @@
 #include <map>
 #include <vector>
 
-#include "fuzz/byte_reader.h"
+#include "fuzz/coercion_ops.h"
 #include "mem/mutator.h"
 
 namespace {
@@ -141,42 +141,39 @@ class CoercionRun {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  kamo::fuzz::ByteReader in(data, size);
-  CoercionRun run(1 + in.Byte() % 32);
-  const std::uintptr_t stack_address = reinterpret_cast<std::uintptr_t>(&in);
-  while (!in.empty()) {
-    const std::uint8_t op = in.Byte();
-    const std::uint8_t arg = in.Byte();
-    // A signed offset, often zero, sometimes a whole slot or more away.
-    const std::intptr_t offset = static_cast<std::int8_t>(in.Byte());
-    switch (op % 10) {
-      case 0:
-      case 1:
-        run.Allocate(arg % kHandles);
+  using kamo::fuzz::CoercionOp;
+  const kamo::fuzz::CoercionProgram program =
+      kamo::fuzz::DecodeCoercionOps(data, size);
+  CoercionRun run(program.bucket_capacity);
+  const auto stack_address = reinterpret_cast<std::uintptr_t>(&program);
+  for (const CoercionOp& op : program.ops) {
+    switch (op.kind) {
+      case CoercionOp::kAllocate:
+        run.Allocate(op.arg % kHandles);
         break;
-      case 2:
-        run.Drop(arg % kHandles);
+      case CoercionOp::kDrop:
+        run.Drop(op.arg % kHandles);
         break;
-      case 3:
+      case CoercionOp::kCollect:
         run.Collect();
         break;
-      case 4:
+      case CoercionOp::kAllocateOther:
         run.AllocateOther();
         break;
-      case 5:
-        run.Probe(run.LiveAddress(arg) + offset);
+      case CoercionOp::kProbeLive:
+        run.Probe(run.LiveAddress(op.arg) + op.offset);
         break;
-      case 6:
-        run.Probe(run.FreedAddress(arg) + offset);
+      case CoercionOp::kProbeFreed:
+        run.Probe(run.FreedAddress(op.arg) + op.offset);
         break;
-      case 7:
-        run.Probe(run.OtherAddress(arg) + offset);
+      case CoercionOp::kProbeOther:
+        run.Probe(run.OtherAddress(op.arg) + op.offset);
         break;
-      case 8:
-        run.Probe(stack_address + offset * 8);
+      case CoercionOp::kProbeStack:
+        run.Probe(stack_address + op.offset * 8);
         break;
-      case 9:
-        run.Probe(static_cast<std::uintptr_t>(in.U64()));
+      case CoercionOp::kProbeArbitrary:
+        run.Probe(static_cast<std::uintptr_t>(op.address));
         break;
     }
   }

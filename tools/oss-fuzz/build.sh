@@ -29,7 +29,7 @@ library_sources=(
   value/bytevector.cc value/equal.cc value/heap.cc value/list.cc
   value/pair.cc value/printer.cc value/string.cc value/value.cc
   value/vector.cc
-  testing/heap_graph.cc fuzz/heap_graph_ops.cc
+  testing/heap_graph.cc fuzz/heap_graph_ops.cc fuzz/coercion_ops.cc
 )
 objects=()
 for source in "${library_sources[@]}"; do
