@@ -1,16 +1,30 @@
 #include "mem/mutator.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "mem/mutator_ref.h"
 
 namespace kamo::mem {
+
+std::string_view ToString(Pacing pacing) {
+  switch (pacing) {
+    case Pacing::kSeed:
+      return "seed";
+    case Pacing::kLiveHeap:
+      return "live-heap";
+  }
+  return "unknown";
+}
 
 Mutator::Mutator(Options options) : options_(options) {
   MEM_CHECK(options.bucket_capacity > 0 &&
                 options.bucket_capacity <= internal::SlotHeader::kNoNext,
             "Mutator::Options::bucket_capacity %u out of range [1, %u]",
             options.bucket_capacity, internal::SlotHeader::kNoNext);
+  MEM_CHECK(options.heap_growth > 0 && options.heap_growth <= 1e6,
+            "Mutator::Options::heap_growth %g out of range (0, 1e6]",
+            options.heap_growth);
 }
 
 Mutator::~Mutator() {
@@ -30,27 +44,46 @@ MutatorRef Mutator::NewRef(Options options) {
   return MutatorRef::Create(options);
 }
 
-std::size_t Mutator::pressure() const {
-  return std::clamp(total_capacity_ / 2, kMinPressure, kMaxPressure);
+void Mutator::UpdatePressure() {
+  switch (options_.pacing) {
+    case Pacing::kSeed:
+      pressure_ = std::clamp(total_capacity_ / 2, kMinPressure, kMaxPressure);
+      break;
+    case Pacing::kLiveHeap:
+      pressure_ = std::max(
+          kMinPressure,
+          static_cast<std::size_t>(static_cast<double>(live_after_collection_) *
+                                   options_.heap_growth));
+      break;
+  }
 }
 
-std::size_t Mutator::CollectGarbage() {
+std::size_t Mutator::Collect(CollectionReason reason) {
   MEM_CHECK(!collecting_,
             "Mutator::CollectGarbage during a collection (from Trace or a "
             "destructor)");
   collecting_ = true;
+  using Clock = std::chrono::steady_clock;
+  const bool observed = static_cast<bool>(observer_);
+  const Clock::time_point start = observed ? Clock::now() : Clock::time_point();
 
   Tracer tracer(pending_);
   for (const auto& arena : arenas_) arena->MarkRoots(tracer);
   tracer.Drain();
+  const Clock::time_point marked =
+      observed ? Clock::now() : Clock::time_point();
 
   weak_registry_.ClearUnmarked(weak_callbacks_);
 
+  CollectionEvent event;
   std::size_t freed = 0;
   for (const auto& arena : arenas_) {
     const std::size_t capacity = arena->capacity();
     const std::size_t arena_freed = arena->Sweep();
     freed += arena_freed;
+    if (observed) {
+      event.arenas.push_back({arena->type_name(), arena->len(), arena_freed});
+    }
     if (arena_freed * 4 > capacity && arena->bucket_count() > 4) {
       const std::size_t released = arena->ReleaseEmptyBuckets();
       total_capacity_ -= released * arena->bucket_capacity();
@@ -62,12 +95,26 @@ std::size_t Mutator::CollectGarbage() {
     }
   }
 
+  std::size_t live = 0;
+  for (const auto& arena : arenas_) live += arena->len();
+  live_after_collection_ = live;
   allocations_ = 0;
   ++collections_;
+  UpdatePressure();
   collecting_ = false;
   MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "a collection keeps the heap whole");
   Log(LogLevel::kInfo, "collection %d freed %d values, %d live in %d arenas",
-      collections_, freed, stats().live, arenas_.size());
+      collections_, freed, live, arenas_.size());
+  if (observed) {
+    const Clock::time_point swept = Clock::now();
+    event.reason = reason;
+    event.number = collections_;
+    event.freed = freed;
+    event.live = live;
+    event.mark = marked - start;
+    event.sweep = swept - marked;
+    observer_(event);
+  }
 
   // The callbacks may drop Weak handles or allocate: the heap is whole again.
   std::vector<std::function<void()>> callbacks;
@@ -89,7 +136,7 @@ Stats Mutator::stats() const {
   stats.capacity = total_capacity_;
   stats.heap_bytes = heap_bytes_;
   stats.allocations = allocations_;
-  stats.pressure = pressure();
+  stats.pressure = pressure_;
   stats.collections = collections_;
   stats.weak_refs = weak_registry_.size();
   return stats;

@@ -16,14 +16,16 @@
 //   5. compact       an arena with more than four buckets whose sweep freed
 //                    more than a quarter of its capacity releases its empty
 //                    buckets;
-//   6. callbacks     the on_clear callbacks of the cleared Weak handles run.
+//   6. callbacks     the collection observer hears what happened, then the
+//                    on_clear callbacks of the cleared Weak handles run.
 //
 // A collection invalidates every Member and raw address to a freed value;
 // Pointers and Members reachable from them stay valid. Collections run when
-// CollectGarbage() is called and automatically when an allocation would push
-// the allocations since the last collection past the pressure:
-//
-//   pressure = clamp(total capacity of all arenas / 2, 1024, 1048576)
+// CollectGarbage() is called and automatically when the allocations since
+// the last collection reach the pressure, which the pacing policy sets
+// (MutatorOptions::pacing): the seed's clamp(total capacity / 2, 1024,
+// 1048576), or, by default, max(1024, live after the last collection *
+// heap_growth).
 //
 // Threads: a Mutator and its values are used from one thread at a time.
 // Several Mutators share nothing and may run on different threads.
@@ -42,6 +44,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -49,6 +52,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "mem/check.h"
+#include "mem/collection_event.h"
 #include "mem/internal/arena.h"
 #include "mem/internal/type_info.h"
 #include "mem/log.h"
@@ -75,10 +79,29 @@ class HeapLimitExceeded : public std::bad_alloc {
   std::string message_;
 };
 
+// When an allocation collects first.
+enum class Pacing {
+  // The seed's rule: when the allocations since the last collection reach
+  // clamp(total capacity of all arenas / 2, 1024, 1048576).
+  kSeed,
+  // Sized from the live heap, in the spirit of Boehm's free-space divisor:
+  // when the allocations since the last collection reach
+  // max(1024, live values after it * heap_growth). Marking costs O(live),
+  // so collection work per allocation stays bounded by 1 / heap_growth,
+  // and the heap holds at most about live * (1 + heap_growth) values.
+  kLiveHeap,
+};
+
+std::string_view ToString(Pacing pacing);
+
 struct MutatorOptions {
   // Slots per bucket for types that do not declare
   // `static constexpr std::uint32_t kBucketCapacity`.
   std::uint32_t bucket_capacity = 1024;
+  Pacing pacing = Pacing::kLiveHeap;
+  // For Pacing::kLiveHeap: allocations allowed between collections, as a
+  // multiple of the values live after the last one.
+  double heap_growth = 1.0;
   // Bytes of buckets the heap may hold in all; past it Allocate collects,
   // then throws HeapLimitExceeded.
   std::size_t heap_limit_bytes = std::numeric_limits<std::size_t>::max();
@@ -110,7 +133,7 @@ class Mutator {
   Pointer<T> Allocate(Args&&... args);
 
   // Runs a full collection now; returns the number of values freed.
-  std::size_t CollectGarbage();
+  std::size_t CollectGarbage() { return Collect(CollectionReason::kExplicit); }
 
   // Turns a raw address (the T* a Pointer's get() returned, coming back over
   // an FFI boundary, from a debugger or a fuzzer) into a locked Pointer, if
@@ -132,13 +155,20 @@ class Mutator {
   std::size_t CountLive() const;
 
   Stats stats() const;
-  std::size_t pressure() const;
+  // Allocations since the last collection that trigger the next one.
+  std::size_t pressure() const { return pressure_; }
   std::size_t allocations_since_collection() const { return allocations_; }
   std::size_t collections() const { return collections_; }
 
   // Messages about collections and arena growth go to `sink` (not owned;
   // null turns logging off, the default).
   void set_log_sink(LogSink* sink) { log_sink_ = sink; }
+
+  // `observer` hears of every collection (see collection_event.h); an empty
+  // function turns it off, the default.
+  void set_collection_observer(CollectionObserver observer) {
+    observer_ = std::move(observer);
+  }
 
   // Walks the whole heap and checks every arena's invariants. O(capacity).
   absl::Status VerifyHeap() const;
@@ -154,6 +184,10 @@ class Mutator {
   template <typename T>
   void GrowArena(internal::Arena<T>& arena);
   [[noreturn]] void ThrowHeapLimit(std::string_view type) const;
+  std::size_t Collect(CollectionReason reason);
+  // Sets pressure_ from the pacing policy: after each collection, and for
+  // Pacing::kSeed whenever the capacity changes.
+  void UpdatePressure();
 
   template <typename... Args>
   void Log(LogLevel level, const absl::FormatSpec<Args...>& format,
@@ -171,9 +205,12 @@ class Mutator {
   std::vector<internal::ArenaBase*> arenas_by_type_;  // by TypeIdOf<T>()
   std::vector<Root> pending_;  // the tracer's stack, kept between collections
   std::vector<std::function<void()>> weak_callbacks_;
+  CollectionObserver observer_;
   std::size_t total_capacity_ = 0;  // slots over all arenas
-  std::size_t heap_bytes_ = 0;      // bytes of buckets over all arenas
-  std::size_t allocations_ = 0;     // since the last collection
+  std::size_t pressure_ = kMinPressure;
+  std::size_t live_after_collection_ = 0;
+  std::size_t heap_bytes_ = 0;   // bytes of buckets over all arenas
+  std::size_t allocations_ = 0;  // since the last collection
   std::size_t collections_ = 0;
   bool collecting_ = false;
   LogSink* log_sink_ = nullptr;
@@ -187,9 +224,9 @@ Pointer<T> Mutator::Allocate(Args&&... args) {
             "Mutator::Allocate<%s> during a collection (from Trace or a "
             "destructor)",
             internal::TypeName<T>());
-  if (allocations_ >= pressure()) [[unlikely]] {
-    Log(LogLevel::kDebug, "allocation pressure %d reached", pressure());
-    CollectGarbage();
+  if (allocations_ >= pressure_) [[unlikely]] {
+    Log(LogLevel::kDebug, "allocation pressure %d reached", pressure_);
+    Collect(CollectionReason::kPressure);
   }
   internal::Arena<T>& arena = ArenaOf<T>();
   if (!arena.has_vacant()) [[unlikely]]
@@ -262,7 +299,7 @@ internal::Arena<T>& Mutator::CreateArena() {
 template <typename T>
 void Mutator::GrowArena(internal::Arena<T>& arena) {
   if (arena.bucket_bytes() > options_.heap_limit_bytes - heap_bytes_) {
-    CollectGarbage();
+    Collect(CollectionReason::kHeapLimit);
     if (arena.has_vacant()) return;
     if (arena.bucket_bytes() > options_.heap_limit_bytes - heap_bytes_) {
       ThrowHeapLimit(internal::TypeName<T>());
@@ -271,6 +308,7 @@ void Mutator::GrowArena(internal::Arena<T>& arena) {
   arena.Grow();
   total_capacity_ += arena.bucket_capacity();
   heap_bytes_ += arena.bucket_bytes();
+  UpdatePressure();
   Log(LogLevel::kDebug, "Arena<%s>: bucket %d added, capacity %d",
       internal::TypeName<T>(), arena.bucket_count(), arena.capacity());
 }

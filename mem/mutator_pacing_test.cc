@@ -1,5 +1,6 @@
 // When collections run (pressure), when arenas shrink (compaction), and what
 // the heap limit does.
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
@@ -19,14 +20,16 @@ struct Tiny {
   int value = 0;
 };
 
+constexpr MutatorOptions kSeedPacing{.pacing = Pacing::kSeed};
+
 TEST(MutatorPressureTest, FreshMutatorUsesTheMinimum) {
-  Mutator mutator;
-  EXPECT_EQ(mutator.pressure(), Mutator::kMinPressure);
+  EXPECT_EQ(Mutator(kSeedPacing).pressure(), Mutator::kMinPressure);
+  EXPECT_EQ(Mutator().pressure(), Mutator::kMinPressure);
 }
 
 TEST(MutatorPressureTest, CollectsOnTheAllocationPastThePressure) {
   DestructionLog log;
-  Mutator mutator;
+  Mutator mutator(kSeedPacing);
   for (std::size_t i = 0; i < Mutator::kMinPressure; ++i) {
     mutator.Allocate<Node>(static_cast<int>(i), &log);
   }
@@ -43,7 +46,8 @@ TEST(MutatorPressureTest, CollectsOnTheAllocationPastThePressure) {
 }
 
 TEST(MutatorPressureTest, IsHalfTheTotalCapacityAboveTheMinimum) {
-  Mutator mutator(MutatorOptions{.bucket_capacity = 4096});
+  Mutator mutator(
+      MutatorOptions{.bucket_capacity = 4096, .pacing = Pacing::kSeed});
   std::vector<Pointer<Tiny>> held;
   held.push_back(mutator.Allocate<Tiny>());
   EXPECT_EQ(mutator.pressure(), 2048u);
@@ -57,10 +61,60 @@ TEST(MutatorPressureTest, IsHalfTheTotalCapacityAboveTheMinimum) {
 }
 
 TEST(MutatorPressureTest, IsClampedToTheMaximum) {
-  Mutator mutator(MutatorOptions{.bucket_capacity = (1u << 21) + 2});
+  Mutator mutator(MutatorOptions{.bucket_capacity = (1u << 21) + 2,
+                                 .pacing = Pacing::kSeed});
   Pointer<Tiny> one = mutator.Allocate<Tiny>();
   EXPECT_EQ(mutator.stats().capacity, (1u << 21) + 2);
   EXPECT_EQ(mutator.pressure(), Mutator::kMaxPressure);
+}
+
+TEST(MutatorLiveHeapPacingTest, PressureIsTheLiveCountTimesTheGrowth) {
+  for (double growth : {1.0, 0.5, 2.0}) {
+    Mutator mutator(MutatorOptions{.heap_growth = growth});
+    std::vector<Pointer<Tiny>> held;
+    for (int i = 0; i < 3000; ++i) held.push_back(mutator.Allocate<Tiny>());
+    mutator.CollectGarbage();
+    const auto expected = static_cast<std::size_t>(3000 * growth);
+    EXPECT_EQ(mutator.pressure(), std::max(expected, Mutator::kMinPressure));
+    EXPECT_EQ(mutator.stats().pressure, mutator.pressure());
+  }
+}
+
+TEST(MutatorLiveHeapPacingTest, NeverBelowTheMinimum) {
+  Mutator mutator;
+  Pointer<Tiny> one = mutator.Allocate<Tiny>();
+  mutator.CollectGarbage();
+  EXPECT_EQ(mutator.pressure(), Mutator::kMinPressure);
+}
+
+TEST(MutatorLiveHeapPacingTest, CollectsOnTheAllocationPastThePressure) {
+  Mutator mutator;
+  std::vector<Pointer<Tiny>> held;
+  for (int i = 0; i < 2000; ++i) held.push_back(mutator.Allocate<Tiny>());
+  mutator.CollectGarbage();  // 2000 live: the next collection after 2000
+  ASSERT_EQ(mutator.pressure(), 2000u);
+  const std::size_t collections = mutator.collections();
+  for (int i = 0; i < 2000; ++i) mutator.Allocate<Tiny>();
+  EXPECT_EQ(mutator.collections(), collections);
+  mutator.Allocate<Tiny>();
+  EXPECT_EQ(mutator.collections(), collections + 1);
+  EXPECT_EQ(mutator.CountLive<Tiny>(), 2001u) << "the 2000 dropped were freed";
+}
+
+TEST(MutatorLiveHeapPacingTest, HeapStaysBoundedUnderSteadyChurn) {
+  // 10,000 live values and a million short-lived ones: the heap never
+  // needs more than about live * (1 + growth) slots, plus a bucket.
+  Mutator mutator;
+  std::vector<Pointer<Tiny>> held;
+  for (int i = 0; i < 10000; ++i) held.push_back(mutator.Allocate<Tiny>());
+  for (int i = 0; i < 1000000; ++i) mutator.Allocate<Tiny>();
+  EXPECT_LE(mutator.stats().capacity, 2 * 10000u + 2 * 1024u);
+  EXPECT_GE(mutator.collections(), 1000000u / 20000u);
+}
+
+TEST(MutatorPacingTest, NamesItsPolicies) {
+  EXPECT_EQ(ToString(Pacing::kSeed), "seed");
+  EXPECT_EQ(ToString(Pacing::kLiveHeap), "live-heap");
 }
 
 class MutatorCompactionTest : public ::testing::Test {

@@ -1,0 +1,17 @@
+#include "mem/collection_event.h"
+
+namespace kamo::mem {
+
+std::string_view ToString(CollectionReason reason) {
+  switch (reason) {
+    case CollectionReason::kExplicit:
+      return "explicit";
+    case CollectionReason::kPressure:
+      return "pressure";
+    case CollectionReason::kHeapLimit:
+      return "heap-limit";
+  }
+  return "unknown";
+}
+
+}  // namespace kamo::mem

@@ -1,0 +1,45 @@
+// CollectionEvent: what one collection did, for a user who subscribes with
+// Mutator::set_collection_observer. With no observer nothing is measured or
+// built: the collector only tests whether one is set.
+#ifndef KAMO_MEM_COLLECTION_EVENT_H_
+#define KAMO_MEM_COLLECTION_EVENT_H_
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace kamo::mem {
+
+enum class CollectionReason {
+  kExplicit,   // CollectGarbage() was called
+  kPressure,   // an allocation reached the pacing trigger
+  kHeapLimit,  // a new bucket would have passed heap_limit_bytes
+};
+
+std::string_view ToString(CollectionReason reason);
+
+struct ArenaCollectionStats {
+  std::string_view type;  // TypeName<T>(); lives as long as the program
+  std::size_t live = 0;   // after the sweep
+  std::size_t freed = 0;
+};
+
+struct CollectionEvent {
+  CollectionReason reason = CollectionReason::kExplicit;
+  std::size_t number = 0;  // 1 for the Mutator's first collection
+  std::size_t live = 0;    // over all arenas, after the sweep
+  std::size_t freed = 0;
+  std::vector<ArenaCollectionStats> arenas;  // in order of creation
+  std::chrono::nanoseconds mark{0};          // roots and tracing
+  std::chrono::nanoseconds sweep{0};  // weak clearing, sweep and compaction
+};
+
+// Called on the Mutator's thread after the collection, before weak
+// callbacks run. Must not call back into the Mutator.
+using CollectionObserver = std::function<void(const CollectionEvent&)>;
+
+}  // namespace kamo::mem
+
+#endif  // KAMO_MEM_COLLECTION_EVENT_H_

@@ -1,0 +1,79 @@
+// The collection observer hears every collection, with its reason, counts
+// and durations.
+#include "mem/collection_event.h"
+
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "mem/mutator.h"
+#include "mem/testing/test_types.h"
+
+namespace kamo::mem {
+namespace {
+
+using testing::Fan;
+using testing::SmallNode;
+
+class CollectionEventTest : public ::testing::Test {
+ protected:
+  void Observe(Mutator& mutator) {
+    mutator.set_collection_observer(
+        [this](const CollectionEvent& event) { events_.push_back(event); });
+  }
+
+  std::vector<CollectionEvent> events_;
+};
+
+TEST_F(CollectionEventTest, ExplicitCollectionReportsCountsPerType) {
+  Mutator mutator;
+  Observe(mutator);
+  Pointer<SmallNode> kept = mutator.Allocate<SmallNode>(1);
+  mutator.Allocate<SmallNode>(2);
+  mutator.Allocate<Fan>();
+  EXPECT_EQ(mutator.CollectGarbage(), 2u);
+  ASSERT_EQ(events_.size(), 1u);
+  const CollectionEvent& event = events_[0];
+  EXPECT_EQ(event.reason, CollectionReason::kExplicit);
+  EXPECT_EQ(event.number, 1u);
+  EXPECT_EQ(event.freed, 2u);
+  EXPECT_EQ(event.live, 1u);
+  ASSERT_EQ(event.arenas.size(), 2u);
+  EXPECT_EQ(event.arenas[0].type, "SmallNode");
+  EXPECT_EQ(event.arenas[0].live, 1u);
+  EXPECT_EQ(event.arenas[0].freed, 1u);
+  EXPECT_EQ(event.arenas[1].type, "kamo::mem::testing::Fan");
+  EXPECT_EQ(event.arenas[1].freed, 1u);
+  EXPECT_GE(event.mark.count(), 0);
+  EXPECT_GE(event.sweep.count(), 0);
+}
+
+TEST_F(CollectionEventTest, PressureAndHeapLimitCollectionsSayWhy) {
+  Mutator mutator;
+  Observe(mutator);
+  for (std::size_t i = 0; i <= Mutator::kMinPressure; ++i) {
+    mutator.Allocate<SmallNode>(0);
+  }
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].reason, CollectionReason::kPressure);
+  EXPECT_EQ(events_[0].freed, Mutator::kMinPressure);
+
+  Mutator limited(MutatorOptions{.heap_limit_bytes = 1});
+  Observe(limited);
+  EXPECT_THROW(limited.Allocate<SmallNode>(0), HeapLimitExceeded);
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_EQ(events_[1].reason, CollectionReason::kHeapLimit);
+  EXPECT_EQ(ToString(CollectionReason::kHeapLimit), "heap-limit");
+}
+
+TEST_F(CollectionEventTest, RemovedObserverHearsNothing) {
+  Mutator mutator;
+  Observe(mutator);
+  mutator.CollectGarbage();
+  mutator.set_collection_observer(nullptr);
+  mutator.CollectGarbage();
+  EXPECT_EQ(events_.size(), 1u);
+  EXPECT_EQ(mutator.collections(), 2u);
+}
+
+}  // namespace
+}  // namespace kamo::mem
