@@ -1,0 +1,166 @@
+// GCBench on kamo-mem: value/ Pairs (car = left, cdr = right) with a value/
+// Vector of doubles, and a typed Node through the generic arena API.
+#include <chrono>
+
+#include "bench/gcbench.h"
+#include "mem/member.h"
+#include "mem/mutator.h"
+#include "value/heap.h"
+
+namespace kamo::bench {
+namespace {
+
+using mem::Member;
+using mem::Mutator;
+using mem::Pointer;
+using value::Value;
+
+// Records each collection's pause (mark + sweep).
+void ObservePauses(Mutator& mutator, GcBenchReport& report) {
+  mutator.set_collection_observer([&report](const mem::CollectionEvent& e) {
+    report.pauses_ns.push_back((e.mark + e.sweep).count());
+  });
+}
+
+// ---- value/ Pairs ------------------------------------------------------
+
+Value MakePairTree(value::Heap& heap, int depth) {
+  if (depth <= 0) return heap.NewPair(Value(), Value());
+  Value left = MakePairTree(heap, depth - 1);
+  Value right = MakePairTree(heap, depth - 1);
+  return heap.NewPair(left, right);
+}
+
+// Top-down: the node is reachable (its caller holds the tree) while its
+// children are made.
+void PopulatePairs(value::Heap& heap, int depth,
+                   const Pointer<value::Pair>& node) {
+  if (depth <= 0) return;
+  --depth;
+  node->SetCar(heap.NewPair(Value(), Value()));
+  node->SetCdr(heap.NewPair(Value(), Value()));
+  PopulatePairs(heap, depth, *node->car().AsPair());
+  PopulatePairs(heap, depth, *node->cdr().AsPair());
+}
+
+bool PairTreeIntact(const Value& tree, int depth) {
+  // Walks the leftmost path: depth pairs, then ().
+  const value::Pair* pair = tree.PairOrNull();
+  for (int d = 0; d < depth; ++d) {
+    if (pair == nullptr || !pair->cdr_ref().IsPair()) return false;
+    pair = pair->car_ref().PairOrNull();
+  }
+  return pair != nullptr && pair->car_ref().IsNil();
+}
+
+// ---- typed Node --------------------------------------------------------
+
+struct Node {
+  static constexpr const char* kTypeName = "GcBenchNode";
+  void Trace(mem::Tracer& tracer) const {
+    mem::TraceFields(tracer, left, right);
+  }
+  Member<Node> left;
+  Member<Node> right;
+  int i = 0;
+  int j = 0;
+};
+
+struct DoubleArray {
+  static constexpr const char* kTypeName = "GcBenchArray";
+  explicit DoubleArray(int size) : values(size) {}
+  void Trace(mem::Tracer&) const {}
+  std::vector<double> values;
+};
+
+Pointer<Node> MakeNodeTree(Mutator& m, int depth) {
+  if (depth <= 0) return m.Allocate<Node>();
+  Pointer<Node> left = MakeNodeTree(m, depth - 1);
+  Pointer<Node> right = MakeNodeTree(m, depth - 1);
+  Pointer<Node> node = m.Allocate<Node>();
+  node->left = left;
+  node->right = right;
+  return node;
+}
+
+// `node` is reachable from a Pointer the caller holds.
+void PopulateNodes(Mutator& m, int depth, Node* node) {
+  if (depth <= 0) return;
+  --depth;
+  node->left = m.Allocate<Node>();
+  node->right = m.Allocate<Node>();
+  PopulateNodes(m, depth, node->left.get());
+  PopulateNodes(m, depth, node->right.get());
+}
+
+bool NodeTreeIntact(const Node* node, int depth) {
+  for (int d = 0; d < depth; ++d) {
+    if (node == nullptr || !node->right) return false;
+    node = node->left.get();
+  }
+  return node != nullptr && !node->left;
+}
+
+}  // namespace
+
+GcBenchReport RunKamoValue(const GcBenchParams& p) {
+  GcBenchReport report;
+  Mutator mutator;
+  ObservePauses(mutator, report);
+  value::Heap heap(mutator);
+
+  MakePairTree(heap, p.stretch_depth);  // dropped at once
+
+  Pointer<value::Pair> long_lived = heap.NewPair(Value(), Value());
+  PopulatePairs(heap, p.long_lived_depth, long_lived);
+  Pointer<value::Vector> array = heap.NewVector();
+  array->Reserve(p.array_size);
+  for (int i = 0; i < p.array_size; ++i) {
+    array->Push(Value::Float(i < p.array_size / 2 ? 1.0 / i : 0.0));
+  }
+
+  for (int depth = p.min_depth; depth <= p.max_depth; depth += 2) {
+    const int iters = NumIters(p, depth);
+    for (int i = 0; i < iters; ++i) {
+      Pointer<value::Pair> temp = heap.NewPair(Value(), Value());
+      PopulatePairs(heap, depth, temp);
+    }
+    for (int i = 0; i < iters; ++i) MakePairTree(heap, depth);
+  }
+
+  report.valid = PairTreeIntact(long_lived, p.long_lived_depth) &&
+                 array->Get(1000)->AsFloat() == 1.0 / 1000;
+  report.collections = static_cast<std::int64_t>(mutator.collections());
+  mutator.set_collection_observer(nullptr);
+  return report;
+}
+
+GcBenchReport RunKamoNode(const GcBenchParams& p) {
+  GcBenchReport report;
+  Mutator mutator;
+  ObservePauses(mutator, report);
+
+  MakeNodeTree(mutator, p.stretch_depth);
+
+  Pointer<Node> long_lived = mutator.Allocate<Node>();
+  PopulateNodes(mutator, p.long_lived_depth, long_lived.get());
+  Pointer<DoubleArray> array = mutator.Allocate<DoubleArray>(p.array_size);
+  for (int i = 0; i < p.array_size / 2; ++i) array->values[i] = 1.0 / i;
+
+  for (int depth = p.min_depth; depth <= p.max_depth; depth += 2) {
+    const int iters = NumIters(p, depth);
+    for (int i = 0; i < iters; ++i) {
+      Pointer<Node> temp = mutator.Allocate<Node>();
+      PopulateNodes(mutator, depth, temp.get());
+    }
+    for (int i = 0; i < iters; ++i) MakeNodeTree(mutator, depth);
+  }
+
+  report.valid = NodeTreeIntact(long_lived.get(), p.long_lived_depth) &&
+                 array->values[1000] == 1.0 / 1000;
+  report.collections = static_cast<std::int64_t>(mutator.collections());
+  mutator.set_collection_observer(nullptr);
+  return report;
+}
+
+}  // namespace kamo::bench
