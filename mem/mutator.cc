@@ -58,6 +58,22 @@ void Mutator::UpdatePressure() {
   }
 }
 
+void Mutator::Compact() {
+  // The seed releases every empty bucket; live-heap pacing keeps enough
+  // vacant slots for the allocations before the next collection, so that
+  // it does not free buckets only to allocate them again.
+  const std::size_t keep_vacant =
+      options_.pacing == Pacing::kLiveHeap ? pressure_ : 0;
+  for (internal::ArenaBase* arena : compactable_) {
+    const std::size_t released = arena->ReleaseEmptyBuckets(keep_vacant);
+    if (released == 0) continue;
+    total_capacity_ -= released * arena->bucket_capacity();
+    heap_bytes_ -= released * arena->bucket_capacity() * arena->slot_size();
+    Log(LogLevel::kDebug, "Arena<%s>: released %d empty bucket(s)",
+        arena->type_name(), released);
+  }
+}
+
 std::size_t Mutator::Collect(CollectionReason reason) {
   MEM_CHECK(!collecting_,
             "Mutator::CollectGarbage during a collection (from Trace or a "
@@ -77,30 +93,26 @@ std::size_t Mutator::Collect(CollectionReason reason) {
 
   CollectionEvent event;
   std::size_t freed = 0;
+  std::size_t live = 0;
+  compactable_.clear();
   for (const auto& arena : arenas_) {
     const std::size_t capacity = arena->capacity();
     const std::size_t arena_freed = arena->Sweep();
     freed += arena_freed;
+    live += arena->len();
     if (observed) {
       event.arenas.push_back({arena->type_name(), arena->len(), arena_freed});
     }
     if (arena_freed * 4 > capacity && arena->bucket_count() > 4) {
-      const std::size_t released = arena->ReleaseEmptyBuckets();
-      total_capacity_ -= released * arena->bucket_capacity();
-      heap_bytes_ -= released * arena->bucket_capacity() * arena->slot_size();
-      if (released > 0) {
-        Log(LogLevel::kDebug, "Arena<%s>: released %d empty bucket(s)",
-            arena->type_name(), released);
-      }
+      compactable_.push_back(arena.get());
     }
   }
-
-  std::size_t live = 0;
-  for (const auto& arena : arenas_) live += arena->len();
   live_after_collection_ = live;
   allocations_ = 0;
   ++collections_;
   UpdatePressure();
+  Compact();
+  UpdatePressure();  // the seed's pressure follows the capacity
   collecting_ = false;
   MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "a collection keeps the heap whole");
   Log(LogLevel::kInfo, "collection %d freed %d values, %d live in %d arenas",

@@ -15,7 +15,9 @@
 //                    destructor runs) and made vacant; marks are cleared;
 //   5. compact       an arena with more than four buckets whose sweep freed
 //                    more than a quarter of its capacity releases its empty
-//                    buckets;
+//                    buckets (all of them under Pacing::kSeed; under
+//                    kLiveHeap those beyond the vacant slots the next
+//                    pressure's worth of allocations needs);
 //   6. callbacks     the collection observer hears what happened, then the
 //                    on_clear callbacks of the cleared Weak handles run.
 //
@@ -185,6 +187,8 @@ class Mutator {
   void GrowArena(internal::Arena<T>& arena);
   [[noreturn]] void ThrowHeapLimit(std::string_view type) const;
   std::size_t Collect(CollectionReason reason);
+  // Releases empty buckets of the arenas in compactable_ (see mutator.cc).
+  void Compact();
   // Sets pressure_ from the pacing policy: after each collection, and for
   // Pacing::kSeed whenever the capacity changes.
   void UpdatePressure();
@@ -204,6 +208,7 @@ class Mutator {
   std::vector<std::unique_ptr<internal::ArenaBase>> arenas_;  // by creation
   std::vector<internal::ArenaBase*> arenas_by_type_;  // by TypeIdOf<T>()
   std::vector<Root> pending_;  // the tracer's stack, kept between collections
+  std::vector<internal::ArenaBase*> compactable_;  // per collection, reused
   std::vector<std::function<void()>> weak_callbacks_;
   CollectionObserver observer_;
   std::size_t total_capacity_ = 0;  // slots over all arenas

@@ -50,7 +50,9 @@ TEST(MutatorChainTest, LongChainSurvivesThenIsFreedWithoutRecursion) {
   EXPECT_EQ(mutator.CollectGarbage(), length);
   EXPECT_EQ(destroyed, length);
   EXPECT_EQ(mutator.CountLive<Link>(), 0u);
-  EXPECT_EQ(mutator.stats().capacity, 0u) << "compaction released the buckets";
+  EXPECT_LE(mutator.stats().capacity,
+            mutator.pressure() + Mutator::Options().bucket_capacity)
+      << "compaction released the buckets beyond the next pressure's needs";
 }
 
 }  // namespace

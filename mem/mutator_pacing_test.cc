@@ -134,9 +134,40 @@ class MutatorCompactionTest : public ::testing::Test {
     return mutator_.stats().Find("SmallNode")->buckets;
   }
 
-  Mutator mutator_;
+  Mutator mutator_{kSeedPacing};
   std::vector<Pointer<SmallNode>> nodes_;
 };
+
+TEST(MutatorLiveHeapCompactionTest, KeepsVacantSlotsForTheNextPressure) {
+  // 40 buckets of 8, all freed: the seed would release all 40; live-heap
+  // pacing keeps 1024 / 8 = 128 buckets' worth, so all 40 stay.
+  Mutator mutator;
+  std::vector<Pointer<SmallNode>> nodes;
+  for (int i = 0; i < 320; ++i) nodes.push_back(mutator.Allocate<SmallNode>(i));
+  nodes.clear();
+  EXPECT_EQ(mutator.CollectGarbage(), 320u);
+  EXPECT_EQ(mutator.stats().Find("SmallNode")->buckets, 40u);
+
+  Mutator seed(kSeedPacing);
+  for (int i = 0; i < 320; ++i) nodes.push_back(seed.Allocate<SmallNode>(i));
+  nodes.clear();
+  EXPECT_EQ(seed.CollectGarbage(), 320u);
+  EXPECT_EQ(seed.stats().Find("SmallNode")->buckets, 0u);
+}
+
+TEST(MutatorLiveHeapCompactionTest, ReleasesBucketsBeyondThePressure) {
+  // 2000 buckets of 8 (16,000 slots), all freed: keeps 1024 vacant slots.
+  Mutator mutator;
+  std::vector<Pointer<SmallNode>> nodes;
+  for (int i = 0; i < 16000; ++i) {
+    nodes.push_back(mutator.Allocate<SmallNode>(i));
+  }
+  nodes.clear();
+  mutator.CollectGarbage();
+  EXPECT_EQ(mutator.pressure(), Mutator::kMinPressure);
+  EXPECT_EQ(mutator.stats().capacity, 1024u);
+  EXPECT_TRUE(mutator.VerifyHeap().ok());
+}
 
 TEST_F(MutatorCompactionTest, ReleasesEmptyBucketsOfAnArenaWithMoreThanFour) {
   Fill(5);

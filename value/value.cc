@@ -125,53 +125,9 @@ Value::Value(const mem::Pointer<ByteVector>& bytes) {
   SetHeap(Tag::kByteVector, bytes);
 }
 
-Value::Value(const Value& other)
-    : tag_(other.tag_), locked_(other.is_heap()), payload_(other.payload_) {
-  if (locked_) Lock();
-}
-
-Value::Value(Value&& other) noexcept
-    : tag_(other.tag_), locked_(other.locked_), payload_(other.payload_) {
-  other.tag_ = Tag::kNil;
-  other.locked_ = false;
-  other.payload_.i = 0;
-}
-
-Value& Value::operator=(const Value& other) {
-  Value copy(other);
-  return *this = std::move(copy);
-}
-
-Value& Value::operator=(Value&& other) noexcept {
-  if (this != &other) {
-    if (locked_) Unlock();
-    tag_ = std::exchange(other.tag_, Tag::kNil);
-    locked_ = std::exchange(other.locked_, false);
-    payload_ = std::exchange(other.payload_, Payload{.i = 0});
-  }
-  return *this;
-}
-
-Value::~Value() {
-  if (locked_) Unlock();
-}
-
-Value Value::Unlocked(const Value& value) {
-  Value v;
-  v.tag_ = value.tag_;
-  v.payload_ = value.payload_;
-  return v;
-}
-
-// Lock and Unlock name the managed type in their misuse messages.
-void Value::Lock() const {
-  WithHeapType(tag_,
-               [this]<typename T>(T*) { payload_.slot->template Lock<T>(); });
-}
-
-void Value::Unlock() const {
-  WithHeapType(tag_,
-               [this]<typename T>(T*) { payload_.slot->template Unlock<T>(); });
+std::string_view Value::HeapTypeName(Tag tag) {
+  return WithHeapType(
+      tag, []<typename T>(T*) { return mem::internal::TypeName<T>(); });
 }
 
 std::optional<bool> Value::AsBool() const {
@@ -238,8 +194,7 @@ std::uint64_t Value::immediate_bits() const {
   }
 }
 
-mem::Root Value::ToRoot() const {
-  if (!is_heap()) return mem::Root();
+mem::Root Value::HeapRoot() const {
   return WithHeapType(tag_, [this]<typename T>(T*) {
     return mem::Root(payload_.slot, &mem::internal::TraceSlot<T>);
   });

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "mem/internal/slot.h"
 #include "mem/pointer.h"
@@ -63,11 +64,31 @@ class Value {
   Value(const mem::Pointer<Symbol>& symbol);     // NOLINT: implicit.
   Value(const mem::Pointer<ByteVector>& bytes);  // NOLINT: implicit.
 
-  Value(const Value& other);  // a locked copy
-  Value(Value&& other) noexcept;
-  Value& operator=(const Value& other);
-  Value& operator=(Value&& other) noexcept;
-  ~Value();
+  // A locked copy.
+  Value(const Value& other)
+      : tag_(other.tag_), locked_(other.is_heap()), payload_(other.payload_) {
+    if (locked_) Lock();
+  }
+  Value(Value&& other) noexcept
+      : tag_(std::exchange(other.tag_, Tag::kNil)),
+        locked_(std::exchange(other.locked_, false)),
+        payload_(std::exchange(other.payload_, Payload{.i = 0})) {}
+  Value& operator=(const Value& other) {
+    Value copy(other);
+    return *this = std::move(copy);
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      if (locked_) Unlock();
+      tag_ = std::exchange(other.tag_, Tag::kNil);
+      locked_ = std::exchange(other.locked_, false);
+      payload_ = std::exchange(other.payload_, Payload{.i = 0});
+    }
+    return *this;
+  }
+  ~Value() {
+    if (locked_) Unlock();
+  }
 
   Tag tag() const { return tag_; }
   bool is_heap() const { return tag_ >= Tag::kPair; }
@@ -115,17 +136,29 @@ class Value {
   std::uint64_t immediate_bits() const;
 
   // The root of a heap value, empty for an immediate.
-  mem::Root ToRoot() const;
+  mem::Root ToRoot() const { return is_heap() ? HeapRoot() : mem::Root(); }
 
  private:
   friend class Pair;
   friend class Vector;
 
   // An unlocked copy, for storage inside a container.
-  static Value Unlocked(const Value& value);
+  static Value Unlocked(const Value& value) {
+    Value v;
+    v.tag_ = value.tag_;
+    v.payload_ = value.payload_;
+    return v;
+  }
 
-  void Lock() const;
-  void Unlock() const;
+  // Misuse messages name the managed type.
+  void Lock() const {
+    payload_.slot->Lock([tag = tag_] { return HeapTypeName(tag); });
+  }
+  void Unlock() const {
+    payload_.slot->Unlock([tag = tag_] { return HeapTypeName(tag); });
+  }
+  static std::string_view HeapTypeName(Tag tag);
+  mem::Root HeapRoot() const;
   template <typename T>
   void SetHeap(Tag tag, const mem::Pointer<T>& pointer);
 

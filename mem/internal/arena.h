@@ -44,8 +44,9 @@ class ArenaBase {
   virtual void MarkRoots(Tracer& tracer) = 0;
   // Frees unmarked unlocked values; returns how many.
   virtual std::size_t Sweep() = 0;
-  // Releases empty buckets; returns how many.
-  virtual std::size_t ReleaseEmptyBuckets() = 0;
+  // Releases empty buckets while the vacant slots left stay at least
+  // `keep_vacant`; returns how many.
+  virtual std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) = 0;
   virtual std::size_t CountLocked() const = 0;
   virtual bool IsConsistent() const = 0;
 };
@@ -120,16 +121,22 @@ class Arena final : public ArenaBase {
     return freed;
   }
 
-  std::size_t ReleaseEmptyBuckets() override {
-    const std::size_t before = buckets_.size();
-    std::erase_if(available_, [](Bucket<T>* b) { return b->empty(); });
-    std::erase_if(buckets_, [this](const std::unique_ptr<Bucket<T>>& b) {
-      if (!b->empty()) return false;
-      by_address_.erase(b->begin_address());
-      return true;
+  std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) override {
+    // An empty bucket is always listed; unlisting one marks it for release.
+    std::size_t released = 0;
+    for (const auto& bucket : buckets_) {
+      if (bucket->empty() && available() >= keep_vacant + bucket_capacity_) {
+        bucket->set_listed(false);
+        by_address_.erase(bucket->begin_address());
+        capacity_ -= bucket_capacity_;
+        ++released;
+      }
+    }
+    if (released == 0) return 0;
+    std::erase_if(available_, [](Bucket<T>* b) { return !b->listed(); });
+    std::erase_if(buckets_, [](const std::unique_ptr<Bucket<T>>& b) {
+      return b->empty() && !b->listed();
     });
-    const std::size_t released = before - buckets_.size();
-    capacity_ -= released * bucket_capacity_;
     return released;
   }
 

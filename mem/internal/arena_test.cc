@@ -84,13 +84,29 @@ TEST_F(ArenaTest, ReleaseEmptyBucketsKeepsNonEmptyOnes) {
   for (int i = 0; i < 12; ++i) slots.push_back(Put(i));
   slots[5]->header.Lock<Leaf>();  // the second bucket stays non-empty
   EXPECT_EQ(SweepUnlocked(), 11u);
-  EXPECT_EQ(arena_.ReleaseEmptyBuckets(), 2u);
+  EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/0), 2u);
   EXPECT_EQ(arena_.bucket_count(), 1u);
   EXPECT_EQ(arena_.capacity(), 4u);
   EXPECT_EQ(arena_.len(), 1u);
   EXPECT_EQ(slots[5]->value()->value, 5);
   EXPECT_TRUE(arena_.IsConsistent());
   slots[5]->header.Unlock<Leaf>();
+}
+
+TEST_F(ArenaTest, ReleaseEmptyBucketsKeepsTheVacantSlotsAskedFor) {
+  std::vector<Slot<Leaf>*> slots;
+  for (int i = 0; i < 16; ++i) slots.push_back(Put(i));
+  slots[0]->header.Lock<Leaf>();  // one bucket stays: 3 vacant slots there
+  EXPECT_EQ(SweepUnlocked(), 15u);
+  // 3 + 4 + 4 + 4 vacant: two empty buckets can go, leaving 7 >= 6.
+  EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/6), 2u);
+  EXPECT_EQ(arena_.bucket_count(), 2u);
+  EXPECT_EQ(arena_.available(), 7u);
+  EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/4), 0u);
+  EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/0), 1u);
+  EXPECT_EQ(arena_.available(), 3u);
+  EXPECT_TRUE(arena_.IsConsistent());
+  slots[0]->header.Unlock<Leaf>();
 }
 
 TEST_F(ArenaTest, SlotOfValueSearchesEveryBucket) {

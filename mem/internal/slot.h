@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <limits>
 #include <new>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -47,24 +48,28 @@ class SlotHeader {
   void Occupy() { bits_ = kOccupied; }
   void Vacate(std::uint32_t next) { bits_ = next; }
 
-  // Lock and Unlock stop on misuse; type_name is computed only then.
+  // Lock and Unlock stop on misuse with a message naming the type; the name
+  // (TypeName<T>(), or what `type_name()` returns) is computed only then.
   template <typename T>
   void Lock() {
-    MEM_CHECK(occupied(), "Pointer<%s>::Lock on vacant slot %p", TypeName<T>(),
-              static_cast<const void*>(this));
-    MEM_CHECK(locks_ != kMaxLocks,
-              "Pointer<%s>::Lock: lock count overflow "
-              "on slot %p",
-              TypeName<T>(), static_cast<const void*>(this));
-    ++locks_;
+    Lock([] { return TypeName<T>(); });
   }
-
   template <typename T>
   void Unlock() {
-    MEM_CHECK(occupied(), "Pointer<%s>::Unlock on vacant slot %p",
-              TypeName<T>(), static_cast<const void*>(this));
-    MEM_CHECK(locks_ != 0, "Pointer<%s>::Unlock on unlocked slot %p",
-              TypeName<T>(), static_cast<const void*>(this));
+    Unlock([] { return TypeName<T>(); });
+  }
+
+  template <typename NameFn>
+  void Lock(NameFn&& type_name) {
+    if (!occupied() || locks_ == kMaxLocks) [[unlikely]] {
+      FailLock(type_name());
+    }
+    ++locks_;
+  }
+  template <typename NameFn>
+  void Unlock(NameFn&& type_name) {
+    if (!occupied() || locks_ == 0) [[unlikely]]
+      FailUnlock(type_name());
     --locks_;
   }
 
@@ -72,6 +77,9 @@ class SlotHeader {
   void SetLocksForTesting(std::uint32_t locks) { locks_ = locks; }
 
  private:
+  [[noreturn]] void FailLock(std::string_view type) const;
+  [[noreturn]] void FailUnlock(std::string_view type) const;
+
   static constexpr std::uint32_t kOccupied = 1u << 31;
   static constexpr std::uint32_t kMarked = 1u << 30;
   static constexpr std::uint32_t kNextMask = kNoNext;
