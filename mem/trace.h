@@ -66,18 +66,20 @@ concept ToRoot = requires(const T& value) {
   { value.ToRoot() } -> std::same_as<Root>;
 };
 
-// Marks what it visits and keeps the not-yet-traced values on an explicit
-// pending stack, so tracing a 10-million-node chain uses no C stack.
+// Keeps the values still to trace on an explicit pending stack, so tracing
+// a 10-million-node chain uses no C stack. A value is pushed when it is
+// visited, with a prefetch of its slot, and marked when it is popped: by
+// then its header is in cache, so marking overlaps its memory latency with
+// other work (as Boehm's mark stack does). A value reached twice before it
+// is popped is pushed twice and traced once.
 class Tracer {
  public:
   explicit Tracer(std::vector<Root>& pending) : pending_(pending) {}
 
-  // Inlined into every Trace: the common case (already marked, or empty)
-  // is a load and a branch.
   [[gnu::always_inline]] void Visit(Root root) {
-    if (root.empty() || root.header()->marked()) return;
+    if (root.empty()) return;
     MEM_DCHECK(root.header()->occupied(), "a traced reference dangles");
-    root.header()->Mark();
+    __builtin_prefetch(root.header(), /*rw=*/1);
     pending_.push_back(root);
   }
 
@@ -92,11 +94,13 @@ class Tracer {
     for (const auto& ref : range) Visit(ref);
   }
 
-  // Traces pending values until none are left.
+  // Marks and traces pending values until none are left.
   void Drain() {
     while (!pending_.empty()) {
       Root root = pending_.back();
       pending_.pop_back();
+      if (root.header()->marked()) continue;
+      root.header()->Mark();
       root.TraceValue(*this);
     }
   }

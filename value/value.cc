@@ -194,10 +194,9 @@ std::uint64_t Value::immediate_bits() const {
   }
 }
 
-mem::Root Value::HeapRoot() const {
-  return WithHeapType(tag_, [this]<typename T>(T*) {
-    return mem::Root(payload_.slot, &mem::internal::TraceSlot<T>);
-  });
-}
+const mem::Root::TraceFn Value::kTraceFns[] = {
+    &mem::internal::TraceSlot<Pair>, &mem::internal::TraceSlot<Vector>,
+    &mem::internal::TraceSlot<String>, &mem::internal::TraceSlot<Symbol>,
+    &mem::internal::TraceSlot<ByteVector>};
 
 }  // namespace kamo::value

@@ -136,7 +136,12 @@ class Value {
   std::uint64_t immediate_bits() const;
 
   // The root of a heap value, empty for an immediate.
-  mem::Root ToRoot() const { return is_heap() ? HeapRoot() : mem::Root(); }
+  mem::Root ToRoot() const {
+    if (!is_heap()) return mem::Root();
+    return mem::Root(
+        payload_.slot,
+        kTraceFns[static_cast<int>(tag_) - static_cast<int>(Tag::kPair)]);
+  }
 
  private:
   friend class Pair;
@@ -158,7 +163,8 @@ class Value {
     payload_.slot->Unlock([tag = tag_] { return HeapTypeName(tag); });
   }
   static std::string_view HeapTypeName(Tag tag);
-  mem::Root HeapRoot() const;
+  // The Trace of each heap type, indexed by tag - Tag::kPair.
+  static const mem::Root::TraceFn kTraceFns[5];
   template <typename T>
   void SetHeap(Tag tag, const mem::Pointer<T>& pointer);
 

@@ -83,6 +83,7 @@ TEST_F(BucketTest, MarkRootsPushesExactlyTheLockedSlots) {
   bucket_.MarkRoots(tracer);
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].header(), &locked->header);
+  tracer.Drain();  // marks what was pushed
   EXPECT_TRUE(locked->header.marked());
   EXPECT_FALSE(unlocked->header.marked());
   EXPECT_EQ(bucket_.CountLocked(), 1u);
