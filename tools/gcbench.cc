@@ -215,8 +215,9 @@ Sample MedianOf(const std::vector<Sample>& samples) {
   return m;
 }
 
-std::string Cell(double value, const char* format) {
-  return value < 0 ? "-" : absl::StrFormat(format, value);
+// A pause in ms, or "-" where there is none.
+std::string PauseCell(double value) {
+  return value < 0 ? "-" : absl::StrFormat("%.2f", value);
 }
 
 }  // namespace
@@ -282,8 +283,8 @@ int main(int argc, char** argv) {
         std::string(options.variants[v]->name).c_str(), m.wall_ms, m.cpu_ms,
         m.rss_mib,
         m.collections < 0 ? "-" : std::to_string(m.collections).c_str(),
-        Cell(m.max_pause_ms, "%.2f").c_str(),
-        Cell(m.p99_pause_ms, "%.2f").c_str(),
+        PauseCell(m.max_pause_ms).c_str(),
+        PauseCell(m.p99_pause_ms).c_str(),
         boehm ? absl::StrFormat("%.2fx", m.wall_ms / boehm->wall_ms).c_str()
               : "-",
         boehm ? absl::StrFormat("%.2fx", m.rss_mib / boehm->rss_mib).c_str()

@@ -3,7 +3,9 @@
 // Complexity (where the seed scans buckets, this keeps indexes):
 //   allocation   O(1): `available_` is a stack of the buckets that have a
 //                vacant slot; allocation takes from its top.
-//   coercion     O(log buckets): `by_address_` maps bucket start addresses.
+//   coercion     O(log buckets): a binary search of `by_address_`, the
+//                buckets sorted by start address (a dense array: a lookup
+//                touches a few cache lines even with thousands of buckets).
 //   len/capacity O(1): counters.
 //   mark, sweep  O(capacity), O(1) per slot.
 //
@@ -12,9 +14,9 @@
 #ifndef KAMO_MEM_INTERNAL_ARENA_H_
 #define KAMO_MEM_INTERNAL_ARENA_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -79,8 +81,9 @@ class Arena final : public ArenaBase {
     auto bucket = std::make_unique<Bucket<T>>(bucket_capacity_);
     buckets_.reserve(buckets_.size() + 1);
     available_.reserve(buckets_.size() + 1);
-    by_address_.emplace(bucket->begin_address(), bucket.get());
-    // No allocation from here on: the two pushes fit the reserved space.
+    by_address_.reserve(buckets_.size() + 1);
+    // No allocation from here on: everything fits the reserved space.
+    by_address_.insert(FirstAfter(bucket->begin_address()), bucket.get());
     bucket->set_listed(true);
     available_.push_back(bucket.get());
     buckets_.push_back(std::move(bucket));
@@ -127,13 +130,14 @@ class Arena final : public ArenaBase {
     for (const auto& bucket : buckets_) {
       if (bucket->empty() && available() >= keep_vacant + bucket_capacity_) {
         bucket->set_listed(false);
-        by_address_.erase(bucket->begin_address());
         capacity_ -= bucket_capacity_;
         ++released;
       }
     }
     if (released == 0) return 0;
     std::erase_if(available_, [](Bucket<T>* b) { return !b->listed(); });
+    std::erase_if(by_address_,
+                  [](Bucket<T>* b) { return b->empty() && !b->listed(); });
     std::erase_if(buckets_, [](const std::unique_ptr<Bucket<T>>& b) {
       return b->empty() && !b->listed();
     });
@@ -154,14 +158,13 @@ class Arena final : public ArenaBase {
       return absl::InvalidArgumentError(
           absl::StrFormat("null address offered as a %s", TypeName<T>()));
     }
-    auto it = by_address_.upper_bound(key);
-    if (it == by_address_.begin() ||
-        key >= std::prev(it)->second->end_address()) {
+    auto it = FirstAfter(key);
+    if (it == by_address_.begin() || key >= (*std::prev(it))->end_address()) {
       return absl::NotFoundError(
           absl::StrFormat("address %p is not inside any bucket of Arena<%s>",
                           address, TypeName<T>()));
     }
-    return std::prev(it)->second->SlotOfValue(key);
+    return (*std::prev(it))->SlotOfValue(key);
   }
 
   bool IsConsistent() const override {
@@ -175,10 +178,23 @@ class Arena final : public ArenaBase {
     }
     return len == len_ && with_vacant == available_.size() &&
            capacity_ == buckets_.size() * bucket_capacity_ &&
-           by_address_.size() == buckets_.size();
+           by_address_.size() == buckets_.size() &&
+           std::is_sorted(by_address_.begin(), by_address_.end(),
+                          [](const Bucket<T>* a, const Bucket<T>* b) {
+                            return a->begin_address() < b->begin_address();
+                          });
   }
 
  private:
+  // The first bucket in by_address_ that starts after `address`.
+  typename std::vector<Bucket<T>*>::const_iterator FirstAfter(
+      std::uintptr_t address) const {
+    return std::upper_bound(by_address_.begin(), by_address_.end(), address,
+                            [](std::uintptr_t a, const Bucket<T>* b) {
+                              return a < b->begin_address();
+                            });
+  }
+
   // available_ has room for every bucket (reserved in Grow), so List never
   // allocates.
   void List(Bucket<T>* bucket) {
@@ -195,10 +211,10 @@ class Arena final : public ArenaBase {
 
   const std::uint32_t bucket_capacity_;
   std::vector<std::unique_ptr<Bucket<T>>> buckets_;
-  std::vector<Bucket<T>*> available_;  // buckets with a vacant slot
-  std::map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin_address()
-  std::size_t len_ = 0;                              // occupied slots
-  std::size_t capacity_ = 0;                         // slots in all buckets
+  std::vector<Bucket<T>*> available_;   // buckets with a vacant slot
+  std::vector<Bucket<T>*> by_address_;  // sorted by begin_address()
+  std::size_t len_ = 0;                 // occupied slots
+  std::size_t capacity_ = 0;            // slots in all buckets
 };
 
 }  // namespace kamo::mem::internal

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The microbenchmarks run (small sizes only) and report their counters.
+set -euo pipefail
+out=$(bench/mem_benchmark --benchmark_min_time=0.001 \
+  --benchmark_filter='Allocate|Copy|/1000$|/10000$|FromRaw/1$|Intern|Vector')
+grep -q "BM_AllocateNode" <<<"$out"
+grep -q "BM_CollectLive/1000 .*ns_per_object=" <<<"$out"
+grep -q "BM_CollectDead/10000 .*ns_per_object=" <<<"$out"
+grep -q "BM_VectorPushPop" <<<"$out"
+echo "mem_benchmark_smoke_test: 4 passed, 0 failed"
