@@ -68,10 +68,10 @@ concept ToRoot = requires(const T& value) {
 
 // Keeps the values still to trace on an explicit pending stack, so tracing
 // a 10-million-node chain uses no C stack. A value is pushed when it is
-// visited, with a prefetch of its slot, and marked when it is popped: by
-// then its header is in cache, so marking overlaps its memory latency with
-// other work (as Boehm's mark stack does). A value reached twice before it
-// is popped is pushed twice and traced once.
+// visited and marked when it is taken off (see Drain), so that the memory
+// latency of its header overlaps other work, as with Boehm's mark stack
+// and prefetch queue. A value reached twice before it is taken off is
+// pushed twice and traced once.
 class Tracer {
  public:
   explicit Tracer(std::vector<Root>& pending) : pending_(pending) {}
@@ -79,7 +79,6 @@ class Tracer {
   [[gnu::always_inline]] void Visit(Root root) {
     if (root.empty()) return;
     MEM_DCHECK(root.header()->occupied(), "a traced reference dangles");
-    __builtin_prefetch(root.header(), /*rw=*/1);
     pending_.push_back(root);
   }
 
@@ -94,11 +93,26 @@ class Tracer {
     for (const auto& ref : range) Visit(ref);
   }
 
-  // Marks and traces pending values until none are left.
+  // Marks and traces pending values until none are left. Values pass from
+  // the stack through a small FIFO of kLookahead entries: each is
+  // prefetched when it enters and marked when it leaves, so its header
+  // has had kLookahead values' worth of time to arrive from memory.
   void Drain() {
-    while (!pending_.empty()) {
-      Root root = pending_.back();
-      pending_.pop_back();
+    static constexpr std::size_t kLookahead = 16;
+    Root window[kLookahead];
+    std::size_t head = 0;
+    std::size_t size = 0;
+    while (true) {
+      while (size < kLookahead && !pending_.empty()) {
+        const Root root = pending_.back();
+        pending_.pop_back();
+        __builtin_prefetch(root.header(), /*rw=*/1);
+        window[(head + size++) % kLookahead] = root;
+      }
+      if (size == 0) return;
+      const Root root = window[head];
+      head = (head + 1) % kLookahead;
+      --size;
       if (root.header()->marked()) continue;
       root.header()->Mark();
       root.TraceValue(*this);
