@@ -79,6 +79,7 @@ class Tracer {
   [[gnu::always_inline]] void Visit(Root root) {
     if (root.empty()) return;
     MEM_DCHECK(root.header()->occupied(), "a traced reference dangles");
+    __builtin_prefetch(root.header(), /*rw=*/1);
     pending_.push_back(root);
   }
 
