@@ -22,14 +22,13 @@ absl_libs=$(pkg-config --libs absl_statusor absl_str_format absl_strings \
   absl_flat_hash_map absl_flat_hash_set)
 cxx="$CXX $CXXFLAGS -std=c++20 -I$project -O1 -g"
 
-# The libraries every target shares, compiled once.
-library_sources=(
-  mem/check.cc mem/internal/type_info.cc mem/log.cc mem/mutator.cc
-  mem/stats.cc mem/weak.cc
-  value/bytevector.cc value/equal.cc value/heap.cc value/list.cc
-  value/pair.cc value/printer.cc value/string.cc value/value.cc
-  value/vector.cc
-  testing/heap_graph.cc fuzz/heap_graph_ops.cc fuzz/coercion_ops.cc
+# The libraries every target shares, compiled once: every non-test source
+# of mem/ and value/, and the fuzz harness.
+mapfile -t library_sources < <(
+  find mem value -name '*.cc' ! -name '*_test.cc' | sort
+  echo testing/heap_graph.cc
+  echo fuzz/heap_graph_ops.cc
+  echo fuzz/coercion_ops.cc
 )
 objects=()
 for source in "${library_sources[@]}"; do
