@@ -7,9 +7,10 @@
 // (unlocked) and report those references from Trace (trace.h).
 //
 // A collection, in order:
-//   1. mark roots    every occupied slot with locks > 0 is marked and pushed;
-//   2. drain         pending values are traced until none are left, marking
-//                    what they reach (an explicit stack, never recursion);
+//   1. roots         every occupied slot with locks > 0 is pushed;
+//   2. mark          pending values are marked and traced until none are
+//                    left, pushing what they reach (an explicit stack with a
+//                    prefetch window, never recursion);
 //   3. clear weaks   Weak handles to unmarked values are cleared;
 //   4. sweep         every occupied, unmarked slot is destroyed (its C++
 //                    destructor runs) and made vacant; marks are cleared;
@@ -22,7 +23,7 @@
 //                    on_clear callbacks of the cleared Weak handles run.
 //
 // A collection invalidates every Member and raw address to a freed value;
-// Pointers and Members reachable from them stay valid. Collections run when
+// Pointers, and the Members of values that survive, stay valid. Collections run when
 // CollectGarbage() is called and automatically when the allocations since
 // the last collection reach the pressure, which the pacing policy sets
 // (MutatorOptions::pacing): the seed's clamp(total capacity / 2, 1024,
