@@ -17,8 +17,9 @@ struct Arbitrary<kamo::proptest::NodeSpec> {
                               NodeKind::kVector, NodeKind::kString,
                               NodeKind::kSymbol, NodeKind::kByteVector,
                               NodeKind::kBlob, NodeKind::kBlob)),
+        gen::set(&kamo::proptest::NodeSpec::label, gen::inRange(0, 40)),
         // Mostly node references (self-loops, cycles and shared structure
-        // come from small index ranges), some immediates.
+        // come from a small label range), some immediates.
         gen::set(&kamo::proptest::NodeSpec::edges,
                  gen::container<std::vector<int>>(gen::inRange(-3, 40))),
         gen::set(&kamo::proptest::NodeSpec::text,

@@ -30,8 +30,14 @@ std::string SymbolName(const NodeSpec& node, int index) {
 
 }  // namespace
 
+int NodeWithLabel(const GraphSpec& spec, int label) {
+  for (int i = 0; i < static_cast<int>(spec.nodes.size()); ++i) {
+    if (spec.nodes[i].label == label) return i;
+  }
+  return -1;
+}
+
 std::vector<Edge> EffectiveEdges(const GraphSpec& spec, int node) {
-  const int n = static_cast<int>(spec.nodes.size());
   const NodeSpec& from = spec.nodes[node];
   std::vector<Edge> edges;
   if (from.kind != NodeKind::kPair && from.kind != NodeKind::kVector &&
@@ -40,8 +46,7 @@ std::vector<Edge> EffectiveEdges(const GraphSpec& spec, int node) {
   }
   for (int raw : from.edges) {
     Edge edge{.immediate = raw};
-    if (raw >= 0) {
-      const int target = raw % n;
+    if (const int target = NodeWithLabel(spec, raw); target >= 0) {
       const bool target_is_blob = spec.nodes[target].kind == NodeKind::kBlob;
       if (target_is_blob == (from.kind == NodeKind::kBlob)) {
         edge = Edge{.is_node = true, .node = target};
@@ -56,11 +61,10 @@ std::vector<Edge> EffectiveEdges(const GraphSpec& spec, int node) {
 
 std::set<int> RootSet(const GraphSpec& spec) {
   std::set<int> roots;
-  if (spec.nodes.empty()) return roots;
-  for (int r : spec.roots) {
-    roots.insert(((r % static_cast<int>(spec.nodes.size())) +
-                  static_cast<int>(spec.nodes.size())) %
-                 static_cast<int>(spec.nodes.size()));
+  for (int label : spec.roots) {
+    if (const int node = NodeWithLabel(spec, label); node >= 0) {
+      roots.insert(node);
+    }
   }
   return roots;
 }
@@ -86,7 +90,7 @@ void showValue(const GraphSpec& spec, std::ostream& os) {
   os << "\n";
   for (int i = 0; i < static_cast<int>(spec.nodes.size()); ++i) {
     const NodeSpec& node = spec.nodes[i];
-    os << "  n" << i << " " << KindName(node.kind);
+    os << "  n" << i << " (label " << node.label << ") " << KindName(node.kind);
     if (node.kind == NodeKind::kString || node.kind == NodeKind::kSymbol ||
         node.kind == NodeKind::kByteVector) {
       os << " \"" << node.text << "\"";

@@ -2,11 +2,13 @@
 // generate and shrink, and Build: that graph made in a HeapGraph
 // (testing/heap_graph.h), whose model checks the heap after every collection.
 //
-// A spec lists nodes of mixed types with edges by node index. Edges are
+// A spec lists nodes of mixed types, each with a label; edges and roots name
+// labels (the first node with that label), so that shrinking can drop a
+// node without changing what the other edges point at. Edges are
 // normalised the same way for the heap and for the model (EffectiveEdges):
 // a Pair has exactly a car and a cdr, a Vector any number of elements, a
-// Blob edges to Blobs only; a negative edge is the integer it names, and an
-// edge a type cannot hold (a Pair pointing at a Blob) becomes that integer.
+// Blob edges to Blobs only; an edge naming no node is the integer it names,
+// and so is an edge a type cannot hold (a Pair pointing at a Blob).
 #ifndef KAMO_PROPTEST_GRAPH_SPEC_H_
 #define KAMO_PROPTEST_GRAPH_SPEC_H_
 
@@ -23,13 +25,14 @@ enum class NodeKind { kPair, kVector, kString, kSymbol, kByteVector, kBlob };
 
 struct NodeSpec {
   NodeKind kind = NodeKind::kPair;
-  std::vector<int> edges;  // >= 0: a node index (mod node count); < 0: int
+  int label = 0;
+  std::vector<int> edges;  // labels; one naming no node is an integer
   std::string text;        // String, Symbol and ByteVector contents
 };
 
 struct GraphSpec {
   std::vector<NodeSpec> nodes;
-  std::vector<int> roots;  // node indexes (mod node count) held by the test
+  std::vector<int> roots;  // labels of the nodes the test holds
 };
 
 // An edge after normalisation: a node, or an immediate integer.
