@@ -136,6 +136,9 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     if (!nodes_[id].freed && !reached[id]) {
       nodes_[id].freed = true;
       freed.push_back(id);
+      if (nodes_[id].kind == Kind::kSymbol) {
+        live_symbols_.erase(nodes_[id].bytes);
+      }
     }
   }
   return freed;
@@ -374,11 +377,10 @@ void HeapGraph::StringAppend(int handle, std::string_view bytes) {
 
 void HeapGraph::Intern(int handle, std::string_view name) {
   if (!ok()) return;
-  for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
+  if (auto it = live_symbols_.find(std::string(name));
+      it != live_symbols_.end()) {
+    const NodeId id = it->second;
     const Node& node = nodes_[id];
-    if (node.freed || node.kind != Kind::kSymbol || node.bytes != name) {
-      continue;
-    }
     mem::Pointer<value::Symbol> symbol = heap_.Intern(name);
     if (symbol.get() != node.address) {
       Fail(
@@ -394,6 +396,7 @@ void HeapGraph::Intern(int handle, std::string_view name) {
   const NodeId id = Adopt({.kind = Kind::kSymbol,
                            .bytes = std::string(name),
                            .address = symbol.get()});
+  live_symbols_.emplace(std::string(name), id);
   Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(symbol));
 }
 

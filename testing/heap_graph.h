@@ -174,6 +174,7 @@ class HeapGraph {
   std::vector<Handle> handles_;
   std::vector<Ref> model_handles_;
   std::vector<Node> nodes_;
+  std::map<std::string, NodeId> live_symbols_;  // by name, not yet freed
   std::size_t model_collections_ = 0;
   int next_blob_id_ = 0;
   std::string failure_;
