@@ -75,6 +75,44 @@ void BM_AllocateByteVector(benchmark::State& state) {
 }
 BENCHMARK(BM_AllocateByteVector);
 
+// Rings of 8 nodes, 1000 of them, held by one root and then dropped and
+// collected, with B slots per bucket. The cost per allocation must not grow
+// as buckets shrink: nothing per allocation or per collection may be
+// O(buckets).
+struct Holder {
+  void Trace(mem::Tracer& tracer) const { tracer.VisitAll(rings); }
+  std::vector<Member<Node>> rings;
+};
+
+void BM_AllocateRingsByBucketCapacity(benchmark::State& state) {
+  constexpr int kRings = 1000;
+  constexpr int kRingSize = 8;
+  const auto capacity = static_cast<std::uint32_t>(state.range(0));
+  for (auto _ : state) {
+    Mutator mutator(mem::MutatorOptions{.bucket_capacity = capacity});
+    {
+      Pointer<Holder> holder = mutator.Allocate<Holder>();
+      for (int r = 0; r < kRings; ++r) {
+        Pointer<Node> first = mutator.Allocate<Node>();
+        Pointer<Node> last = first;
+        for (int i = 1; i < kRingSize; ++i) {
+          Pointer<Node> next = mutator.Allocate<Node>();
+          last->left = next;
+          last = std::move(next);
+        }
+        last->left = first;
+        holder->rings.push_back(first);
+      }
+    }
+    benchmark::DoNotOptimize(mutator.CollectGarbage());
+  }
+  state.SetItemsProcessed(state.iterations() * kRings * (kRingSize + 1));
+}
+BENCHMARK(BM_AllocateRingsByBucketCapacity)
+    ->RangeMultiplier(4)
+    ->Range(1, 1024)
+    ->Unit(benchmark::kMicrosecond);
+
 // ---- Lock and unlock ---------------------------------------------------
 
 void BM_PointerCopyDestroy(benchmark::State& state) {

@@ -3,9 +3,10 @@
 // Complexity (where the seed scans buckets, this keeps indexes):
 //   allocation   O(1): `available_` is a stack of the buckets that have a
 //                vacant slot; allocation takes from its top.
-//   coercion     O(log buckets): a binary search of `by_address_`, the
-//                buckets sorted by start address (a dense array: a lookup
-//                touches a few cache lines even with thousands of buckets).
+//   coercion     O(log buckets): `by_address_`, a B-tree of the buckets
+//                by start address (dense nodes: a lookup touches a few
+//                cache lines even with thousands of buckets); adding or
+//                releasing a bucket is O(log buckets) too.
 //   len/capacity O(1): counters.
 //   mark, sweep  O(capacity), O(1) per slot.
 //
@@ -22,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "mem/check.h"
@@ -76,14 +78,15 @@ class Arena final : public ArenaBase {
 
   bool has_vacant() const { return !available_.empty(); }
 
-  // Adds an empty bucket. On std::bad_alloc nothing has changed.
+  // Adds an empty bucket. On std::bad_alloc nothing has changed. O(log
+  // buckets): the vectors grow geometrically (a reserve of one more element
+  // would copy them on every call, O(buckets) per bucket added).
   void Grow() {
     auto bucket = std::make_unique<Bucket<T>>(bucket_capacity_);
-    buckets_.reserve(buckets_.size() + 1);
-    available_.reserve(buckets_.size() + 1);
-    by_address_.reserve(buckets_.size() + 1);
+    ReserveAtLeast(buckets_, buckets_.size() + 1);
+    ReserveAtLeast(available_, buckets_.size() + 1);
+    by_address_.emplace(bucket->begin_address(), bucket.get());
     // No allocation from here on: everything fits the reserved space.
-    by_address_.insert(FirstAfter(bucket->begin_address()), bucket.get());
     bucket->set_listed(true);
     available_.push_back(bucket.get());
     buckets_.push_back(std::move(bucket));
@@ -136,8 +139,11 @@ class Arena final : public ArenaBase {
     }
     if (released == 0) return 0;
     std::erase_if(available_, [](Bucket<T>* b) { return !b->listed(); });
-    std::erase_if(by_address_,
-                  [](Bucket<T>* b) { return b->empty() && !b->listed(); });
+    for (const auto& bucket : buckets_) {
+      if (bucket->empty() && !bucket->listed()) {
+        by_address_.erase(bucket->begin_address());
+      }
+    }
     std::erase_if(buckets_, [](const std::unique_ptr<Bucket<T>>& b) {
       return b->empty() && !b->listed();
     });
@@ -158,13 +164,15 @@ class Arena final : public ArenaBase {
       return absl::InvalidArgumentError(
           absl::StrFormat("null address offered as a %s", TypeName<T>()));
     }
-    auto it = FirstAfter(key);
-    if (it == by_address_.begin() || key >= (*std::prev(it))->end_address()) {
+    // The last bucket that starts at or before the address.
+    auto it = by_address_.upper_bound(key);
+    if (it == by_address_.begin() ||
+        key >= std::prev(it)->second->end_address()) {
       return absl::NotFoundError(
           absl::StrFormat("address %p is not inside any bucket of Arena<%s>",
                           address, TypeName<T>()));
     }
-    return (*std::prev(it))->SlotOfValue(key);
+    return std::prev(it)->second->SlotOfValue(key);
   }
 
   bool IsConsistent() const override {
@@ -179,20 +187,19 @@ class Arena final : public ArenaBase {
     return len == len_ && with_vacant == available_.size() &&
            capacity_ == buckets_.size() * bucket_capacity_ &&
            by_address_.size() == buckets_.size() &&
-           std::is_sorted(by_address_.begin(), by_address_.end(),
-                          [](const Bucket<T>* a, const Bucket<T>* b) {
-                            return a->begin_address() < b->begin_address();
-                          });
+           std::all_of(by_address_.begin(), by_address_.end(),
+                       [](const auto& entry) {
+                         return entry.first == entry.second->begin_address();
+                       });
   }
 
  private:
-  // The first bucket in by_address_ that starts after `address`.
-  typename std::vector<Bucket<T>*>::const_iterator FirstAfter(
-      std::uintptr_t address) const {
-    return std::upper_bound(by_address_.begin(), by_address_.end(), address,
-                            [](std::uintptr_t a, const Bucket<T>* b) {
-                              return a < b->begin_address();
-                            });
+  // Room for `size` elements, at least doubling the capacity when it grows.
+  template <typename Vector>
+  static void ReserveAtLeast(Vector& vector, std::size_t size) {
+    if (vector.capacity() < size) {
+      vector.reserve(std::max(size, 2 * vector.capacity()));
+    }
   }
 
   // available_ has room for every bucket (reserved in Grow), so List never
@@ -212,7 +219,7 @@ class Arena final : public ArenaBase {
   const std::uint32_t bucket_capacity_;
   std::vector<std::unique_ptr<Bucket<T>>> buckets_;
   std::vector<Bucket<T>*> available_;   // buckets with a vacant slot
-  std::vector<Bucket<T>*> by_address_;  // sorted by begin_address()
+  absl::btree_map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin
   std::size_t len_ = 0;                 // occupied slots
   std::size_t capacity_ = 0;            // slots in all buckets
 };
