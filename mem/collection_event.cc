@@ -10,6 +10,8 @@ std::string_view ToString(CollectionReason reason) {
       return "pressure";
     case CollectionReason::kHeapLimit:
       return "heap-limit";
+    case CollectionReason::kStress:
+      return "stress";
   }
   return "unknown";
 }

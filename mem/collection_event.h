@@ -15,7 +15,8 @@ namespace kamo::mem {
 enum class CollectionReason {
   kExplicit,   // CollectGarbage() was called
   kPressure,   // an allocation reached the pacing trigger
-  kHeapLimit,  // a new bucket would have passed heap_limit_bytes
+  kHeapLimit,  // a new bucket or external memory would pass heap_limit_bytes
+  kStress,     // stress mode: the Nth allocation since the last one
 };
 
 std::string_view ToString(CollectionReason reason);
@@ -31,6 +32,8 @@ struct CollectionEvent {
   std::size_t number = 0;  // 1 for the Mutator's first collection
   std::size_t live = 0;    // over all arenas, after the sweep
   std::size_t freed = 0;
+  std::size_t live_bytes = 0;   // live slots and external memory, after
+  std::size_t freed_bytes = 0;  // slots and external memory freed
   std::vector<ArenaCollectionStats> arenas;  // in order of creation
   std::chrono::nanoseconds mark{0};          // roots and tracing
   std::chrono::nanoseconds sweep{0};  // weak clearing, sweep and compaction

@@ -25,7 +25,7 @@ class CollectionEventTest : public ::testing::Test {
 };
 
 TEST_F(CollectionEventTest, ExplicitCollectionReportsCountsPerType) {
-  Mutator mutator;
+  Mutator mutator(MutatorOptions{.stress_interval = 0});  // counts collections: no stress mode
   Observe(mutator);
   Pointer<SmallNode> kept = mutator.Allocate<SmallNode>(1);
   mutator.Allocate<SmallNode>(2);
@@ -48,16 +48,19 @@ TEST_F(CollectionEventTest, ExplicitCollectionReportsCountsPerType) {
 }
 
 TEST_F(CollectionEventTest, PressureAndHeapLimitCollectionsSayWhy) {
-  Mutator mutator;
+  Mutator mutator(MutatorOptions{.stress_interval = 0});
   Observe(mutator);
-  for (std::size_t i = 0; i <= Mutator::kMinPressure; ++i) {
-    mutator.Allocate<SmallNode>(0);
-  }
+  const std::size_t slot = sizeof(internal::Slot<SmallNode>);
+  const std::size_t fill = (Mutator::kMinPressure + slot - 1) / slot;
+  for (std::size_t i = 0; i <= fill; ++i) mutator.Allocate<SmallNode>(0);
   ASSERT_EQ(events_.size(), 1u);
   EXPECT_EQ(events_[0].reason, CollectionReason::kPressure);
-  EXPECT_EQ(events_[0].freed, Mutator::kMinPressure);
+  EXPECT_EQ(events_[0].freed, fill);
+  EXPECT_EQ(events_[0].freed_bytes, fill * slot);
+  EXPECT_EQ(events_[0].live_bytes, 0u);
 
-  Mutator limited(MutatorOptions{.heap_limit_bytes = 1});
+  Mutator limited(
+      MutatorOptions{.heap_limit_bytes = 1, .stress_interval = 0});
   Observe(limited);
   EXPECT_THROW(limited.Allocate<SmallNode>(0), HeapLimitExceeded);
   ASSERT_EQ(events_.size(), 2u);

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+
+#include "absl/strings/numbers.h"
 
 #include "mem/mutator_ref.h"
 
@@ -13,11 +16,35 @@ std::string_view ToString(Pacing pacing) {
       return "seed";
     case Pacing::kLiveHeap:
       return "live-heap";
+    case Pacing::kManual:
+      return "manual";
   }
   return "unknown";
 }
 
-Mutator::Mutator(Options options) : options_(options) {
+namespace {
+
+// The stress interval: the options' if set, else KAMO_MEM_STRESS's, else 0.
+// A malformed variable stops the program: running a suite believed to be
+// under stress without it would be worse.
+std::uint32_t StressInterval(const MutatorOptions& options) {
+  if (options.stress_interval.has_value()) return *options.stress_interval;
+  const char* text = std::getenv(kStressEnvironmentVariable);
+  if (text == nullptr || *text == '\0') return 0;
+  std::uint32_t interval = 0;
+  MEM_CHECK(absl::SimpleAtoi(text, &interval),
+            "%s=\"%s\" is not a number of allocations (1 collects before "
+            "every allocation, 0 turns stress mode off)",
+            kStressEnvironmentVariable, text);
+  return interval;
+}
+
+}  // namespace
+
+Mutator::Mutator(Options options)
+    : options_(options), stress_interval_(StressInterval(options)) {
+  if (stress_interval_ != 0) stress_left_ = stress_interval_;
+  UpdatePressure();
   MEM_CHECK(options.bucket_capacity > 0 &&
                 options.bucket_capacity <= internal::SlotHeader::kNoNext,
             "Mutator::Options::bucket_capacity %u out of range [1, %u]",
@@ -47,24 +74,64 @@ MutatorRef Mutator::NewRef(Options options) {
 void Mutator::UpdatePressure() {
   switch (options_.pacing) {
     case Pacing::kSeed:
-      pressure_ = std::clamp(total_capacity_ / 2, kMinPressure, kMaxPressure);
+      pressure_ = std::clamp(HeldBytes() / 2, kMinPressure, kMaxPressure);
       break;
     case Pacing::kLiveHeap:
       pressure_ = std::max(
-          kMinPressure,
-          static_cast<std::size_t>(static_cast<double>(live_after_collection_) *
-                                   options_.heap_growth));
+          kMinPressure, static_cast<std::size_t>(
+                            static_cast<double>(live_bytes_after_collection_) *
+                            options_.heap_growth));
+      break;
+    case Pacing::kManual:
+      pressure_ = std::numeric_limits<std::size_t>::max();
       break;
   }
 }
 
+void Mutator::CollectBeforeAllocation() {
+  if (stress_left_ == 0) {
+    stress_left_ = stress_interval_;
+    Collect(CollectionReason::kStress);
+    return;
+  }
+  Log(LogLevel::kDebug, "allocation pressure of %d bytes reached", pressure_);
+  Collect(CollectionReason::kPressure);
+}
+
+void Mutator::GainExternal(std::size_t bytes) {
+  MEM_CHECK(!collecting_,
+            "ExternalMemory::Grow during a collection (from Trace or a "
+            "destructor)");
+  if (bytes > options_.heap_limit_bytes - HeldBytes()) {
+    Collect(CollectionReason::kHeapLimit);
+    if (bytes > options_.heap_limit_bytes - HeldBytes()) {
+      ThrowHeapLimit(absl::StrFormat("%d bytes of external memory", bytes));
+    }
+  } else if (allocated_bytes_ + bytes > pressure_) {
+    Collect(CollectionReason::kPressure);
+  }
+  external_bytes_ += bytes;
+  allocated_bytes_ += bytes;
+  if (options_.pacing == Pacing::kSeed) UpdatePressure();
+}
+
+void Mutator::LoseExternal(std::size_t bytes) {
+  MEM_CHECK(bytes <= external_bytes_,
+            "ExternalMemory gives back %d bytes but the Mutator counts only "
+            "%d",
+            bytes, external_bytes_);
+  external_bytes_ -= bytes;
+  if (options_.pacing == Pacing::kSeed) UpdatePressure();
+}
+
 void Mutator::Compact() {
-  // The seed releases every empty bucket; live-heap pacing keeps enough
-  // vacant slots for the allocations before the next collection, so that
-  // it does not free buckets only to allocate them again.
-  const std::size_t keep_vacant =
-      options_.pacing == Pacing::kLiveHeap ? pressure_ : 0;
+  // The seed (and manual pacing) releases every empty bucket; live-heap
+  // pacing keeps enough vacant slots for the allocations before the next
+  // collection, so that it does not free buckets only to allocate them
+  // again.
+  const bool keep = options_.pacing == Pacing::kLiveHeap;
   for (internal::ArenaBase* arena : compactable_) {
+    const std::size_t keep_vacant = keep ? pressure_ / arena->slot_size() : 0;
     const std::size_t released = arena->ReleaseEmptyBuckets(keep_vacant);
     if (released == 0) continue;
     total_capacity_ -= released * arena->bucket_capacity();
@@ -94,12 +161,17 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   CollectionEvent event;
   std::size_t freed = 0;
   std::size_t live = 0;
+  std::size_t freed_bytes = 0;
+  std::size_t live_bytes = 0;
+  const std::size_t external_before = external_bytes_;
   compactable_.clear();
   for (const auto& arena : arenas_) {
     const std::size_t capacity = arena->capacity();
     const std::size_t arena_freed = arena->Sweep();
     freed += arena_freed;
     live += arena->len();
+    freed_bytes += arena_freed * arena->slot_size();
+    live_bytes += arena->len() * arena->slot_size();
     if (observed) {
       event.arenas.push_back({arena->type_name(), arena->len(), arena_freed});
     }
@@ -107,8 +179,12 @@ std::size_t Mutator::Collect(CollectionReason reason) {
       compactable_.push_back(arena.get());
     }
   }
-  live_after_collection_ = live;
+  // The destructors of the freed values gave back their external memory.
+  freed_bytes += external_before - external_bytes_;
+  live_bytes += external_bytes_;
+  live_bytes_after_collection_ = live_bytes;
   allocations_ = 0;
+  allocated_bytes_ = 0;
   ++collections_;
   UpdatePressure();
   Compact();
@@ -123,6 +199,8 @@ std::size_t Mutator::Collect(CollectionReason reason) {
     event.number = collections_;
     event.freed = freed;
     event.live = live;
+    event.freed_bytes = freed_bytes;
+    event.live_bytes = live_bytes;
     event.mark = marked - start;
     event.sweep = swept - marked;
     observer_(event);
@@ -142,12 +220,15 @@ Stats Mutator::stats() const {
   for (const auto& arena : arenas_) {
     stats.arenas.push_back({std::string(arena->type_name()), arena->len(),
                             arena->capacity(), arena->bucket_count(),
-                            arena->bucket_capacity()});
+                            arena->bucket_capacity(), arena->slot_size()});
     stats.live += arena->len();
+    stats.slot_bytes += arena->len() * arena->slot_size();
   }
   stats.capacity = total_capacity_;
   stats.heap_bytes = heap_bytes_;
+  stats.external_bytes = external_bytes_;
   stats.allocations = allocations_;
+  stats.allocated_bytes = allocated_bytes_;
   stats.pressure = pressure_;
   stats.collections = collections_;
   stats.weak_refs = weak_registry_.size();
@@ -186,7 +267,7 @@ void Mutator::ThrowHeapLimit(std::string_view type) const {
   throw HeapLimitExceeded(absl::StrFormat(
       "kamo::mem: heap limit of %d bytes reached allocating %s (%d bytes "
       "in use)",
-      options_.heap_limit_bytes, type, heap_bytes_));
+      options_.heap_limit_bytes, type, HeldBytes()));
 }
 
 }  // namespace kamo::mem

@@ -23,12 +23,14 @@
 //                    on_clear callbacks of the cleared Weak handles run.
 //
 // A collection invalidates every Member and raw address to a freed value;
-// Pointers, and the Members of values that survive, stay valid. Collections run when
-// CollectGarbage() is called and automatically when the allocations since
-// the last collection reach the pressure, which the pacing policy sets
-// (MutatorOptions::pacing): the seed's clamp(total capacity / 2, 1024,
-// 1048576), or, by default, max(1024, live after the last collection *
-// heap_growth).
+// Pointers, and the Members of values that survive, stay valid. Collections
+// run when CollectGarbage() is called and automatically when the bytes
+// allocated since the last collection (slots, and external memory gained,
+// see external_memory.h) reach the pressure, which the pacing policy sets
+// (MutatorOptions::pacing): by default max(64 KiB, live bytes after the
+// last collection * heap_growth). Stress mode (MutatorOptions::
+// stress_interval, or the environment variable KAMO_MEM_STRESS) also
+// collects before every Nth allocation.
 //
 // Threads: a Mutator and its values are used from one thread at a time.
 // Several Mutators share nothing and may run on different threads.
@@ -46,6 +48,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,17 +85,22 @@ class HeapLimitExceeded : public std::bad_alloc {
   std::string message_;
 };
 
-// When an allocation collects first.
+// When an allocation collects first. Every policy counts bytes: the slots
+// of new values and the external memory values gain (external_memory.h).
 enum class Pacing {
-  // The seed's rule: when the allocations since the last collection reach
-  // clamp(total capacity of all arenas / 2, 1024, 1048576).
+  // The seed's rule, in bytes: when the bytes allocated since the last
+  // collection reach clamp(heap bytes / 2, 64 KiB, 64 MiB), where the heap
+  // bytes are the buckets' and the external memory's.
   kSeed,
   // Sized from the live heap, in the spirit of Boehm's free-space divisor:
-  // when the allocations since the last collection reach
-  // max(1024, live values after it * heap_growth). Marking costs O(live),
+  // when the bytes allocated since the last collection reach
+  // max(64 KiB, live bytes after it * heap_growth). Marking costs O(live),
   // so collection work per allocation stays bounded by 1 / heap_growth,
-  // and the heap holds at most about live * (1 + heap_growth) values.
+  // and the heap holds at most about live * (1 + heap_growth) bytes.
   kLiveHeap,
+  // Never on its own: only CollectGarbage(), the heap limit and stress mode
+  // collect.
+  kManual,
 };
 
 std::string_view ToString(Pacing pacing);
@@ -105,15 +113,27 @@ struct MutatorOptions {
   // For Pacing::kLiveHeap: allocations allowed between collections, as a
   // multiple of the values live after the last one.
   double heap_growth = 1.0;
-  // Bytes of buckets the heap may hold in all; past it Allocate collects,
-  // then throws HeapLimitExceeded.
+  // Bytes of buckets and external memory the heap may hold in all; past it
+  // Allocate (or ExternalMemory::Grow) collects, then throws
+  // HeapLimitExceeded.
   std::size_t heap_limit_bytes = std::numeric_limits<std::size_t>::max();
+  // Stress mode, for finding values held where the collector cannot see
+  // them: collect before every Nth allocation (1: before every one), on top
+  // of the pacing. 0 turns it off. Unset, it is read from the environment
+  // variable KAMO_MEM_STRESS when the Mutator is made (absent: off), so a
+  // whole test binary can run under stress without code changes.
+  std::optional<std::uint32_t> stress_interval = std::nullopt;
 };
+
+// The environment variable that sets MutatorOptions::stress_interval when
+// the options leave it unset.
+inline constexpr const char* kStressEnvironmentVariable = "KAMO_MEM_STRESS";
 
 class Mutator {
  public:
-  static constexpr std::size_t kMinPressure = 1024;
-  static constexpr std::size_t kMaxPressure = 1048576;
+  // Bounds of the pressure, in bytes allocated between collections.
+  static constexpr std::size_t kMinPressure = std::size_t{64} << 10;
+  static constexpr std::size_t kMaxPressure = std::size_t{64} << 20;
 
   using Options = MutatorOptions;
 
@@ -158,10 +178,20 @@ class Mutator {
   std::size_t CountLive() const;
 
   Stats stats() const;
-  // Allocations since the last collection that trigger the next one.
+  // Bytes allocated since the last collection that trigger the next one
+  // (the largest size_t under Pacing::kManual).
   std::size_t pressure() const { return pressure_; }
+  // Values, and bytes (slots and external memory gained), allocated since
+  // the last collection.
   std::size_t allocations_since_collection() const { return allocations_; }
+  std::size_t allocated_bytes_since_collection() const {
+    return allocated_bytes_;
+  }
   std::size_t collections() const { return collections_; }
+  // Bytes of external memory the live values report (external_memory.h).
+  std::size_t external_bytes() const { return external_bytes_; }
+  // 0 when stress mode is off.
+  std::uint32_t stress_interval() const { return stress_interval_; }
 
   // Messages about collections and arena growth go to `sink` (not owned;
   // null turns logging off, the default).
@@ -177,6 +207,8 @@ class Mutator {
   absl::Status VerifyHeap() const;
 
  private:
+  friend class ExternalMemory;
+
   template <typename T>
   internal::Arena<T>& ArenaOf();
   template <typename T>
@@ -188,6 +220,14 @@ class Mutator {
   void GrowArena(internal::Arena<T>& arena);
   [[noreturn]] void ThrowHeapLimit(std::string_view type) const;
   std::size_t Collect(CollectionReason reason);
+  // Runs the collection an allocation is due for (stress or pressure).
+  void CollectBeforeAllocation();
+  // ExternalMemory's accounting: Gain may collect, then throws
+  // HeapLimitExceeded (counting nothing) past the heap limit.
+  void GainExternal(std::size_t bytes);
+  void LoseExternal(std::size_t bytes);
+  // Bytes held by buckets and external memory; heap_limit_bytes caps it.
+  std::size_t HeldBytes() const { return heap_bytes_ + external_bytes_; }
   // Releases empty buckets of the arenas in compactable_ (see mutator.cc).
   void Compact();
   // Sets pressure_ from the pacing policy: after each collection, and for
@@ -213,11 +253,17 @@ class Mutator {
   std::vector<std::function<void()>> weak_callbacks_;
   CollectionObserver observer_;
   std::size_t total_capacity_ = 0;  // slots over all arenas
-  std::size_t pressure_ = kMinPressure;
-  std::size_t live_after_collection_ = 0;
-  std::size_t heap_bytes_ = 0;   // bytes of buckets over all arenas
-  std::size_t allocations_ = 0;  // since the last collection
+  std::size_t pressure_ = kMinPressure;  // in bytes
+  std::size_t live_bytes_after_collection_ = 0;
+  std::size_t heap_bytes_ = 0;      // bytes of buckets over all arenas
+  std::size_t external_bytes_ = 0;  // reported by live values
+  std::size_t allocations_ = 0;     // values since the last collection
+  std::size_t allocated_bytes_ = 0;  // bytes since the last collection
   std::size_t collections_ = 0;
+  std::uint32_t stress_interval_ = 0;  // 0: off
+  // Allocations left before the next stress collection; with stress off it
+  // starts at the largest value and never reaches 0.
+  std::uint64_t stress_left_ = std::numeric_limits<std::uint64_t>::max();
   bool collecting_ = false;
   LogSink* log_sink_ = nullptr;
 };
@@ -230,15 +276,15 @@ Pointer<T> Mutator::Allocate(Args&&... args) {
             "Mutator::Allocate<%s> during a collection (from Trace or a "
             "destructor)",
             internal::TypeName<T>());
-  if (allocations_ >= pressure_) [[unlikely]] {
-    Log(LogLevel::kDebug, "allocation pressure %d reached", pressure_);
-    Collect(CollectionReason::kPressure);
+  if (--stress_left_ == 0 || allocated_bytes_ >= pressure_) [[unlikely]] {
+    CollectBeforeAllocation();
   }
   internal::Arena<T>& arena = ArenaOf<T>();
   if (!arena.has_vacant()) [[unlikely]]
     GrowArena(arena);
   internal::Slot<T>* slot = arena.Emplace(std::forward<Args>(args)...);
   ++allocations_;
+  allocated_bytes_ += sizeof(internal::Slot<T>);
   return Pointer<T>(slot);
 }
 
@@ -304,10 +350,10 @@ internal::Arena<T>& Mutator::CreateArena() {
 
 template <typename T>
 void Mutator::GrowArena(internal::Arena<T>& arena) {
-  if (arena.bucket_bytes() > options_.heap_limit_bytes - heap_bytes_) {
+  if (arena.bucket_bytes() > options_.heap_limit_bytes - HeldBytes()) {
     Collect(CollectionReason::kHeapLimit);
     if (arena.has_vacant()) return;
-    if (arena.bucket_bytes() > options_.heap_limit_bytes - heap_bytes_) {
+    if (arena.bucket_bytes() > options_.heap_limit_bytes - HeldBytes()) {
       ThrowHeapLimit(internal::TypeName<T>());
     }
   }

@@ -1,10 +1,9 @@
 // A chain far longer than any C stack could recurse through is marked and
 // freed: tracing uses an explicit pending stack.
-#include <cstdlib>
-#include <string>
 
 #include "gtest/gtest.h"
 #include "mem/mutator.h"
+#include "mem/testing/chain_length.h"
 
 namespace kamo::mem {
 namespace {
@@ -19,14 +18,9 @@ struct Link {
   Member<Link> next;
 };
 
-// 10 million by default; the sanitizer configs set KAMO_CHAIN_LENGTH lower.
-std::size_t ChainLength() {
-  const char* env = std::getenv("KAMO_CHAIN_LENGTH");
-  return env == nullptr ? 10'000'000 : std::stoul(env);
-}
 
 TEST(MutatorChainTest, LongChainSurvivesThenIsFreedWithoutRecursion) {
-  const std::size_t length = ChainLength();
+  const std::size_t length = testing::ChainLength(10'000'000);
   std::size_t destroyed = 0;
   Mutator mutator;
   Pointer<Link> head = mutator.Allocate<Link>(&destroyed);

@@ -1,6 +1,7 @@
 // When collections run (pressure), when arenas shrink (compaction), and what
 // the heap limit does.
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -20,38 +21,53 @@ struct Tiny {
   int value = 0;
 };
 
-constexpr MutatorOptions kSeedPacing{.pacing = Pacing::kSeed};
+constexpr MutatorOptions kSeedPacing{.pacing = Pacing::kSeed,
+                                     .stress_interval = 0};
+// Pacing is what these tests watch: stress mode (KAMO_MEM_STRESS) is off.
+constexpr MutatorOptions kLiveHeapPacing{.stress_interval = 0};
+constexpr std::size_t kNodeSlot = sizeof(internal::Slot<Node>);
+constexpr std::size_t kTinySlot = sizeof(internal::Slot<Tiny>);
 
 TEST(MutatorPressureTest, FreshMutatorUsesTheMinimum) {
   EXPECT_EQ(Mutator(kSeedPacing).pressure(), Mutator::kMinPressure);
-  EXPECT_EQ(Mutator().pressure(), Mutator::kMinPressure);
+  EXPECT_EQ(Mutator(kLiveHeapPacing).pressure(), Mutator::kMinPressure);
+  EXPECT_EQ(Mutator::kMinPressure, 64u << 10);
+  EXPECT_EQ(Mutator::kMaxPressure, 64u << 20);
 }
 
 TEST(MutatorPressureTest, CollectsOnTheAllocationPastThePressure) {
   DestructionLog log;
   Mutator mutator(kSeedPacing);
-  for (std::size_t i = 0; i < Mutator::kMinPressure; ++i) {
+  // The allocation that takes the allocated bytes to the pressure or past
+  // it still goes through; the one after collects first.
+  const std::size_t fill = (Mutator::kMinPressure + kNodeSlot - 1) / kNodeSlot;
+  for (std::size_t i = 0; i < fill; ++i) {
     mutator.Allocate<Node>(static_cast<int>(i), &log);
   }
-  EXPECT_EQ(mutator.pressure(), 1024u);  // capacity 1024 / 2, clamped up
-  EXPECT_EQ(mutator.allocations_since_collection(), 1024u);
+  EXPECT_EQ(mutator.pressure(), Mutator::kMinPressure);  // clamped up
+  EXPECT_EQ(mutator.allocations_since_collection(), fill);
+  EXPECT_EQ(mutator.allocated_bytes_since_collection(), fill * kNodeSlot);
   EXPECT_EQ(mutator.collections(), 0u);
   EXPECT_EQ(log.total(), 0u);
 
   Pointer<Node> survivor = mutator.Allocate<Node>(-1, &log);
   EXPECT_EQ(mutator.collections(), 1u);
-  EXPECT_EQ(log.total(), 1024u) << "the collection freed the dropped nodes";
+  EXPECT_EQ(log.total(), fill) << "the collection freed the dropped nodes";
   EXPECT_EQ(log.times(-1), 0);
   EXPECT_EQ(mutator.allocations_since_collection(), 1u);
+  EXPECT_EQ(mutator.allocated_bytes_since_collection(), kNodeSlot);
 }
 
-TEST(MutatorPressureTest, IsHalfTheTotalCapacityAboveTheMinimum) {
-  Mutator mutator(
-      MutatorOptions{.bucket_capacity = 4096, .pacing = Pacing::kSeed});
+TEST(MutatorPressureTest, IsHalfTheHeapBytesAboveTheMinimum) {
+  MutatorOptions options = kSeedPacing;
+  options.bucket_capacity = 4 * Mutator::kMinPressure / kTinySlot;
+  Mutator mutator(options);
   std::vector<Pointer<Tiny>> held;
   held.push_back(mutator.Allocate<Tiny>());
-  EXPECT_EQ(mutator.pressure(), 2048u);
-  while (mutator.allocations_since_collection() < 2048) {
+  const std::size_t heap_bytes = mutator.stats().heap_bytes;
+  EXPECT_EQ(heap_bytes, options.bucket_capacity * kTinySlot);
+  EXPECT_EQ(mutator.pressure(), heap_bytes / 2);
+  while (mutator.allocated_bytes_since_collection() < heap_bytes / 2) {
     held.push_back(mutator.Allocate<Tiny>());
   }
   EXPECT_EQ(mutator.collections(), 0u);
@@ -61,60 +77,135 @@ TEST(MutatorPressureTest, IsHalfTheTotalCapacityAboveTheMinimum) {
 }
 
 TEST(MutatorPressureTest, IsClampedToTheMaximum) {
-  Mutator mutator(MutatorOptions{.bucket_capacity = (1u << 21) + 2,
-                                 .pacing = Pacing::kSeed});
+  MutatorOptions options = kSeedPacing;
+  options.bucket_capacity = 3 * Mutator::kMaxPressure / kTinySlot;
+  Mutator mutator(options);
   Pointer<Tiny> one = mutator.Allocate<Tiny>();
-  EXPECT_EQ(mutator.stats().capacity, (1u << 21) + 2);
+  EXPECT_GT(mutator.stats().heap_bytes / 2, Mutator::kMaxPressure);
   EXPECT_EQ(mutator.pressure(), Mutator::kMaxPressure);
 }
 
-TEST(MutatorLiveHeapPacingTest, PressureIsTheLiveCountTimesTheGrowth) {
+TEST(MutatorLiveHeapPacingTest, PressureIsTheLiveBytesTimesTheGrowth) {
   for (double growth : {1.0, 0.5, 2.0}) {
-    Mutator mutator(MutatorOptions{.heap_growth = growth});
+    MutatorOptions options = kLiveHeapPacing;
+    options.heap_growth = growth;
+    Mutator mutator(options);
     std::vector<Pointer<Tiny>> held;
-    for (int i = 0; i < 3000; ++i) held.push_back(mutator.Allocate<Tiny>());
+    for (int i = 0; i < 30000; ++i) held.push_back(mutator.Allocate<Tiny>());
     mutator.CollectGarbage();
-    const auto expected = static_cast<std::size_t>(3000 * growth);
+    const auto expected =
+        static_cast<std::size_t>(30000.0 * kTinySlot * growth);
     EXPECT_EQ(mutator.pressure(), std::max(expected, Mutator::kMinPressure));
     EXPECT_EQ(mutator.stats().pressure, mutator.pressure());
   }
 }
 
 TEST(MutatorLiveHeapPacingTest, NeverBelowTheMinimum) {
-  Mutator mutator;
+  Mutator mutator(kLiveHeapPacing);
   Pointer<Tiny> one = mutator.Allocate<Tiny>();
   mutator.CollectGarbage();
   EXPECT_EQ(mutator.pressure(), Mutator::kMinPressure);
 }
 
 TEST(MutatorLiveHeapPacingTest, CollectsOnTheAllocationPastThePressure) {
-  Mutator mutator;
+  Mutator mutator(kLiveHeapPacing);
   std::vector<Pointer<Tiny>> held;
-  for (int i = 0; i < 2000; ++i) held.push_back(mutator.Allocate<Tiny>());
-  mutator.CollectGarbage();  // 2000 live: the next collection after 2000
-  ASSERT_EQ(mutator.pressure(), 2000u);
+  for (int i = 0; i < 20000; ++i) held.push_back(mutator.Allocate<Tiny>());
+  mutator.CollectGarbage();  // 20000 live: the next after as many bytes
+  ASSERT_EQ(mutator.pressure(), 20000 * kTinySlot);
   const std::size_t collections = mutator.collections();
-  for (int i = 0; i < 2000; ++i) mutator.Allocate<Tiny>();
+  for (int i = 0; i < 20000; ++i) mutator.Allocate<Tiny>();
   EXPECT_EQ(mutator.collections(), collections);
   mutator.Allocate<Tiny>();
   EXPECT_EQ(mutator.collections(), collections + 1);
-  EXPECT_EQ(mutator.CountLive<Tiny>(), 2001u) << "the 2000 dropped were freed";
+  EXPECT_EQ(mutator.CountLive<Tiny>(), 20001u)
+      << "the 20000 dropped were freed";
 }
 
 TEST(MutatorLiveHeapPacingTest, HeapStaysBoundedUnderSteadyChurn) {
-  // 10,000 live values and a million short-lived ones: the heap never
-  // needs more than about live * (1 + growth) slots, plus a bucket.
-  Mutator mutator;
+  // 100,000 live values and ten million short-lived ones: the heap never
+  // needs more than about live * (1 + growth) slots, plus the minimum
+  // pressure's and a bucket.
+  Mutator mutator(kLiveHeapPacing);
   std::vector<Pointer<Tiny>> held;
-  for (int i = 0; i < 10000; ++i) held.push_back(mutator.Allocate<Tiny>());
-  for (int i = 0; i < 1000000; ++i) mutator.Allocate<Tiny>();
-  EXPECT_LE(mutator.stats().capacity, 2 * 10000u + 2 * 1024u);
-  EXPECT_GE(mutator.collections(), 1000000u / 20000u);
+  for (int i = 0; i < 100000; ++i) held.push_back(mutator.Allocate<Tiny>());
+  for (int i = 0; i < 10000000; ++i) mutator.Allocate<Tiny>();
+  EXPECT_LE(mutator.stats().capacity,
+            2 * 100000u + Mutator::kMinPressure / kTinySlot + 2 * 1024u);
+  EXPECT_GE(mutator.collections(), 10000000u / 200000u);
 }
 
 TEST(MutatorPacingTest, NamesItsPolicies) {
   EXPECT_EQ(ToString(Pacing::kSeed), "seed");
   EXPECT_EQ(ToString(Pacing::kLiveHeap), "live-heap");
+  EXPECT_EQ(ToString(Pacing::kManual), "manual");
+}
+
+TEST(MutatorManualPacingTest, CollectsOnlyWhenAsked) {
+  DestructionLog log;
+  Mutator mutator(MutatorOptions{.pacing = Pacing::kManual,
+                                 .stress_interval = 0});
+  EXPECT_EQ(mutator.pressure(), std::numeric_limits<std::size_t>::max());
+  // Far past any pressure of the other policies: nothing is collected.
+  for (int i = 0; i < 100000; ++i) mutator.Allocate<Node>(i, &log);
+  EXPECT_EQ(mutator.collections(), 0u);
+  EXPECT_EQ(log.total(), 0u);
+  EXPECT_EQ(mutator.CountLive<Node>(), 100000u);
+  EXPECT_EQ(mutator.CollectGarbage(), 100000u);
+  EXPECT_EQ(log.total(), 100000u);
+  EXPECT_EQ(mutator.pressure(), std::numeric_limits<std::size_t>::max());
+}
+
+TEST(MutatorManualPacingTest, StillCollectsAtTheHeapLimit) {
+  const std::size_t bucket_bytes = 8 * sizeof(internal::Slot<SmallNode>);
+  Mutator mutator(MutatorOptions{.pacing = Pacing::kManual,
+                                 .heap_limit_bytes = 2 * bucket_bytes,
+                                 .stress_interval = 0});
+  for (int i = 0; i < 16; ++i) mutator.Allocate<SmallNode>(i);
+  Pointer<SmallNode> next = mutator.Allocate<SmallNode>(16);
+  EXPECT_EQ(mutator.collections(), 1u) << "the limit collected";
+  EXPECT_EQ(mutator.CountLive<SmallNode>(), 1u);
+  EXPECT_EQ(next->id, 16);
+}
+
+TEST(MutatorStressTest, IntervalOneCollectsBeforeEveryAllocation) {
+  DestructionLog log;
+  Mutator mutator(MutatorOptions{.stress_interval = 1});
+  EXPECT_EQ(mutator.stress_interval(), 1u);
+  Pointer<Node> kept = mutator.Allocate<Node>(0, &log);
+  EXPECT_EQ(mutator.collections(), 1u);
+  mutator.Allocate<Node>(1, &log);  // dropped at once
+  EXPECT_EQ(mutator.collections(), 2u);
+  EXPECT_EQ(log.total(), 0u);
+  mutator.Allocate<Node>(2, &log);
+  EXPECT_EQ(mutator.collections(), 3u);
+  EXPECT_EQ(log.times(1), 1) << "the stress collection freed node 1";
+  EXPECT_EQ(log.times(0), 0);
+  EXPECT_EQ(kept->id, 0);
+}
+
+TEST(MutatorStressTest, IntervalNCollectsBeforeEveryNthAllocation) {
+  std::vector<CollectionReason> reasons;
+  Mutator mutator(MutatorOptions{.stress_interval = 3});
+  mutator.set_collection_observer(
+      [&reasons](const CollectionEvent& e) { reasons.push_back(e.reason); });
+  std::vector<std::size_t> collections;
+  for (int i = 0; i < 9; ++i) {
+    mutator.Allocate<Tiny>();
+    collections.push_back(mutator.collections());
+  }
+  // Before allocations 3, 6 and 9; the minimum pressure is far away.
+  EXPECT_EQ(collections,
+            (std::vector<std::size_t>{0, 0, 1, 1, 1, 2, 2, 2, 3}));
+  EXPECT_EQ(reasons, std::vector<CollectionReason>(3, CollectionReason::kStress));
+  EXPECT_EQ(ToString(CollectionReason::kStress), "stress");
+}
+
+TEST(MutatorStressTest, ExplicitZeroIsOffWhateverTheEnvironmentSays) {
+  Mutator mutator(MutatorOptions{.stress_interval = 0});
+  EXPECT_EQ(mutator.stress_interval(), 0u);
+  for (int i = 0; i < 1000; ++i) mutator.Allocate<Tiny>();
+  EXPECT_EQ(mutator.collections(), 0u);
 }
 
 class MutatorCompactionTest : public ::testing::Test {
@@ -140,8 +231,8 @@ class MutatorCompactionTest : public ::testing::Test {
 
 TEST(MutatorLiveHeapCompactionTest, KeepsVacantSlotsForTheNextPressure) {
   // 40 buckets of 8, all freed: the seed would release all 40; live-heap
-  // pacing keeps 1024 / 8 = 128 buckets' worth, so all 40 stay.
-  Mutator mutator;
+  // pacing keeps the minimum pressure's worth of slots, so all 40 stay.
+  Mutator mutator(kLiveHeapPacing);
   std::vector<Pointer<SmallNode>> nodes;
   for (int i = 0; i < 320; ++i) nodes.push_back(mutator.Allocate<SmallNode>(i));
   nodes.clear();
@@ -156,16 +247,19 @@ TEST(MutatorLiveHeapCompactionTest, KeepsVacantSlotsForTheNextPressure) {
 }
 
 TEST(MutatorLiveHeapCompactionTest, ReleasesBucketsBeyondThePressure) {
-  // 2000 buckets of 8 (16,000 slots), all freed: keeps 1024 vacant slots.
-  Mutator mutator;
+  // 8000 buckets of 8 (64,000 slots), all freed: keeps the vacant slots the
+  // minimum pressure's bytes need, rounded up to whole buckets.
+  Mutator mutator(kLiveHeapPacing);
   std::vector<Pointer<SmallNode>> nodes;
-  for (int i = 0; i < 16000; ++i) {
+  for (int i = 0; i < 64000; ++i) {
     nodes.push_back(mutator.Allocate<SmallNode>(i));
   }
   nodes.clear();
   mutator.CollectGarbage();
   EXPECT_EQ(mutator.pressure(), Mutator::kMinPressure);
-  EXPECT_EQ(mutator.stats().capacity, 1024u);
+  const std::size_t keep =
+      Mutator::kMinPressure / sizeof(internal::Slot<SmallNode>);
+  EXPECT_EQ(mutator.stats().capacity, (keep + 7) / 8 * 8);
   EXPECT_TRUE(mutator.VerifyHeap().ok());
 }
 
@@ -205,7 +299,8 @@ TEST_F(MutatorCompactionTest, ReleasesOnlyEmptyBucketsWhenMoreThanAQuarter) {
 
 TEST(MutatorHeapLimitTest, CollectsThenThrowsAndLeavesTheHeapWhole) {
   const std::size_t bucket_bytes = 8 * sizeof(internal::Slot<SmallNode>);
-  Mutator mutator(MutatorOptions{.heap_limit_bytes = 2 * bucket_bytes});
+  Mutator mutator(MutatorOptions{.heap_limit_bytes = 2 * bucket_bytes,
+                                 .stress_interval = 0});
   std::vector<Pointer<SmallNode>> held;
   for (int i = 0; i < 16; ++i) held.push_back(mutator.Allocate<SmallNode>(i));
   EXPECT_THROW(mutator.Allocate<SmallNode>(16), HeapLimitExceeded);
@@ -243,7 +338,7 @@ struct Throwing {
 };
 
 TEST(MutatorAllocateTest, ThrowingConstructorChangesNothing) {
-  Mutator mutator;
+  Mutator mutator(kLiveHeapPacing);
   Pointer<Throwing> ok = mutator.Allocate<Throwing>(false);
   EXPECT_THROW(mutator.Allocate<Throwing>(true), std::runtime_error);
   EXPECT_EQ(mutator.CountLive<Throwing>(), 1u);

@@ -17,7 +17,7 @@ using testing::Node;
 using testing::SmallNode;
 
 TEST(MutatorStatsTest, MatchesARecount) {
-  Mutator mutator;
+  Mutator mutator(MutatorOptions{.stress_interval = 0});  // counts collections: no stress mode
   std::vector<Pointer<SmallNode>> small;
   for (int i = 0; i < 20; ++i) small.push_back(mutator.Allocate<SmallNode>(i));
   Pointer<Fan> fan = mutator.Allocate<Fan>();
@@ -67,7 +67,7 @@ class RecordingSink : public LogSink {
 
 TEST(MutatorLogTest, SinkHearsCollectionsUnderTheTarget) {
   RecordingSink sink;
-  Mutator mutator;
+  Mutator mutator(MutatorOptions{.stress_interval = 0});  // counts collections: no stress mode
   mutator.set_log_sink(&sink);
   mutator.Allocate<SmallNode>(1);
   mutator.CollectGarbage();

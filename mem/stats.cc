@@ -13,14 +13,16 @@ const ArenaStats* Stats::Find(std::string_view type) const {
 
 std::string Stats::ToString() const {
   std::string out = absl::StrFormat(
-      "live %d / capacity %d slots, %d bytes; allocations %d of pressure %d; "
+      "live %d / capacity %d slots; bytes: %d in live slots, %d in buckets, "
+      "%d external; allocated %d values, %d of %d bytes of pressure; "
       "collections %d; weak refs %d\n",
-      live, capacity, heap_bytes, allocations, pressure, collections,
-      weak_refs);
+      live, capacity, slot_bytes, heap_bytes, external_bytes, allocations,
+      allocated_bytes, pressure, collections, weak_refs);
   for (const ArenaStats& arena : arenas) {
     absl::StrAppendFormat(
-        &out, "  %-24s live %8d  capacity %8d  buckets %d x %d\n", arena.type,
-        arena.live, arena.capacity, arena.buckets, arena.bucket_capacity);
+        &out, "  %-24s live %8d  capacity %8d  buckets %d x %d x %d bytes\n",
+        arena.type, arena.live, arena.capacity, arena.buckets,
+        arena.bucket_capacity, arena.slot_size);
   }
   return out;
 }

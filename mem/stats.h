@@ -15,15 +15,19 @@ struct ArenaStats {
   std::size_t capacity = 0;  // slots in all buckets
   std::size_t buckets = 0;
   std::size_t bucket_capacity = 0;
+  std::size_t slot_size = 0;  // bytes per slot
 };
 
 struct Stats {
   std::vector<ArenaStats> arenas;  // in order of creation
   std::size_t live = 0;            // over all arenas
   std::size_t capacity = 0;        // over all arenas
+  std::size_t slot_bytes = 0;      // bytes of the live values' slots
   std::size_t heap_bytes = 0;      // bytes of all buckets
-  std::size_t allocations = 0;     // since the last collection
-  std::size_t pressure = 0;        // allocations that trigger a collection
+  std::size_t external_bytes = 0;  // reported by live values (ExternalMemory)
+  std::size_t allocations = 0;     // values since the last collection
+  std::size_t allocated_bytes = 0;  // slot and external, since the last one
+  std::size_t pressure = 0;  // allocated bytes that trigger a collection
   std::size_t collections = 0;     // since the Mutator was created
   std::size_t weak_refs = 0;       // live Weak handles
 

@@ -58,11 +58,14 @@ TEST_F(WeakTest, CallbackRunsOnceAfterTheSweepThatFreesTheTarget) {
 
 TEST_F(WeakTest, CallbackMayDropWeakHandles) {
   std::vector<Weak<Node>> table;
+  std::vector<Pointer<Node>> targets;
   for (int i = 0; i < 3; ++i) {
-    table.push_back(mutator_.MakeWeak(mutator_.Allocate<Node>(i, nullptr),
-                                      [&table] { table.clear(); }));
+    targets.push_back(mutator_.Allocate<Node>(i, nullptr));
+    table.push_back(
+        mutator_.MakeWeak(targets.back(), [&table] { table.clear(); }));
   }
   EXPECT_EQ(mutator_.stats().weak_refs, 3u);
+  targets.clear();
   EXPECT_EQ(mutator_.CollectGarbage(), 3u);
   EXPECT_TRUE(table.empty());
   EXPECT_EQ(mutator_.stats().weak_refs, 0u);

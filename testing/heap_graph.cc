@@ -115,6 +115,11 @@ HeapGraph::NodeId HeapGraph::Adopt(Node node) {
   return static_cast<NodeId>(nodes_.size() - 1);
 }
 
+void HeapGraph::CatchUp() {
+  if (mutator_.collections() == model_collections_) return;
+  CheckAfterCollection(ModelCollect(), nullptr);
+}
+
 std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
   model_collections_ = mutator_.collections();
   std::vector<bool> reached(nodes_.size(), false);
@@ -373,6 +378,7 @@ void HeapGraph::StringAppend(int handle, std::string_view bytes) {
   if ((*ValueOf(handle).AsString())->Append(bytes).ok()) {
     nodes_[HandleRef(handle).node].bytes.append(bytes);
   }
+  CatchUp();
 }
 
 void HeapGraph::Intern(int handle, std::string_view name) {
@@ -436,6 +442,7 @@ void HeapGraph::VectorPush(int vector, int source) {
   if (!ok() || !IsNode(vector, Kind::kVector) || !HoldsValue(source)) return;
   (*ValueOf(vector).AsVector())->Push(ValueOf(source));
   nodes_[HandleRef(vector).node].edges.push_back(HandleRef(source));
+  CatchUp();
 }
 
 void HeapGraph::VectorSet(int vector, std::size_t index, int source) {
@@ -461,6 +468,7 @@ void HeapGraph::VectorInsert(int vector, std::size_t index, int source) {
   }
   edges.insert(edges.begin() + static_cast<std::ptrdiff_t>(index),
                HandleRef(source));
+  CatchUp();
 }
 
 void HeapGraph::VectorRemove(int vector, std::size_t index) {

@@ -158,6 +158,11 @@ class HeapGraph {
   // ran a collection (pressure), the model collects first (the new node did
   // not exist yet) and the heap is checked.
   NodeId Adopt(Node node);
+  // After an operation that may have collected without allocating a value
+  // (a container or string growing its external memory) and that changes
+  // no handle, so the model's reachability is what it was then: if the
+  // heap collected, the model collects and the heap is checked.
+  void CatchUp();
   // Frees what the model cannot reach from the handles; returns those nodes.
   std::vector<NodeId> ModelCollect();
   // `reused_address` is a new value's address that may reuse a freed slot.

@@ -1,6 +1,7 @@
 #include "value/bytevector.h"
 
 #include "absl/strings/str_format.h"
+#include "value/counted_buffer.h"
 
 namespace kamo::value {
 namespace {
@@ -13,6 +14,18 @@ absl::Status OutOfRange(const char* operation, std::size_t index,
 }
 
 }  // namespace
+
+ByteVector::ByteVector(mem::Mutator& mutator,
+                       std::span<const std::uint8_t> bytes)
+    : external_(mutator) {
+  ReserveCounted(external_, bytes_, bytes.size());
+  bytes_.assign(bytes.begin(), bytes.end());
+}
+
+void ByteVector::Push(std::uint8_t byte) {
+  ReserveCounted(external_, bytes_, bytes_.size() + 1);
+  bytes_.push_back(byte);
+}
 
 absl::StatusOr<std::uint8_t> ByteVector::Get(std::size_t index) const {
   if (index >= bytes_.size()) return OutOfRange("Get", index, bytes_.size());

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "mem/external_memory.h"
 #include "mem/trace.h"
 
 namespace kamo::value {
@@ -17,20 +18,22 @@ class ByteVector {
  public:
   static constexpr const char* kTypeName = "ByteVector";
 
-  ByteVector() = default;
-  explicit ByteVector(std::span<const std::uint8_t> bytes)
-      : bytes_(bytes.begin(), bytes.end()) {}
+  // Use Heap::NewByteVector. The bytes are counted as the Mutator's
+  // external memory; Push may collect when it grows them (see
+  // mem/external_memory.h).
+  ByteVector(mem::Mutator& mutator, std::span<const std::uint8_t> bytes);
 
   std::size_t size() const { return bytes_.size(); }
   std::span<const std::uint8_t> bytes() const { return bytes_; }
 
   absl::StatusOr<std::uint8_t> Get(std::size_t index) const;
   absl::Status Set(std::size_t index, std::uint8_t byte);
-  void Push(std::uint8_t byte) { bytes_.push_back(byte); }
+  void Push(std::uint8_t byte);
 
   void Trace(mem::Tracer&) const {}
 
  private:
+  mem::ExternalMemory external_;  // the capacity of bytes_
   std::vector<std::uint8_t> bytes_;
 };
 

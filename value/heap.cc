@@ -9,7 +9,7 @@ mem::Pointer<Pair> Heap::NewPair(const Value& car, const Value& cdr) {
 }
 
 mem::Pointer<Vector> Heap::NewVector(std::initializer_list<Value> values) {
-  return mutator_.Allocate<Vector>(values);
+  return mutator_.Allocate<Vector>(mutator_, values);
 }
 
 absl::StatusOr<mem::Pointer<String>> Heap::NewString(std::string_view utf8) {
@@ -17,12 +17,12 @@ absl::StatusOr<mem::Pointer<String>> Heap::NewString(std::string_view utf8) {
     return absl::InvalidArgumentError(
         "Heap::NewString: the bytes are not valid UTF-8");
   }
-  return mutator_.Allocate<String>(std::string(utf8));
+  return mutator_.Allocate<String>(mutator_, std::string(utf8));
 }
 
 mem::Pointer<ByteVector> Heap::NewByteVector(
     std::span<const std::uint8_t> bytes) {
-  return mutator_.Allocate<ByteVector>(bytes);
+  return mutator_.Allocate<ByteVector>(mutator_, bytes);
 }
 
 mem::Pointer<Symbol> Heap::Intern(std::string_view name) {
@@ -31,7 +31,7 @@ mem::Pointer<Symbol> Heap::Intern(std::string_view name) {
   if (it != symbols_.end()) {
     if (mem::Pointer<Symbol> existing = it->second.Lock()) return existing;
   }
-  mem::Pointer<Symbol> symbol = mutator_.Allocate<Symbol>(name);
+  mem::Pointer<Symbol> symbol = mutator_.Allocate<Symbol>(mutator_, name);
   // The entry goes when the symbol is collected, unless by then the name
   // was interned again (the entry then holds the new symbol).
   mem::Weak<Symbol> weak =

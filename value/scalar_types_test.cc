@@ -75,10 +75,11 @@ TEST_F(ScalarTypesTest, InternedSymbolReachableThroughAPairKeepsItsIdentity) {
 }
 
 TEST_F(ScalarTypesTest, TableDoesNotKeepSymbolsAlive) {
-  heap_.Intern("temporary");
-  heap_.Intern("");
-  heap_.Intern(std::string_view("\xFF\x00", 2));  // any bytes
+  std::vector<mem::Pointer<Symbol>> held = {
+      heap_.Intern("temporary"), heap_.Intern(""),
+      heap_.Intern(std::string_view("\xFF\x00", 2))};  // any bytes
   EXPECT_EQ(heap_.symbol_count(), 3u);
+  held.clear();
   EXPECT_EQ(mutator_.CollectGarbage(), 3u);
   EXPECT_EQ(heap_.symbol_count(), 0u) << "collected symbols leave the table";
   EXPECT_EQ(mutator_.CountLive<Symbol>(), 0u);

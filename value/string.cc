@@ -1,6 +1,9 @@
 #include "value/string.h"
 
+#include <functional>
+
 #include "absl/strings/str_format.h"
+#include "value/counted_buffer.h"
 
 namespace kamo::value {
 
@@ -66,11 +69,26 @@ std::size_t String::length() const {
   return chars;
 }
 
+String::String(mem::Mutator& mutator, std::string utf8)
+    : external_(mutator), utf8_(std::move(utf8)) {
+  external_.Grow(BufferBytes(utf8_));
+}
+
 absl::Status String::Append(std::string_view utf8) {
   if (!IsValidUtf8(utf8)) {
     return absl::InvalidArgumentError(
         "String::Append: the bytes are not valid UTF-8");
   }
+  // Growing the buffer first would leave a view of this very string
+  // dangling: append from a copy then.
+  std::string copy;
+  const std::less<const char*> before;
+  if (!utf8.empty() && !before(utf8.data(), utf8_.data()) &&
+      before(utf8.data(), utf8_.data() + utf8_.size())) {
+    copy.assign(utf8);
+    utf8 = copy;
+  }
+  ReserveCounted(external_, utf8_, utf8_.size() + utf8.size());
   utf8_.append(utf8);
   return absl::OkStatus();
 }
@@ -81,6 +99,7 @@ absl::Status String::Push(char32_t c) {
         absl::StrFormat("String::Push: U+%04X is not a Unicode scalar value",
                         static_cast<std::uint32_t>(c)));
   }
+  ReserveCounted(external_, utf8_, utf8_.size() + 4);  // the longest encoding
   AppendUtf8(c, utf8_);
   return absl::OkStatus();
 }

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "mem/external_memory.h"
 #include "mem/trace.h"
 
 namespace kamo::value {
@@ -23,8 +24,10 @@ class String {
  public:
   static constexpr const char* kTypeName = "String";
 
-  // Use Heap::NewString, which checks the encoding first.
-  explicit String(std::string utf8) : utf8_(std::move(utf8)) {}
+  // Use Heap::NewString, which checks the encoding first. The characters
+  // are counted as the Mutator's external memory; Append and Push may
+  // collect when they grow (see mem/external_memory.h).
+  String(mem::Mutator& mutator, std::string utf8);
 
   std::string_view view() const { return utf8_; }
   std::size_t byte_size() const { return utf8_.size(); }
@@ -39,6 +42,7 @@ class String {
   void Trace(mem::Tracer&) const {}
 
  private:
+  mem::ExternalMemory external_;  // the capacity of utf8_
   std::string utf8_;
 };
 

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "mem/external_memory.h"
 #include "mem/trace.h"
+#include "value/counted_buffer.h"
 
 namespace kamo::value {
 
@@ -15,14 +17,19 @@ class Symbol {
  public:
   static constexpr const char* kTypeName = "Symbol";
 
-  // Use Heap::Intern: a Symbol made any other way is not interned.
-  explicit Symbol(std::string_view name) : name_(name) {}
+  // Use Heap::Intern: a Symbol made any other way is not interned. The
+  // name's bytes are counted as the Mutator's external memory.
+  Symbol(mem::Mutator& mutator, std::string_view name)
+      : external_(mutator), name_(name) {
+    external_.Grow(BufferBytes(name_));
+  }
 
   std::string_view name() const { return name_; }
 
   void Trace(mem::Tracer&) const {}
 
  private:
+  mem::ExternalMemory external_;  // the capacity of name_
   const std::string name_;
 };
 

@@ -4,11 +4,13 @@
 #include <utility>
 
 #include "absl/strings/str_format.h"
+#include "value/counted_buffer.h"
 
 namespace kamo::value {
 
-Vector::Vector(std::initializer_list<Value> values) {
-  elements_.reserve(values.size());
+Vector::Vector(mem::Mutator& mutator, std::initializer_list<Value> values)
+    : external_(mutator) {
+  ReserveCounted(external_, elements_, values.size());
   for (const Value& value : values) elements_.push_back(Value::Unlocked(value));
 }
 
@@ -32,7 +34,12 @@ absl::StatusOr<Value> Vector::Set(std::size_t index, const Value& value) {
   return old;
 }
 
+void Vector::Reserve(std::size_t capacity) {
+  ReserveCounted(external_, elements_, capacity);
+}
+
 void Vector::Push(const Value& value) {
+  ReserveCounted(external_, elements_, elements_.size() + 1);
   elements_.push_back(Value::Unlocked(value));
 }
 
@@ -47,6 +54,7 @@ absl::Status Vector::Insert(std::size_t index, const Value& value) {
   if (absl::Status s = CheckIndex(index, size() + 1, "Insert"); !s.ok()) {
     return s;
   }
+  ReserveCounted(external_, elements_, elements_.size() + 1);
   elements_.insert(elements_.begin() + static_cast<std::ptrdiff_t>(index),
                    Value::Unlocked(value));
   return absl::OkStatus();

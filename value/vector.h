@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "mem/external_memory.h"
 #include "mem/trace.h"
 #include "value/value.h"
 
@@ -22,8 +23,9 @@ class Vector {
  public:
   static constexpr const char* kTypeName = "Vector";
 
-  Vector() = default;
-  Vector(std::initializer_list<Value> values);
+  // Use Heap::NewVector. The element storage is counted as the Mutator's
+  // external memory.
+  Vector(mem::Mutator& mutator, std::initializer_list<Value> values);
 
   std::size_t size() const { return elements_.size(); }
   bool empty() const { return elements_.empty(); }
@@ -34,6 +36,9 @@ class Vector {
   // Stores `value` at `index`, returns the old element (locked).
   absl::StatusOr<Value> Set(std::size_t index, const Value& value);
 
+  // Push, Insert and Reserve may collect when the element storage grows
+  // (see mem/external_memory.h), or throw HeapLimitExceeded with nothing
+  // changed.
   void Push(const Value& value);
   // The last element, removed; nullopt if empty.
   std::optional<Value> Pop();
@@ -49,7 +54,7 @@ class Vector {
   void Clear() { elements_.clear(); }
   // Keeps the elements for which `keep` returns true, in order.
   void Retain(const std::function<bool(const Value&)>& keep);
-  void Reserve(std::size_t capacity) { elements_.reserve(capacity); }
+  void Reserve(std::size_t capacity);
 
   // Iteration yields locked copies.
   class const_iterator {
@@ -88,7 +93,8 @@ class Vector {
   absl::Status CheckIndex(std::size_t index, std::size_t limit,
                           const char* operation) const;
 
-  std::vector<Value> elements_;  // unlocked
+  mem::ExternalMemory external_;  // the capacity of elements_
+  std::vector<Value> elements_;    // unlocked
 };
 
 }  // namespace kamo::value

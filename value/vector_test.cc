@@ -138,5 +138,62 @@ TEST_F(VectorTest, VectorContainingItselfIsFreedWhenDropped) {
   EXPECT_EQ(mutator_.CollectGarbage(), 2u);
 }
 
+
+// The element storage is external memory: it shows in Stats, drives
+// collections without any allocation, and counts against the heap limit.
+TEST(VectorExternalMemoryTest, StorageIsCountedAndDrivesCollections) {
+  mem::Mutator mutator(mem::MutatorOptions{.stress_interval = 0});
+  Heap heap(mutator);
+  mem::Pointer<Vector> vector = heap.NewVector();
+  heap.NewPair(Value::Int(1), Value());  // garbage
+  // 12.5 million elements, 100 MB of Values, and no allocation after the
+  // first two.
+  constexpr std::size_t kElements = 12'500'000;
+  for (std::size_t i = 0; i < kElements; ++i) vector->Push(Value::Int(1));
+  EXPECT_EQ(mutator.external_bytes(), vector->capacity() * sizeof(Value));
+  EXPECT_GE(mutator.external_bytes(), kElements * sizeof(Value));
+  EXPECT_GE(mutator.collections(), 5u);
+  EXPECT_EQ(mutator.CountLive<Pair>(), 0u) << "the growth collected";
+  vector = nullptr;
+  mutator.CollectGarbage();
+  EXPECT_EQ(mutator.external_bytes(), 0u);
+}
+
+TEST(VectorExternalMemoryTest, PushPastTheHeapLimitThrowsAndChangesNothing) {
+  mem::Mutator mutator(mem::MutatorOptions{.heap_limit_bytes = 1 << 20,
+                                           .stress_interval = 0});
+  Heap heap(mutator);
+  mem::Pointer<Vector> vector = heap.NewVector();
+  std::size_t pushed = 0;
+  try {
+    while (true) {
+      vector->Push(Value::Int(static_cast<std::int64_t>(pushed)));
+      ++pushed;
+    }
+  } catch (const mem::HeapLimitExceeded&) {
+  }
+  EXPECT_EQ(vector->size(), pushed) << "the refused push added nothing";
+  EXPECT_EQ(mutator.external_bytes(), vector->capacity() * sizeof(Value));
+  EXPECT_LE(mutator.stats().heap_bytes + mutator.external_bytes(), 1u << 20);
+  for (std::size_t i = 0; i < pushed; i += 997) {
+    EXPECT_EQ((*vector->Get(i)).AsInt(), static_cast<std::int64_t>(i));
+  }
+}
+
+TEST(StringExternalMemoryTest, AppendCountsAndMayAppendItself) {
+  mem::Mutator mutator(mem::MutatorOptions{.stress_interval = 0});
+  Heap heap(mutator);
+  mem::Pointer<String> s = *heap.NewString("abcdefghijklmnopqrstuvwxyz");
+  const std::size_t counted = mutator.external_bytes();
+  EXPECT_GE(counted, 27u);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(s->Append(s->view()).ok());
+  EXPECT_EQ(s->byte_size(), 26u << 10);
+  EXPECT_EQ(s->view().substr(26, 26), "abcdefghijklmnopqrstuvwxyz");
+  EXPECT_GE(mutator.external_bytes(), 26u << 10);
+  s = nullptr;
+  mutator.CollectGarbage();
+  EXPECT_EQ(mutator.external_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace kamo::value

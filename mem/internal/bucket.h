@@ -2,9 +2,9 @@
 // vacant slots form a chain through their headers, so taking a slot and
 // giving one back are O(1).
 //
-// Invariant (IsConsistent, checked outside allocation): occupied_ + |vacant
-// chain| == capacity_, every slot on the chain is vacant, and no slot is
-// marked outside a collection.
+// Invariant (IsConsistent): occupied_ + taken_ + |vacant chain| ==
+// capacity_, every slot on the chain is vacant, and no slot is marked
+// outside a collection.
 #ifndef KAMO_MEM_INTERNAL_BUCKET_H_
 #define KAMO_MEM_INTERNAL_BUCKET_H_
 
@@ -177,8 +177,9 @@ class Bucket {
       if (!header.occupied() && header.locked()) return false;
       occupied += header.occupied();
     }
-    return taken_ == 0 && occupied == occupied_ &&
-           occupied_ + vacant == capacity_;
+    // Slots taken for a value under construction (whose constructor may
+    // allocate, and so collect) are neither occupied nor on the chain.
+    return occupied == occupied_ && occupied_ + taken_ + vacant == capacity_;
   }
 
  private:

@@ -1,0 +1,32 @@
+"""A cc_test run twice: as written, and under stress mode."""
+
+load("//bazel:copts.bzl", "KAMO_COPTS")
+
+# Stress mode collects before every allocation (see mem/mutator.h); the
+# long-chain tests shorten their chains, which would otherwise take
+# quadratic time.
+STRESS_ENV = {
+    "KAMO_MEM_STRESS": "1",
+    "KAMO_STRESS_CHAIN_LENGTH": "2000",
+}
+
+def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
+    """Defines `name` and `name_stress`, the same test with KAMO_MEM_STRESS=1.
+
+    Args:
+      name: the test's name.
+      srcs: its sources.
+      deps: its dependencies.
+      size: the Bazel test size of both.
+      **kwargs: passed to both cc_test rules.
+    """
+    for suffix, env in [("", {}), ("_stress", STRESS_ENV)]:
+        native.cc_test(
+            name = name + suffix,
+            size = size,
+            srcs = srcs,
+            copts = KAMO_COPTS,
+            deps = deps,
+            env = env,
+            **kwargs
+        )
