@@ -6,6 +6,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  kamo::fuzz::RunOrAbort(kamo::fuzz::DecodeHeapGraphOps(data, size));
+  kamo::fuzz::RunOrAbort(kamo::fuzz::DecodeHeapGraphProgram(data, size));
   return 0;
 }

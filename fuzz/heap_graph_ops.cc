@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 #include "fuzz/byte_reader.h"
+#include "mem/mutator.h"
 
 namespace kamo::fuzz {
 namespace {
@@ -24,9 +25,52 @@ std::string Quoted(const std::string& bytes) {
 
 }  // namespace
 
-std::vector<Op> DecodeHeapGraphOps(const std::uint8_t* data, std::size_t size) {
+testing::HeapGraph::Options DecodeOptions(std::uint8_t byte) {
+  static constexpr std::uint32_t kStress[] = {0, 1, 3, 17};
+  static constexpr std::size_t kLimit[] = {0, 64 << 10, 256 << 10, 1 << 20};
+  static constexpr std::uint32_t kCapacity[] = {16, 1, 1024, 2};
+  testing::HeapGraph::Options options;
+  mem::MutatorOptions& m = options.mutator;
+  switch (byte & 3) {
+    case 0:
+      m.pacing = mem::Pacing::kLiveHeap;
+      break;
+    case 1:
+      m.pacing = mem::Pacing::kSeed;
+      break;
+    case 2:
+      m.pacing = mem::Pacing::kManual;
+      break;
+    case 3:
+      m.pacing = mem::Pacing::kLiveHeap;
+      m.heap_growth = 0.25;
+      break;
+  }
+  m.stress_interval = kStress[(byte >> 2) & 3];
+  if (const std::size_t limit = kLimit[(byte >> 4) & 3]; limit != 0) {
+    m.heap_limit_bytes = limit;
+  }
+  m.bucket_capacity = kCapacity[((byte >> 6) ^ (byte >> 4)) & 3];
+  return options;
+}
+
+std::string ToString(const testing::HeapGraph::Options& options) {
+  const mem::MutatorOptions& m = options.mutator;
+  std::string limit = "none";
+  if (m.heap_limit_bytes != mem::MutatorOptions().heap_limit_bytes) {
+    limit = absl::StrFormat("%d bytes", m.heap_limit_bytes);
+  }
+  return absl::StrFormat(
+      "pacing %s (growth %g), stress %d, heap limit %s, bucket capacity %d",
+      mem::ToString(m.pacing), m.heap_growth, m.stress_interval.value_or(0),
+      limit, m.bucket_capacity);
+}
+
+Program DecodeHeapGraphProgram(const std::uint8_t* data, std::size_t size) {
   ByteReader in(data, size);
-  std::vector<Op> ops;
+  Program program;
+  program.options = DecodeOptions(in.Byte());
+  std::vector<Op>& ops = program.ops;
   while (!in.empty()) {
     Op op;
     op.code = static_cast<OpCode>(in.Byte() % static_cast<int>(OpCode::kCount));
@@ -39,16 +83,18 @@ std::vector<Op> DecodeHeapGraphOps(const std::uint8_t* data, std::size_t size) {
     if (TakesBytes(op.code)) op.bytes = std::string(in.Bytes(kMaxBytes));
     ops.push_back(std::move(op));
   }
-  return ops;
+  return program;
 }
 
-std::vector<Op> DecodeSymbolOps(const std::uint8_t* data, std::size_t size) {
+Program DecodeSymbolProgram(const std::uint8_t* data, std::size_t size) {
   static constexpr OpCode kSymbolOps[] = {
       OpCode::kIntern,  OpCode::kIntern,         OpCode::kIntern,
       OpCode::kCopy,    OpCode::kDrop,           OpCode::kNewPair,
       OpCode::kCollect, OpCode::kAllocateGarbage};
   ByteReader in(data, size);
-  std::vector<Op> ops;
+  Program program;
+  program.options = DecodeOptions(in.Byte());
+  std::vector<Op>& ops = program.ops;
   while (!in.empty()) {
     Op op;
     op.code = kSymbolOps[in.Byte() % std::size(kSymbolOps)];
@@ -58,7 +104,7 @@ std::vector<Op> DecodeSymbolOps(const std::uint8_t* data, std::size_t size) {
     if (op.code == OpCode::kIntern) op.bytes = std::string(in.Bytes(kMaxBytes));
     ops.push_back(std::move(op));
   }
-  return ops;
+  return program;
 }
 
 void Apply(const Op& op, testing::HeapGraph& graph) {
@@ -126,6 +172,12 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
     case OpCode::kAllocateGarbage:
       graph.AllocateGarbage(op.a * kGarbagePerUnit);
       break;
+    case OpCode::kMakeWeak:
+      graph.MakeWeak(op.a, op.b);
+      break;
+    case OpCode::kWeakLock:
+      graph.WeakLock(op.b, op.a);
+      break;
     case OpCode::kCollect:
     case OpCode::kCount:
       graph.Collect();
@@ -181,6 +233,10 @@ std::string ToString(const Op& op) {
     case OpCode::kAllocateGarbage:
       return absl::StrFormat("AllocateGarbage %d pairs",
                              op.a * kGarbagePerUnit);
+    case OpCode::kMakeWeak:
+      return absl::StrFormat("MakeWeak w%d -> h%d", op.a % testing::HeapGraph::kWeaks, b);
+    case OpCode::kWeakLock:
+      return absl::StrFormat("WeakLock h%d = w%d", b, op.a % testing::HeapGraph::kWeaks);
     case OpCode::kCollect:
     case OpCode::kCount:
       return "Collect";
@@ -202,15 +258,19 @@ std::string RunOps(const std::vector<Op>& ops,
   if (!graph.ok()) {
     return "violation in the final collection:\n" + graph.failure();
   }
+  graph.Teardown();
+  if (!graph.ok()) {
+    return "violation when the Mutator was destroyed:\n" + graph.failure();
+  }
   return "";
 }
 
-void RunOrAbort(const std::vector<Op>& ops,
-                testing::HeapGraph::Options options) {
-  const std::string violation = RunOps(ops, options);
+void RunOrAbort(const Program& program) {
+  const std::vector<Op>& ops = program.ops;
+  const std::string violation = RunOps(ops, program.options);
   if (violation.empty()) return;
-  std::fprintf(stderr, "kamo heap-graph oracle: %s\nOperations:\n",
-               violation.c_str());
+  std::fprintf(stderr, "kamo heap-graph oracle: %s\nOptions: %s\nOperations:\n",
+               violation.c_str(), ToString(program.options).c_str());
   for (std::size_t i = 0; i < ops.size(); ++i) {
     std::fprintf(stderr, "  %3zu  %s\n", i, ToString(ops[i]).c_str());
   }

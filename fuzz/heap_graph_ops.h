@@ -35,6 +35,8 @@ enum class OpCode : std::uint8_t {
   kDrop,
   kAllocateGarbage,
   kCollect,
+  kMakeWeak,
+  kWeakLock,
   kCount,  // not an operation
 };
 
@@ -47,24 +49,39 @@ struct Op {
   std::string bytes = {};
 };
 
-// Each operation is an opcode byte, then three argument bytes, then for
-// SetInt eight bytes of integer and for the string operations a length byte
-// and that many bytes.
-std::vector<Op> DecodeHeapGraphOps(const std::uint8_t* data, std::size_t size);
+// What a fuzz input runs: the Mutator's options, then the operations.
+struct Program {
+  testing::HeapGraph::Options options;
+  std::vector<Op> ops;
+};
 
-// Only the operations on symbols and handles (intern, copy, drop, store in
-// a pair, collect), with names from the input: the symbol-table fuzzer.
-std::vector<Op> DecodeSymbolOps(const std::uint8_t* data, std::size_t size);
+// The first byte chooses the Mutator's options (see DecodeOptions). Then
+// each operation is an opcode byte, three argument bytes, for SetInt eight
+// bytes of integer and for the string operations a length byte and that
+// many bytes.
+Program DecodeHeapGraphProgram(const std::uint8_t* data, std::size_t size);
+
+// The same options byte, then only the operations on symbols and handles
+// (intern, copy, drop, store in a pair, collect), with names from the
+// input: the symbol-table fuzzer.
+Program DecodeSymbolProgram(const std::uint8_t* data, std::size_t size);
+
+// One byte's choice of pacing (live-heap, seed, manual, live-heap with
+// growth 0.25), stress interval (off, 1, 3, 17), heap limit (none, 64 KiB,
+// 256 KiB, 1 MiB) and bucket capacity (1, 2, 16, 1024: two bits shared with
+// the limit's, so that each byte is a different mix).
+testing::HeapGraph::Options DecodeOptions(std::uint8_t byte);
+std::string ToString(const testing::HeapGraph::Options& options);
 
 void Apply(const Op& op, testing::HeapGraph& graph);
 
 // "NewPair h1 (car h2, cdr h3)", one line.
 std::string ToString(const Op& op);
 
-// Runs `ops`, collects at the end, and if the harness finds a violation
-// prints it with the operations so far to stderr and aborts.
-void RunOrAbort(const std::vector<Op>& ops,
-                testing::HeapGraph::Options options = {});
+// Runs the program, collects at the end, tears the heap down, and if the
+// harness finds a violation prints it with the options and operations to
+// stderr and aborts.
+void RunOrAbort(const Program& program);
 
 // Runs `ops` and returns the first violation, empty if none.
 std::string RunOps(const std::vector<Op>& ops,

@@ -14,31 +14,33 @@
 namespace kamo::fuzz {
 namespace {
 
-std::vector<std::vector<Op>> CorpusOps() {
-  std::vector<std::vector<Op>> inputs;
+std::vector<Program> CorpusPrograms() {
+  std::vector<Program> inputs;
   for (const auto& entry :
        std::filesystem::directory_iterator("fuzz/corpus/heap_graph_fuzzer")) {
     std::ifstream file(entry.path(), std::ios::binary);
     const std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
                                   std::istreambuf_iterator<char>());
-    inputs.push_back(DecodeHeapGraphOps(
+    inputs.push_back(DecodeHeapGraphProgram(
         reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
   }
   return inputs;
 }
 
 TEST(OracleTeethTest, CorrectCollectorPassesTheCorpus) {
-  const auto inputs = CorpusOps();
+  const auto inputs = CorpusPrograms();
   ASSERT_FALSE(inputs.empty());
-  for (const auto& ops : inputs) EXPECT_EQ(RunOps(ops), "");
+  for (const auto& program : inputs) {
+    EXPECT_EQ(RunOps(program.ops, program.options), "");
+  }
 }
 
 TEST(OracleTeethTest, BrokenTraceIsCaughtOnTheCorpus) {
   int violations = 0;
   std::string first;
-  for (const auto& ops : CorpusOps()) {
-    const std::string violation =
-        RunOps(ops, testing::HeapGraph::Options{.blob_hides_last_edge = true});
+  for (Program program : CorpusPrograms()) {
+    program.options.blob_hides_last_edge = true;
+    const std::string violation = RunOps(program.ops, program.options);
     if (!violation.empty()) {
       ++violations;
       if (first.empty()) first = violation;

@@ -44,10 +44,12 @@ int main(int argc, char** argv) {
       }
       continue;
     }
-    const auto ops = symbols
-                         ? kamo::fuzz::DecodeSymbolOps(data, bytes.size())
-                         : kamo::fuzz::DecodeHeapGraphOps(data, bytes.size());
-    std::printf("%s: %zu operations\n", argv[i], ops.size());
+    const auto program =
+        symbols ? kamo::fuzz::DecodeSymbolProgram(data, bytes.size())
+                : kamo::fuzz::DecodeHeapGraphProgram(data, bytes.size());
+    const auto& ops = program.ops;
+    std::printf("%s: %s; %zu operations\n", argv[i],
+                kamo::fuzz::ToString(program.options).c_str(), ops.size());
     for (std::size_t k = 0; k < ops.size(); ++k) {
       std::printf("  %3zu  %s\n", k, kamo::fuzz::ToString(ops[k]).c_str());
     }

@@ -8,6 +8,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  kamo::fuzz::RunOrAbort(kamo::fuzz::DecodeSymbolOps(data, size));
+  kamo::fuzz::RunOrAbort(kamo::fuzz::DecodeSymbolProgram(data, size));
   return 0;
 }

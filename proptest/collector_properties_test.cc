@@ -26,7 +26,7 @@ void RequireOk(const HeapGraph& graph) {
 
 RC_GTEST_PROP(CollectorProperties, ExactlyTheReachableSurviveIntact,
               (const GraphSpec& spec)) {
-  HeapGraph graph(OptionsFor(spec));
+  HeapGraph graph(OptionsFor(spec, *MutatorOptionsGen(false)));
   Build(spec, graph);
   const std::set<int> roots = RootSet(spec);
   const std::set<int> reachable = Reachable(spec, roots);
@@ -35,13 +35,15 @@ RC_GTEST_PROP(CollectorProperties, ExactlyTheReachableSurviveIntact,
   RequireOk(graph);
   RC_ASSERT(freed == spec.nodes.size() - reachable.size());
   RC_ASSERT(graph.live_nodes() == reachable.size());
+  graph.Teardown();  // the Mutator destroys the survivors, once each
+  RequireOk(graph);
   RC_CLASSIFY(reachable.size() < spec.nodes.size(), "some freed");
   RC_CLASSIFY(reachable.empty(), "all freed");
 }
 
 RC_GTEST_PROP(CollectorProperties, SecondCollectionFreesNothing,
               (const GraphSpec& spec)) {
-  HeapGraph graph(OptionsFor(spec));
+  HeapGraph graph(OptionsFor(spec, *MutatorOptionsGen(false)));
   Build(spec, graph);
   DropAllBut(spec, graph, RootSet(spec));
   graph.Collect();
@@ -55,7 +57,7 @@ RC_GTEST_PROP(CollectorProperties, DestructorsRunOnceForFreedNeverForLive,
               (const GraphSpec& spec)) {
   // HeapGraph checks every Blob's destructor count after each collection:
   // 0 while live, 1 once freed, also across a second collection.
-  HeapGraph graph(OptionsFor(spec));
+  HeapGraph graph(OptionsFor(spec, *MutatorOptionsGen(false)));
   Build(spec, graph);
   DropAllBut(spec, graph, RootSet(spec));
   graph.Collect();
@@ -68,12 +70,12 @@ RC_GTEST_PROP(CollectorProperties, DestructorsRunOnceForFreedNeverForLive,
 
 RC_GTEST_PROP(CollectorProperties, PressureWhileBuildingFreesNothingHeld,
               (const GraphSpec& spec)) {
-  // Enough garbage between nodes that the pressure (at least 1024
-  // allocations) is crossed while the builder holds a half-built graph;
-  // HeapGraph checks the heap at each of those collections.
+  // Enough garbage between nodes that the pressure (at least 64 KiB) is
+  // crossed while the builder holds a half-built graph; HeapGraph checks
+  // the heap at each of those collections.
   const auto garbage =
       *rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 700));
-  HeapGraph graph(OptionsFor(spec));
+  HeapGraph graph(OptionsFor(spec, *MutatorOptionsGen(false)));
   Build(spec, graph, garbage);
   graph.CheckNow();
   RequireOk(graph);
@@ -85,10 +87,31 @@ RC_GTEST_PROP(CollectorProperties, PressureWhileBuildingFreesNothingHeld,
   RC_ASSERT(graph.live_nodes() == Reachable(spec, roots).size());
 }
 
+RC_GTEST_PROP(CollectorProperties, HeapLimitRefusalsLeaveTheHeapAsItWas,
+              (const GraphSpec& spec)) {
+  // Under a limit small enough to be reached, some allocations are refused
+  // with HeapLimitExceeded after a collection: the refused operation
+  // changes nothing in the model, HeapGraph checks the heap after each of
+  // those collections, and whatever was built still follows the law.
+  const auto garbage =
+      *rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 700));
+  HeapGraph graph(OptionsFor(spec, *MutatorOptionsGen(true)));
+  Build(spec, graph, garbage);
+  graph.CheckNow();
+  RequireOk(graph);
+  RC_CLASSIFY(graph.refusals() > 0, "the limit refused an allocation");
+  DropAllBut(spec, graph, {});
+  graph.Collect();
+  RequireOk(graph);
+  RC_ASSERT(graph.live_nodes() == 0u);
+  graph.Teardown();
+  RequireOk(graph);
+}
+
 RC_GTEST_PROP(CollectorProperties,
               DroppingRootsOneByOneFreesWhatBecameUnreachable,
               (const GraphSpec& spec)) {
-  HeapGraph graph(OptionsFor(spec));
+  HeapGraph graph(OptionsFor(spec, *MutatorOptionsGen(false)));
   Build(spec, graph);
   std::set<int> roots = RootSet(spec);
   DropAllBut(spec, graph, roots);
@@ -117,7 +140,8 @@ RC_GTEST_PROP(CollectorProperties,
   // HeapGraph::Intern fails if interning a name whose symbol is not yet
   // collected gives another slot; its checks compare the table's size with
   // the live symbols after each collection.
-  HeapGraph graph({.handles = static_cast<int>(names.size()) + 1});
+  HeapGraph graph({.handles = static_cast<int>(names.size()) + 1,
+                   .mutator = *MutatorOptionsGen(false)});
   const auto held = *rc::gen::container<std::vector<bool>>(
       names.size(), rc::gen::arbitrary<bool>());
   for (int i = 0; i < static_cast<int>(names.size()); ++i) {

@@ -107,8 +107,10 @@ void showValue(const GraphSpec& spec, std::ostream& os) {
 }
 
 testing::HeapGraph::Options OptionsFor(const GraphSpec& spec,
+                                       const mem::MutatorOptions& mutator,
                                        bool blob_hides_last_edge) {
   return {.handles = static_cast<int>(spec.nodes.size()) + 1,
+          .mutator = mutator,
           .blob_hides_last_edge = blob_hides_last_edge};
 }
 
@@ -177,3 +179,19 @@ void DropAllBut(const GraphSpec& spec, testing::HeapGraph& graph,
 }
 
 }  // namespace kamo::proptest
+
+namespace kamo::mem {
+
+void showValue(const MutatorOptions& options, std::ostream& os) {
+  os << "pacing " << ToString(options.pacing) << " (growth "
+     << options.heap_growth << "), stress "
+     << options.stress_interval.value_or(0) << ", bucket capacity "
+     << options.bucket_capacity << ", heap limit ";
+  if (options.heap_limit_bytes == MutatorOptions().heap_limit_bytes) {
+    os << "none";
+  } else {
+    os << options.heap_limit_bytes << " bytes";
+  }
+}
+
+}  // namespace kamo::mem

@@ -50,10 +50,21 @@ std::set<int> Reachable(const GraphSpec& spec, const std::set<int>& roots);
 // RapidCheck prints counterexamples with this.
 void showValue(const GraphSpec& spec, std::ostream& os);
 
+}  // namespace kamo::proptest
+
+namespace kamo::mem {
+// The options a property drew, in counterexamples.
+void showValue(const MutatorOptions& options, std::ostream& os);
+}  // namespace kamo::mem
+
+namespace kamo::proptest {
+
 // The HeapGraph options for building `spec`: a handle per node, and one
-// more as scratch for immediates.
-testing::HeapGraph::Options OptionsFor(const GraphSpec& spec,
-                                       bool blob_hides_last_edge = false);
+// more as scratch for immediates, and the Mutator's `mutator` options.
+testing::HeapGraph::Options OptionsFor(
+    const GraphSpec& spec,
+    const mem::MutatorOptions& mutator = testing::HeapGraph::Options().mutator,
+    bool blob_hides_last_edge = false);
 
 // Builds `spec` in `graph` (made with OptionsFor): handle i holds node i.
 // All nodes are allocated first, each held, then linked. Before node i,

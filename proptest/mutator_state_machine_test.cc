@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "proptest/generators.h"
 #include "rapidcheck.h"
 #include "rapidcheck/gtest.h"
 #include "rapidcheck/state.h"
@@ -42,7 +43,9 @@ bool Is(const Model& m, int h, Holds holds) {
   return m.handles[h] == holds || m.handles[h] == Holds::kAny;
 }
 
-void Require(const HeapGraph& graph) { RC_ASSERT(graph.ok()); }
+void Require(const HeapGraph& graph) {
+  if (!graph.ok()) RC_FAIL(graph.failure());
+}
 
 struct NewPair : Command {
   int h = AnyHandle(), car = AnyHandle(), cdr = AnyHandle();
@@ -229,6 +232,31 @@ struct DropRoot : Command {
   void show(std::ostream& os) const override { os << "Drop h" << h; }
 };
 
+struct MakeWeak : Command {
+  int weak = *rc::gen::inRange(0, HeapGraph::kWeaks), target = AnyHandle();
+  void run(const Model&, HeapGraph& g) const override {
+    g.MakeWeak(weak, target);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "MakeWeak w" << weak << " -> h" << target;
+  }
+};
+
+struct WeakLock : Command {
+  int destination = AnyHandle(),
+      weak = *rc::gen::inRange(0, HeapGraph::kWeaks);
+  // A Blob, or nothing once the Weak is cleared.
+  void apply(Model& m) const override { m.handles[destination] = Holds::kAny; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.WeakLock(destination, weak);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "WeakLock h" << destination << " = w" << weak;
+  }
+};
+
 struct Collect : Command {
   void run(const Model&, HeapGraph& g) const override {
     g.Collect();
@@ -250,15 +278,22 @@ struct AllocateGarbage : Command {
 
 RC_GTEST_PROP(MutatorStateMachine, HeapMatchesTheModelAfterEveryCollection,
               ()) {
-  HeapGraph graph;
+  // Any options, heap limits included: a refused allocation changes
+  // nothing, which the model checks like any other step.
+  const mem::MutatorOptions options = *MutatorOptionsGen(true);
+  HeapGraph graph({.mutator = options});
   rc::state::check(Model(), graph,
                    rc::state::gen::execOneOfWithArgs<
                        NewPair, NewVector, NewString, Intern, NewBlob, SetInt,
                        SetCarOrCdr, VectorEdit, LinkBlobs, TakeRoot, CopyRoot,
-                       DropRoot, Collect, AllocateGarbage>());
+                       DropRoot, Collect, AllocateGarbage, MakeWeak,
+                       WeakLock>());
   graph.Collect();
-  if (!graph.ok()) RC_FAIL(graph.failure());
+  Require(graph);
+  graph.Teardown();
+  Require(graph);
   RC_CLASSIFY(graph.collections() > 1, "several collections");
+  RC_CLASSIFY(graph.refusals() > 0, "the heap limit refused an allocation");
 }
 
 }  // namespace

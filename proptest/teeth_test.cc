@@ -14,7 +14,7 @@ namespace {
 // The ExactlyTheReachableSurviveIntact property, with the variant chosen.
 bool SurvivalHolds(bool broken) {
   return rc::check("survival", [broken](const GraphSpec& spec) {
-    testing::HeapGraph graph(OptionsFor(spec, broken));
+    testing::HeapGraph graph(OptionsFor(spec, testing::HeapGraph::Options().mutator, broken));
     Build(spec, graph);
     const std::set<int> roots = RootSet(spec);
     DropAllBut(spec, graph, roots);

@@ -1,9 +1,11 @@
 #include "testing/heap_graph.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "value/list.h"
 
@@ -38,10 +40,24 @@ std::string Escaped(std::string_view bytes) {
 
 HeapGraph::HeapGraph(Options options)
     : options_(options),
-      mutator_(mem::MutatorOptions{.bucket_capacity = options.bucket_capacity}),
-      heap_(mutator_),
+      weaks_(kWeaks),
       handles_(std::max(options.handles, 1)),
-      model_handles_(handles_.size()) {}
+      model_handles_(handles_.size()) {
+  mutator_.emplace(options.mutator);
+  heap_.emplace(*mutator_);
+}
+
+template <typename Operation>
+bool HeapGraph::Guarded(Operation&& operation) {
+  try {
+    operation();
+    return true;
+  } catch (const mem::HeapLimitExceeded&) {
+    ++refusals_;
+    CatchUp();
+    return false;
+  }
+}
 
 int HeapGraph::H(int handle) const {
   const int n = static_cast<int>(handles_.size());
@@ -106,27 +122,36 @@ void HeapGraph::Fail(std::string message) {
 }
 
 HeapGraph::NodeId HeapGraph::Adopt(Node node) {
-  const bool collected = mutator_.collections() != model_collections_;
+  const bool collected = mutator_->collections() != model_collections_;
   std::vector<NodeId> freed;
   if (collected) freed = ModelCollect();
   const void* address = node.address;
+  node.identity = ledger_.LiveAt(address);
+  const NodeId id = static_cast<NodeId>(nodes_.size());
+  if (node.identity == Ledger::kNone) {
+    Fail(absl::StrFormat("the new %s at %p (n%d) is not alive in the ledger",
+                         KindName(node.kind), address, id));
+  }
   nodes_.push_back(std::move(node));
-  if (collected) CheckAfterCollection(freed, address);
-  return static_cast<NodeId>(nodes_.size() - 1);
+  live_ids_.push_back(id);
+  if (collected) CheckAfterCollection(freed, address, /*full=*/false);
+  return id;
 }
 
 void HeapGraph::CatchUp() {
-  if (mutator_.collections() == model_collections_) return;
-  CheckAfterCollection(ModelCollect(), nullptr);
+  if (mutator_->collections() == model_collections_) return;
+  CheckAfterCollection(ModelCollect(), nullptr, /*full=*/false);
 }
 
 std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
-  model_collections_ = mutator_.collections();
-  std::vector<bool> reached(nodes_.size(), false);
+  // O(live nodes): a fresh epoch marks what the handles reach, and only the
+  // live list is swept.
+  model_collections_ = mutator_->collections();
+  ++epoch_;
   std::vector<NodeId> pending;
   auto visit = [&](const Ref& ref) {
-    if (ref.kind == Ref::kNode && !reached[ref.node]) {
-      reached[ref.node] = true;
+    if (ref.kind == Ref::kNode && nodes_[ref.node].reached != epoch_) {
+      nodes_[ref.node].reached = epoch_;
       pending.push_back(ref.node);
     }
   };
@@ -137,49 +162,60 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     for (const Ref& edge : nodes_[id].edges) visit(edge);
   }
   std::vector<NodeId> freed;
-  for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
-    if (!nodes_[id].freed && !reached[id]) {
-      nodes_[id].freed = true;
-      freed.push_back(id);
-      if (nodes_[id].kind == Kind::kSymbol) {
-        live_symbols_.erase(nodes_[id].bytes);
-      }
-    }
-  }
+  std::erase_if(live_ids_, [&](NodeId id) {
+    Node& node = nodes_[id];
+    if (node.reached == epoch_) return false;
+    node.freed = true;
+    freed.push_back(id);
+    if (node.kind == Kind::kSymbol) live_symbols_.erase(node.bytes);
+    return true;
+  });
   return freed;
 }
 
 void HeapGraph::CheckAfterCollection(const std::vector<NodeId>& freed,
-                                     const void* reused_address) {
-  if (absl::Status s = mutator_.VerifyHeap(); !s.ok()) {
-    Fail(absl::StrFormat("after collection %d: %s", model_collections_,
-                         s.ToString()));
-    return;
+                                     const void* reused_address, bool full) {
+  CheckDestroyed(freed);
+  CheckWeaks();
+  if (!ok()) return;
+  // What a collection changes is checked after each one; the whole heap
+  // (every survivor's contents, the verifier's walk) at every Nth and at
+  // explicit ones.
+  if (full || model_collections_ >=
+                  last_full_check_ + options_.full_check_every) {
+    last_full_check_ = model_collections_;
+    if (absl::Status s = mutator_->VerifyHeap(); !s.ok()) {
+      Fail(absl::StrFormat("after collection %d: %s", model_collections_,
+                           s.ToString()));
+      return;
+    }
+    CheckNow();
+  } else {
+    CheckCounts();
   }
-  CheckNow();
   for (NodeId id : freed) {
     const Node& node = nodes_[id];
     if (node.address == reused_address) continue;  // the new value's slot
     bool occupied = false;
     switch (node.kind) {
       case Kind::kPair:
-        occupied = mutator_.PointerFromRaw<value::Pair>(node.address).ok();
+        occupied = mutator_->PointerFromRaw<value::Pair>(node.address).ok();
         break;
       case Kind::kVector:
-        occupied = mutator_.PointerFromRaw<value::Vector>(node.address).ok();
+        occupied = mutator_->PointerFromRaw<value::Vector>(node.address).ok();
         break;
       case Kind::kString:
-        occupied = mutator_.PointerFromRaw<value::String>(node.address).ok();
+        occupied = mutator_->PointerFromRaw<value::String>(node.address).ok();
         break;
       case Kind::kSymbol:
-        occupied = mutator_.PointerFromRaw<value::Symbol>(node.address).ok();
+        occupied = mutator_->PointerFromRaw<value::Symbol>(node.address).ok();
         break;
       case Kind::kByteVector:
         occupied =
-            mutator_.PointerFromRaw<value::ByteVector>(node.address).ok();
+            mutator_->PointerFromRaw<value::ByteVector>(node.address).ok();
         break;
       case Kind::kBlob:
-        occupied = mutator_.PointerFromRaw<Blob>(node.address).ok();
+        occupied = mutator_->PointerFromRaw<Blob>(node.address).ok();
         break;
     }
     if (occupied) {
@@ -190,38 +226,30 @@ void HeapGraph::CheckAfterCollection(const std::vector<NodeId>& freed,
       return;
     }
   }
-  for (const Node& node : nodes_) {
-    if (node.kind != Kind::kBlob) continue;
-    const auto it = blob_destructor_runs_.find(node.blob_id);
-    const int runs = it == blob_destructor_runs_.end() ? 0 : it->second;
-    if (runs != (node.freed ? 1 : 0)) {
-      Fail(absl::StrFormat(
-          "after collection %d: Blob#%d's destructor ran %d times, expected "
-          "%d (the model says it is %s)",
-          model_collections_, node.blob_id, runs, node.freed ? 1 : 0,
-          node.freed ? "freed" : "live"));
+}
+
+void HeapGraph::CheckNow() {
+  CheckCounts();
+  if (!ok()) return;
+  for (NodeId id : live_ids_) {
+    if (std::string error = CheckNode(id); !error.empty()) {
+      Fail(absl::StrFormat("n%d (%s): %s", id, KindName(nodes_[id].kind),
+                           error));
       return;
     }
   }
 }
 
-std::size_t HeapGraph::live_nodes() const {
-  return std::count_if(nodes_.begin(), nodes_.end(),
-                       [](const Node& n) { return !n.freed; });
-}
-
-void HeapGraph::CheckNow() {
+void HeapGraph::CheckCounts() {
   if (!ok()) return;
   std::size_t live[6] = {};
-  for (const Node& node : nodes_) {
-    if (!node.freed) ++live[static_cast<int>(node.kind)];
-  }
-  const std::size_t real[6] = {mutator_.CountLive<value::Pair>(),
-                               mutator_.CountLive<value::Vector>(),
-                               mutator_.CountLive<value::String>(),
-                               mutator_.CountLive<value::Symbol>(),
-                               mutator_.CountLive<value::ByteVector>(),
-                               mutator_.CountLive<Blob>()};
+  for (NodeId id : live_ids_) ++live[static_cast<int>(nodes_[id].kind)];
+  const std::size_t real[6] = {mutator_->CountLive<value::Pair>(),
+                               mutator_->CountLive<value::Vector>(),
+                               mutator_->CountLive<value::String>(),
+                               mutator_->CountLive<value::Symbol>(),
+                               mutator_->CountLive<value::ByteVector>(),
+                               mutator_->CountLive<Blob>()};
   for (int k = 0; k < 6; ++k) {
     if (live[k] != real[k]) {
       Fail(absl::StrFormat("live %s: the heap has %d, the model %d",
@@ -229,26 +257,18 @@ void HeapGraph::CheckNow() {
       return;
     }
   }
-  const std::size_t model_total = live_nodes();
-  if (mutator_.stats().live != model_total) {
+  const std::size_t model_total = live_ids_.size();
+  if (mutator_->stats().live != model_total) {
     Fail(absl::StrFormat("Stats say %d live values, the model %d",
-                         mutator_.stats().live, model_total));
+                         mutator_->stats().live, model_total));
     return;
   }
-  if (heap_.symbol_count() != live[static_cast<int>(Kind::kSymbol)]) {
+  if (heap_->symbol_count() != live[static_cast<int>(Kind::kSymbol)]) {
     Fail(absl::StrFormat(
         "the symbol table has %d entries, the model %d live "
         "symbols",
-        heap_.symbol_count(), live[static_cast<int>(Kind::kSymbol)]));
+        heap_->symbol_count(), live[static_cast<int>(Kind::kSymbol)]));
     return;
-  }
-  for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
-    if (nodes_[id].freed) continue;
-    if (std::string error = CheckNode(id); !error.empty()) {
-      Fail(absl::StrFormat("n%d (%s): %s", id, KindName(nodes_[id].kind),
-                           error));
-      return;
-    }
   }
 }
 
@@ -266,9 +286,14 @@ bool HeapGraph::RefMatches(const Ref& ref, const Value& v) const {
 
 std::string HeapGraph::CheckNode(NodeId id) const {
   const Node& node = nodes_[id];
-  auto missing = [](const absl::Status& s) {
-    return "its slot is not an occupied slot of its arena: " + s.ToString();
-  };
+  // The ledger, not the collector, says whether the value is there: only
+  // then is it read, in place.
+  if (ledger_.LiveAt(node.address) != node.identity) {
+    return absl::StrFormat(
+        "the ledger has no live value #%d at %p: it was destroyed (or "
+        "another took its place) though the model reaches it",
+        node.identity, node.address);
+  }
   auto check_edges = [&](const std::vector<Value>& values) -> std::string {
     if (values.size() != node.edges.size()) {
       return absl::StrFormat("has %d elements, the model %d", values.size(),
@@ -284,31 +309,27 @@ std::string HeapGraph::CheckNode(NodeId id) const {
   };
   switch (node.kind) {
     case Kind::kPair: {
-      auto p = mutator_.PointerFromRaw<value::Pair>(node.address);
-      if (!p.ok()) return missing(p.status());
-      return check_edges({(*p)->car_ref(), (*p)->cdr_ref()});
+      const auto* p = static_cast<const value::Pair*>(node.address);
+      return check_edges({p->car_ref(), p->cdr_ref()});
     }
-    case Kind::kVector: {
-      auto v = mutator_.PointerFromRaw<value::Vector>(node.address);
-      if (!v.ok()) return missing(v.status());
-      return check_edges((*v)->elements());
-    }
-    case Kind::kString: {
-      auto s = mutator_.PointerFromRaw<value::String>(node.address);
-      if (!s.ok()) return missing(s.status());
-      if ((*s)->view() != node.bytes) return "its contents differ";
+    case Kind::kVector:
+      return check_edges(
+          static_cast<const value::Vector*>(node.address)->elements());
+    case Kind::kString:
+      if (static_cast<const value::String*>(node.address)->view() !=
+          node.bytes) {
+        return "its contents differ";
+      }
       return "";
-    }
-    case Kind::kSymbol: {
-      auto s = mutator_.PointerFromRaw<value::Symbol>(node.address);
-      if (!s.ok()) return missing(s.status());
-      if ((*s)->name() != node.bytes) return "its name differs";
+    case Kind::kSymbol:
+      if (static_cast<const value::Symbol*>(node.address)->name() !=
+          node.bytes) {
+        return "its name differs";
+      }
       return "";
-    }
     case Kind::kByteVector: {
-      auto b = mutator_.PointerFromRaw<value::ByteVector>(node.address);
-      if (!b.ok()) return missing(b.status());
-      const auto bytes = (*b)->bytes();
+      const auto bytes =
+          static_cast<const value::ByteVector*>(node.address)->bytes();
       if (std::string_view(reinterpret_cast<const char*>(bytes.data()),
                            bytes.size()) != node.bytes) {
         return "its bytes differ";
@@ -316,12 +337,11 @@ std::string HeapGraph::CheckNode(NodeId id) const {
       return "";
     }
     case Kind::kBlob: {
-      auto b = mutator_.PointerFromRaw<Blob>(node.address);
-      if (!b.ok()) return missing(b.status());
-      if ((*b)->id != node.blob_id) return "its id differs";
-      if ((*b)->edges.size() != node.edges.size()) return "its edges differ";
+      const auto* b = static_cast<const Blob*>(node.address);
+      if (b->id != node.blob_id) return "its id differs";
+      if (b->edges.size() != node.edges.size()) return "its edges differ";
       for (std::size_t i = 0; i < node.edges.size(); ++i) {
-        if ((*b)->edges[i].get() != nodes_[node.edges[i].node].address) {
+        if (b->edges[i].get() != nodes_[node.edges[i].node].address) {
           return absl::StrFormat("edge %d differs from the model's %s", i,
                                  RefName(node.edges[i]));
         }
@@ -330,6 +350,64 @@ std::string HeapGraph::CheckNode(NodeId id) const {
     }
   }
   return "";
+}
+
+void HeapGraph::CheckDestroyed(const std::vector<NodeId>& freed) {
+  if (!ledger_.error().empty()) {
+    Fail("ledger: " + ledger_.error());
+    return;
+  }
+  std::vector<Ledger::Identity> destroyed = ledger_.TakeDestroyed();
+  std::vector<Ledger::Identity> expected;
+  for (NodeId id : freed) expected.push_back(nodes_[id].identity);
+  std::sort(destroyed.begin(), destroyed.end());
+  std::sort(expected.begin(), expected.end());
+  if (destroyed != expected) {
+    std::vector<Ledger::Identity> extra, missing;
+    std::set_difference(destroyed.begin(), destroyed.end(), expected.begin(),
+                        expected.end(), std::back_inserter(extra));
+    std::set_difference(expected.begin(), expected.end(), destroyed.begin(),
+                        destroyed.end(), std::back_inserter(missing));
+    Fail(absl::StrFormat(
+        "collection %d destroyed %d values, the model freed %d; destroyed "
+        "but reachable (or twice): #%s; unreachable but not destroyed: #%s",
+        model_collections_, destroyed.size(), expected.size(),
+        absl::StrJoin(extra, " #"), absl::StrJoin(missing, " #")));
+    return;
+  }
+  if (ledger_.live() != live_ids_.size()) {
+    Fail(absl::StrFormat(
+        "after collection %d the ledger has %d live values, the model %d",
+        model_collections_, ledger_.live(), live_ids_.size()));
+  }
+}
+
+void HeapGraph::CheckWeaks() {
+  for (std::size_t w = 0; w < weaks_.size(); ++w) {
+    const WeakSlot& slot = weaks_[w];
+    if (slot.target < 0) continue;
+    const Node& target = nodes_[slot.target];
+    const int runs = weak_callback_runs_[slot.serial];
+    const mem::Pointer<Blob> locked = slot.weak.Lock();
+    if (target.freed) {
+      if (locked != nullptr || runs != 1) {
+        Fail(absl::StrFormat(
+            "w%d's target n%d was freed, but the Weak %s and its callback "
+            "ran %d times (once expected)",
+            w, slot.target,
+            locked == nullptr ? "is cleared" : "still leads to a value",
+            runs));
+        return;
+      }
+    } else if (locked.get() != target.address || runs != 0) {
+      Fail(absl::StrFormat(
+          "w%d's target n%d is alive, but the Weak leads to %p (not %p) and "
+          "its callback ran %d times",
+          w, slot.target, static_cast<const void*>(locked.get()),
+          target.address, runs));
+      return;
+    }
+  }
 }
 
 // ---- Operations -----------------------------------------------------------
@@ -341,7 +419,10 @@ void HeapGraph::SetInt(int handle, std::int64_t i) {
 
 void HeapGraph::NewPair(int handle, int car, int cdr) {
   if (!ok() || !HoldsValue(car) || !HoldsValue(cdr)) return;
-  mem::Pointer<value::Pair> pair = heap_.NewPair(ValueOf(car), ValueOf(cdr));
+  mem::Pointer<value::Pair> pair;
+  if (!Guarded([&] { pair = heap_->NewPair(ValueOf(car), ValueOf(cdr)); })) {
+    return;
+  }
   const NodeId id = Adopt({.kind = Kind::kPair,
                            .edges = {HandleRef(car), HandleRef(cdr)},
                            .address = pair.get()});
@@ -352,20 +433,24 @@ void HeapGraph::NewVector(int handle, int first, int count) {
   if (!ok()) return;
   const int limit = static_cast<int>(handles_.size()) + 1;
   count = ((count % limit) + limit) % limit;
-  mem::Pointer<value::Vector> vector = heap_.NewVector();
-  Node node{.kind = Kind::kVector, .address = vector.get()};
+  std::vector<Value> elements;  // locked, and still in their handles
+  Node node{.kind = Kind::kVector};
   for (int k = 0; k < count; ++k) {
     if (!HoldsValue(first + k)) continue;
-    vector->Push(ValueOf(first + k));
+    elements.push_back(ValueOf(first + k));
     node.edges.push_back(HandleRef(first + k));
   }
+  mem::Pointer<value::Vector> vector;
+  if (!Guarded([&] { vector = heap_->NewVector(elements); })) return;
+  node.address = vector.get();
   const NodeId id = Adopt(std::move(node));
   Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(vector));
 }
 
 void HeapGraph::NewString(int handle, std::string_view bytes) {
   if (!ok()) return;
-  absl::StatusOr<mem::Pointer<value::String>> string = heap_.NewString(bytes);
+  absl::StatusOr<mem::Pointer<value::String>> string;
+  if (!Guarded([&] { string = heap_->NewString(bytes); })) return;
   if (!string.ok()) return;  // not UTF-8: refused, nothing allocated
   const NodeId id = Adopt({.kind = Kind::kString,
                            .bytes = std::string(bytes),
@@ -375,9 +460,11 @@ void HeapGraph::NewString(int handle, std::string_view bytes) {
 
 void HeapGraph::StringAppend(int handle, std::string_view bytes) {
   if (!ok() || !IsNode(handle, Kind::kString)) return;
-  if ((*ValueOf(handle).AsString())->Append(bytes).ok()) {
-    nodes_[HandleRef(handle).node].bytes.append(bytes);
+  absl::Status appended;
+  if (!Guarded([&] { appended = (*ValueOf(handle).AsString())->Append(bytes); })) {
+    return;
   }
+  if (appended.ok()) nodes_[HandleRef(handle).node].bytes.append(bytes);
   CatchUp();
 }
 
@@ -387,7 +474,7 @@ void HeapGraph::Intern(int handle, std::string_view name) {
       it != live_symbols_.end()) {
     const NodeId id = it->second;
     const Node& node = nodes_[id];
-    mem::Pointer<value::Symbol> symbol = heap_.Intern(name);
+    mem::Pointer<value::Symbol> symbol = heap_->Intern(name);
     if (symbol.get() != node.address) {
       Fail(
           absl::StrFormat("Intern(\"%s\") made a new symbol though n%d, "
@@ -398,7 +485,8 @@ void HeapGraph::Intern(int handle, std::string_view name) {
     Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(symbol));
     return;
   }
-  mem::Pointer<value::Symbol> symbol = heap_.Intern(name);
+  mem::Pointer<value::Symbol> symbol;
+  if (!Guarded([&] { symbol = heap_->Intern(name); })) return;
   const NodeId id = Adopt({.kind = Kind::kSymbol,
                            .bytes = std::string(name),
                            .address = symbol.get()});
@@ -408,8 +496,14 @@ void HeapGraph::Intern(int handle, std::string_view name) {
 
 void HeapGraph::NewByteVector(int handle, std::string_view bytes) {
   if (!ok()) return;
-  mem::Pointer<value::ByteVector> vector = heap_.NewByteVector(
-      {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  mem::Pointer<value::ByteVector> vector;
+  if (!Guarded([&] {
+        vector = heap_->NewByteVector(
+            {reinterpret_cast<const std::uint8_t*>(bytes.data()),
+             bytes.size()});
+      })) {
+    return;
+  }
   const NodeId id = Adopt({.kind = Kind::kByteVector,
                            .bytes = std::string(bytes),
                            .address = vector.get()});
@@ -418,9 +512,14 @@ void HeapGraph::NewByteVector(int handle, std::string_view bytes) {
 
 void HeapGraph::NewBlob(int handle) {
   if (!ok()) return;
-  const int blob_id = next_blob_id_++;
-  mem::Pointer<Blob> blob = mutator_.Allocate<Blob>(
-      blob_id, &blob_destructor_runs_, options_.blob_hides_last_edge);
+  const int blob_id = next_blob_id_;
+  mem::Pointer<Blob> blob;
+  if (!Guarded([&] {
+        blob = mutator_->Allocate<Blob>(blob_id, options_.blob_hides_last_edge);
+      })) {
+    return;
+  }
+  ++next_blob_id_;
   const NodeId id =
       Adopt({.kind = Kind::kBlob, .address = blob.get(), .blob_id = blob_id});
   Store(handle, Ref{.kind = Ref::kNode, .node = id}, std::move(blob));
@@ -440,7 +539,9 @@ void HeapGraph::SetCdr(int pair, int source) {
 
 void HeapGraph::VectorPush(int vector, int source) {
   if (!ok() || !IsNode(vector, Kind::kVector) || !HoldsValue(source)) return;
-  (*ValueOf(vector).AsVector())->Push(ValueOf(source));
+  if (!Guarded([&] { (*ValueOf(vector).AsVector())->Push(ValueOf(source)); })) {
+    return;
+  }
   nodes_[HandleRef(vector).node].edges.push_back(HandleRef(source));
   CatchUp();
 }
@@ -461,7 +562,13 @@ void HeapGraph::VectorInsert(int vector, std::size_t index, int source) {
   if (!ok() || !IsNode(vector, Kind::kVector) || !HoldsValue(source)) return;
   std::vector<Ref>& edges = nodes_[HandleRef(vector).node].edges;
   index %= edges.size() + 1;
-  if (!(*ValueOf(vector).AsVector())->Insert(index, ValueOf(source)).ok()) {
+  absl::Status inserted;
+  if (!Guarded([&] {
+        inserted = (*ValueOf(vector).AsVector())->Insert(index, ValueOf(source));
+      })) {
+    return;
+  }
+  if (!inserted.ok()) {
     Fail(
         absl::StrFormat("Vector::Insert(%d) refused an index in range", index));
     return;
@@ -549,23 +656,81 @@ void HeapGraph::Drop(int handle) {
 
 void HeapGraph::AllocateGarbage(int count) {
   for (int k = 0; k < count && ok(); ++k) {
-    mem::Pointer<value::Pair> pair = heap_.NewPair(Value(), Value());
+    mem::Pointer<value::Pair> pair;
+    if (!Guarded([&] { pair = heap_->NewPair(Value(), Value()); })) return;
     Adopt(
         {.kind = Kind::kPair, .edges = {Ref{}, Ref{}}, .address = pair.get()});
   }
 }
 
+void HeapGraph::MakeWeak(int weak, int target) {
+  if (!ok() || !IsNode(target, Kind::kBlob)) return;
+  WeakSlot& slot = weaks_[static_cast<std::size_t>(
+      ((weak % kWeaks) + kWeaks) % kWeaks)];
+  const int serial = next_weak_serial_++;
+  slot.weak = mutator_->MakeWeak(
+      std::get<mem::Pointer<Blob>>(handles_[H(target)]),
+      [this, serial] { ++weak_callback_runs_[serial]; });
+  slot.target = HandleRef(target).node;
+  slot.serial = serial;
+}
+
+void HeapGraph::WeakLock(int destination, int weak) {
+  if (!ok()) return;
+  const WeakSlot& slot = weaks_[static_cast<std::size_t>(
+      ((weak % kWeaks) + kWeaks) % kWeaks)];
+  if (slot.target < 0 || nodes_[slot.target].freed) {
+    if (slot.weak.Lock() != nullptr) {
+      Fail(absl::StrFormat("a Weak whose target n%d was freed still leads "
+                           "to a value",
+                           slot.target));
+      return;
+    }
+    Store(destination, Ref{}, std::monostate());
+    return;
+  }
+  mem::Pointer<Blob> locked = slot.weak.Lock();
+  if (locked.get() != nodes_[slot.target].address) {
+    Fail(absl::StrFormat("the Weak to n%d leads to %p, not to it", slot.target,
+                         static_cast<const void*>(locked.get())));
+    return;
+  }
+  Store(destination, Ref{.kind = Ref::kNode, .node = slot.target},
+        std::move(locked));
+}
+
 std::size_t HeapGraph::Collect() {
   if (!ok()) return 0;
-  const std::size_t real_freed = mutator_.CollectGarbage();
+  const std::size_t real_freed = mutator_->CollectGarbage();
   const std::vector<NodeId> freed = ModelCollect();
   if (real_freed != freed.size()) {
     Fail(absl::StrFormat("collection %d freed %d values, the model %d",
                          model_collections_, real_freed, freed.size()));
     return real_freed;
   }
-  CheckAfterCollection(freed, nullptr);
+  CheckAfterCollection(freed, nullptr, /*full=*/true);
   return real_freed;
+}
+
+void HeapGraph::Teardown() {
+  if (!ok()) return;
+  std::vector<Ledger::Identity> expected;
+  for (NodeId id : live_ids_) expected.push_back(nodes_[id].identity);
+  std::fill(handles_.begin(), handles_.end(), Handle());
+  weaks_.clear();
+  heap_.reset();
+  mutator_.reset();
+  std::vector<Ledger::Identity> destroyed = ledger_.TakeDestroyed();
+  std::sort(destroyed.begin(), destroyed.end());
+  std::sort(expected.begin(), expected.end());
+  if (!ledger_.error().empty()) {
+    Fail("at teardown, ledger: " + ledger_.error());
+  } else if (destroyed != expected || ledger_.live() != 0) {
+    Fail(absl::StrFormat(
+        "destroying the Mutator destroyed %d values of the %d the model "
+        "holds; %d are still alive",
+        destroyed.size(), expected.size(), ledger_.live()));
+  }
 }
 
 std::string HeapGraph::Describe() const {

@@ -1,18 +1,29 @@
 // HeapGraph: a real heap (a Mutator with value/ types and a user-defined
 // traceable Blob) driven in lockstep with a shadow model, a plain graph in
 // ordinary containers with no garbage collection of its own. The fuzz
-// targets and the property tests drive it; after every collection (explicit
-// or triggered by allocation pressure) it checks the law:
+// targets and the property tests drive it; after every collection (explicit,
+// or run by pressure, stress, the heap limit or a buffer's growth) it checks
+// the law, deciding liveness from its own Ledger (testing/ledger.h: the
+// values' constructors and destructors report to it), never from the
+// collector:
 //
-//   - exactly the values reachable in the model from the live handles
-//     survive: each is still an occupied slot (PointerFromRaw accepts its
-//     address) and every other value's slot was freed;
+//   - exactly the values unreachable in the model were destroyed in that
+//     collection, each once, and every value the model can reach is alive at
+//     its address with the identity it was made with, and nothing else is;
 //   - every survivor keeps its contents (integers, strings, bytes, symbol
-//     names) and edges (each edge points to the survivor the model says);
-//   - the number a collection returns, the live count of each type and the
-//     symbol table size match the model;
-//   - each Blob's destructor ran exactly once if it was freed, never if not;
-//   - the heap verifier finds every arena consistent.
+//     names) and edges, read from the values themselves;
+//   - Weak handles to Blobs: cleared, with their callback run once, exactly
+//     when the model freed the target, and still leading to it otherwise;
+//   - (after every Nth collection, explicit ones, and with CheckNow) the
+//     contents of every survivor and the heap verifier's walk;
+//   - the collector's own reports agree: the number a collection returns,
+//     the live count of each type, Stats, the symbol table size,
+//     PointerFromRaw refusing the freed values, the heap verifier;
+//   - Teardown(): destroying the Mutator destroys every value left, once.
+//
+// The Mutator's options (pacing, stress, heap limit, bucket capacity) come
+// from Options. An allocation refused by the heap limit changes nothing in
+// the model, and the heap is checked to be as it was.
 //
 // Operations take handle numbers modulo the handle count and indexes modulo
 // the
@@ -27,6 +38,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -34,18 +46,25 @@
 
 #include "mem/member.h"
 #include "mem/mutator.h"
+#include "mem/weak.h"
+#include "testing/ledger.h"
 #include "value/heap.h"
 
 namespace kamo::testing {
 
 // The user-defined traceable type among the value/ types: it holds edges to
-// other Blobs through Members and counts its destructor runs.
+// other Blobs through Members and reports its lifetime to the ledger.
 struct Blob {
   static constexpr const char* kTypeName = "Blob";
 
-  Blob(int blob_id, std::map<int, int>* destructor_runs, bool hide_last)
-      : id(blob_id), destroyed(destructor_runs), hide_last_edge(hide_last) {}
-  ~Blob() { ++(*destroyed)[id]; }
+  Blob(int blob_id, bool hide_last) : id(blob_id), hide_last_edge(hide_last) {
+    if (Ledger* ledger = Ledger::Current()) ledger->Constructed(kTypeName, this);
+  }
+  ~Blob() {
+    if (Ledger* ledger = Ledger::Current()) ledger->Destroyed(kTypeName, this);
+  }
+  Blob(const Blob&) = delete;
+  Blob& operator=(const Blob&) = delete;
 
   void Trace(mem::Tracer& tracer) const {
     std::size_t traced = edges.size();
@@ -55,7 +74,6 @@ struct Blob {
   }
 
   int id;
-  std::map<int, int>* destroyed;
   bool hide_last_edge;
   std::vector<mem::Member<Blob>> edges;
 };
@@ -63,12 +81,17 @@ struct Blob {
 class HeapGraph {
  public:
   static constexpr int kHandles = 8;  // the default handle count
+  static constexpr int kWeaks = 4;    // Weak handle slots
 
   struct Options {
     int handles = kHandles;
-    std::uint32_t bucket_capacity = 16;
+    // stress_interval unset: KAMO_MEM_STRESS decides, as for any Mutator.
+    mem::MutatorOptions mutator = {.bucket_capacity = 16};
     // The broken variant: Blob's Trace does not report its last edge.
     bool blob_hides_last_edge = false;
+    // Collections between whole-heap checks (every survivor's contents and
+    // the heap verifier); explicit collections always get one.
+    std::size_t full_check_every = 8;
   };
 
   HeapGraph() : HeapGraph(Options()) {}
@@ -97,6 +120,12 @@ class HeapGraph {
   // Adds an edge from one Blob to another; removes one.
   void Link(int blob, int target);
   void Unlink(int blob, std::size_t index);
+  // Weak slot `weak` (modulo kWeaks) gets a Weak handle to the Blob in
+  // `target`, with a callback that counts its runs (the handle it replaces
+  // is destroyed, and its callback must never run); WeakLock stores what
+  // the Weak leads to (nil once cleared) in `destination`.
+  void MakeWeak(int weak, int target);
+  void WeakLock(int destination, int weak);
   // Takes an element out of a container into a handle: car or cdr (index
   // even or odd), a vector element, a Blob edge.
   void TakeOut(int destination, int container, std::size_t index);
@@ -106,6 +135,9 @@ class HeapGraph {
   void AllocateGarbage(int count);
   // Collects and checks; returns the number freed.
   std::size_t Collect();
+  // Drops every handle, destroys the Mutator and checks that it destroyed
+  // every value left exactly once. Nothing may be called after it.
+  void Teardown();
 
   // ---- Results ------------------------------------------------------------
   bool ok() const { return failure_.empty(); }
@@ -117,8 +149,10 @@ class HeapGraph {
 
   std::size_t collections() const { return model_collections_; }
   std::size_t allocated_nodes() const { return nodes_.size(); }
-  std::size_t live_nodes() const;
-  mem::Mutator& mutator() { return mutator_; }
+  std::size_t live_nodes() const { return live_ids_.size(); }
+  // Allocations and growths the heap limit refused.
+  std::size_t refusals() const { return refusals_; }
+  mem::Mutator& mutator() { return *mutator_; }
 
  private:
   using NodeId = int;
@@ -138,6 +172,14 @@ class HeapGraph {
     const void* address = nullptr;  // the value's address in the heap
     int blob_id = -1;
     bool freed = false;
+    Ledger::Identity identity = Ledger::kNone;  // set by Adopt
+    std::uint64_t reached = 0;  // the last ModelCollect epoch that reached it
+  };
+
+  struct WeakSlot {
+    NodeId target = -1;  // -1: empty
+    int serial = -1;     // which MakeWeak made it, for its callback's count
+    mem::Weak<Blob> weak;
   };
 
   // What a handle holds in the heap.
@@ -158,6 +200,10 @@ class HeapGraph {
   // ran a collection (pressure), the model collects first (the new node did
   // not exist yet) and the heap is checked.
   NodeId Adopt(Node node);
+  // Runs `operation`; if the heap limit refuses it, counts the refusal,
+  // catches up with the collection the refusal ran and returns false.
+  template <typename Operation>
+  bool Guarded(Operation&& operation);
   // After an operation that may have collected without allocating a value
   // (a container or string growing its external memory) and that changes
   // no handle, so the model's reachability is what it was then: if the
@@ -165,23 +211,37 @@ class HeapGraph {
   void CatchUp();
   // Frees what the model cannot reach from the handles; returns those nodes.
   std::vector<NodeId> ModelCollect();
-  // `reused_address` is a new value's address that may reuse a freed slot.
+  // `reused_address` is a new value's address that may reuse a freed slot;
+  // `full` checks the whole heap whatever the collection's number.
   void CheckAfterCollection(const std::vector<NodeId>& freed,
-                            const void* reused_address);
+                            const void* reused_address, bool full);
+  // The counts the collector keeps (per type, Stats, the symbol table)
+  // against the model's.
+  void CheckCounts();
+  // The ledger's destructions since the last check are exactly `freed`.
+  void CheckDestroyed(const std::vector<NodeId>& freed);
+  void CheckWeaks();
   void Fail(std::string message);
   std::string CheckNode(NodeId id) const;
   bool RefMatches(const Ref& ref, const value::Value& value) const;
 
   const Options options_;
-  std::map<int, int> blob_destructor_runs_;  // declared before the heap
-  mem::Mutator mutator_;
-  value::Heap heap_;
+  Ledger ledger_;  // declared before the heap, which reports to it
+  std::map<int, int> weak_callback_runs_;  // by WeakSlot::serial
+  std::optional<mem::Mutator> mutator_;
+  std::optional<value::Heap> heap_;
+  std::vector<WeakSlot> weaks_;
   std::vector<Handle> handles_;
   std::vector<Ref> model_handles_;
   std::vector<Node> nodes_;
   std::map<std::string, NodeId> live_symbols_;  // by name, not yet freed
   std::size_t model_collections_ = 0;
+  std::vector<NodeId> live_ids_;  // nodes not freed, in no order
+  std::uint64_t epoch_ = 0;
+  std::size_t last_full_check_ = 0;  // the collection it followed
+  std::size_t refusals_ = 0;
   int next_blob_id_ = 0;
+  int next_weak_serial_ = 0;
   std::string failure_;
 };
 

@@ -20,6 +20,7 @@ ByteVector::ByteVector(mem::Mutator& mutator,
     : external_(mutator) {
   ReserveCounted(external_, bytes_, bytes.size());
   bytes_.assign(bytes.begin(), bytes.end());
+  internal::RecordConstructed(kTypeName, this);
 }
 
 void ByteVector::Push(std::uint8_t byte) {

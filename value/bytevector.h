@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "mem/external_memory.h"
 #include "mem/trace.h"
+#include "value/ledger_hook.h"
 
 namespace kamo::value {
 
@@ -22,6 +23,9 @@ class ByteVector {
   // external memory; Push may collect when it grows them (see
   // mem/external_memory.h).
   ByteVector(mem::Mutator& mutator, std::span<const std::uint8_t> bytes);
+  ~ByteVector() { internal::RecordDestroyed(kTypeName, this); }
+  ByteVector(const ByteVector&) = delete;
+  ByteVector& operator=(const ByteVector&) = delete;
 
   std::size_t size() const { return bytes_.size(); }
   std::span<const std::uint8_t> bytes() const { return bytes_; }

@@ -9,6 +9,10 @@ mem::Pointer<Pair> Heap::NewPair(const Value& car, const Value& cdr) {
 }
 
 mem::Pointer<Vector> Heap::NewVector(std::initializer_list<Value> values) {
+  return NewVector(std::span(values.begin(), values.size()));
+}
+
+mem::Pointer<Vector> Heap::NewVector(std::span<const Value> values) {
   return mutator_.Allocate<Vector>(mutator_, values);
 }
 

@@ -37,6 +37,7 @@ class Heap {
 
   mem::Pointer<Pair> NewPair(const Value& car, const Value& cdr);
   mem::Pointer<Vector> NewVector(std::initializer_list<Value> values = {});
+  mem::Pointer<Vector> NewVector(std::span<const Value> values);
   // Refuses bytes that are not valid UTF-8.
   absl::StatusOr<mem::Pointer<String>> NewString(std::string_view utf8);
   mem::Pointer<ByteVector> NewByteVector(

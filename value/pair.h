@@ -4,6 +4,7 @@
 #define KAMO_VALUE_PAIR_H_
 
 #include "mem/trace.h"
+#include "value/ledger_hook.h"
 #include "value/value.h"
 
 namespace kamo::value {
@@ -13,7 +14,12 @@ class Pair {
   static constexpr const char* kTypeName = "Pair";
 
   Pair(const Value& car, const Value& cdr)
-      : car_(Value::Unlocked(car)), cdr_(Value::Unlocked(cdr)) {}
+      : car_(Value::Unlocked(car)), cdr_(Value::Unlocked(cdr)) {
+    internal::RecordConstructed(kTypeName, this);
+  }
+  ~Pair() { internal::RecordDestroyed(kTypeName, this); }
+  Pair(const Pair&) = delete;
+  Pair& operator=(const Pair&) = delete;
 
   Value car() const { return car_; }
   Value cdr() const { return cdr_; }

@@ -72,6 +72,7 @@ std::size_t String::length() const {
 String::String(mem::Mutator& mutator, std::string utf8)
     : external_(mutator), utf8_(std::move(utf8)) {
   external_.Grow(BufferBytes(utf8_));
+  internal::RecordConstructed(kTypeName, this);
 }
 
 absl::Status String::Append(std::string_view utf8) {

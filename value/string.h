@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "mem/external_memory.h"
 #include "mem/trace.h"
+#include "value/ledger_hook.h"
 
 namespace kamo::value {
 
@@ -28,6 +29,9 @@ class String {
   // are counted as the Mutator's external memory; Append and Push may
   // collect when they grow (see mem/external_memory.h).
   String(mem::Mutator& mutator, std::string utf8);
+  ~String() { internal::RecordDestroyed(kTypeName, this); }
+  String(const String&) = delete;
+  String& operator=(const String&) = delete;
 
   std::string_view view() const { return utf8_; }
   std::size_t byte_size() const { return utf8_.size(); }

@@ -10,6 +10,7 @@
 #include "mem/external_memory.h"
 #include "mem/trace.h"
 #include "value/counted_buffer.h"
+#include "value/ledger_hook.h"
 
 namespace kamo::value {
 
@@ -22,7 +23,11 @@ class Symbol {
   Symbol(mem::Mutator& mutator, std::string_view name)
       : external_(mutator), name_(name) {
     external_.Grow(BufferBytes(name_));
+    internal::RecordConstructed(kTypeName, this);
   }
+  ~Symbol() { internal::RecordDestroyed(kTypeName, this); }
+  Symbol(const Symbol&) = delete;
+  Symbol& operator=(const Symbol&) = delete;
 
   std::string_view name() const { return name_; }
 

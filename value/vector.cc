@@ -8,10 +8,11 @@
 
 namespace kamo::value {
 
-Vector::Vector(mem::Mutator& mutator, std::initializer_list<Value> values)
+Vector::Vector(mem::Mutator& mutator, std::span<const Value> values)
     : external_(mutator) {
   ReserveCounted(external_, elements_, values.size());
   for (const Value& value : values) elements_.push_back(Value::Unlocked(value));
+  internal::RecordConstructed(kTypeName, this);
 }
 
 absl::Status Vector::CheckIndex(std::size_t index, std::size_t limit,

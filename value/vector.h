@@ -9,12 +9,14 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "mem/external_memory.h"
 #include "mem/trace.h"
+#include "value/ledger_hook.h"
 #include "value/value.h"
 
 namespace kamo::value {
@@ -25,7 +27,10 @@ class Vector {
 
   // Use Heap::NewVector. The element storage is counted as the Mutator's
   // external memory.
-  Vector(mem::Mutator& mutator, std::initializer_list<Value> values);
+  Vector(mem::Mutator& mutator, std::span<const Value> values);
+  ~Vector() { internal::RecordDestroyed(kTypeName, this); }
+  Vector(const Vector&) = delete;
+  Vector& operator=(const Vector&) = delete;
 
   std::size_t size() const { return elements_.size(); }
   bool empty() const { return elements_.empty(); }
