@@ -27,7 +27,16 @@ namespace kamo::mem::internal {
       ::kamo::mem::internal::Fail(absl::StrFormat(__VA_ARGS__)); \
   } while (false)
 
+// Debug builds (!NDEBUG, or KAMO_MEM_DEBUG as the sanitizer configs set)
+// also catch misuse that costs a lookup: a reference stored across two
+// Mutators' heaps, a Mutator used from another thread.
 #if !defined(NDEBUG) || defined(KAMO_MEM_DEBUG)
+#define KAMO_MEM_DEBUG_CHECKS 1
+#else
+#define KAMO_MEM_DEBUG_CHECKS 0
+#endif
+
+#if KAMO_MEM_DEBUG_CHECKS
 #define MEM_DCHECK(condition, reason) \
   MEM_CHECK(condition, "internal check failed: %s (%s)", #condition, reason)
 #else

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 
+#include "mem/internal/heap_registry.h"
 #include "mem/pointer.h"
 #include "mem/trace.h"
 
@@ -21,9 +22,14 @@ class Member {
  public:
   Member() = default;
   Member(std::nullptr_t) {}                            // NOLINT: implicit null.
-  Member(const Pointer<T>& ptr) : slot_(ptr.slot_) {}  // NOLINT: implicit.
+  Member(const Pointer<T>& ptr) : slot_(ptr.slot_) {  // NOLINT: implicit.
+    internal::CheckStore(this, slot_);
+  }
 
+  // Debug builds stop if the Member lies in a value of one Mutator and
+  // `ptr` leads into another's heap (see internal/heap_registry.h).
   Member& operator=(const Pointer<T>& ptr) {
+    internal::CheckStore(this, ptr.slot_);
     slot_ = ptr.slot_;
     return *this;
   }

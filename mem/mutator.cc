@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 
@@ -99,6 +100,7 @@ void Mutator::CollectBeforeAllocation() {
 }
 
 void Mutator::GainExternal(std::size_t bytes) {
+  CheckThread("ExternalMemory::Grow");
   MEM_CHECK(!collecting_,
             "ExternalMemory::Grow during a collection (from Trace or a "
             "destructor)");
@@ -142,6 +144,7 @@ void Mutator::Compact() {
 }
 
 std::size_t Mutator::Collect(CollectionReason reason) {
+  CheckThread("CollectGarbage");
   MEM_CHECK(!collecting_,
             "Mutator::CollectGarbage during a collection (from Trace or a "
             "destructor)");
@@ -150,7 +153,7 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   const bool observed = static_cast<bool>(observer_);
   const Clock::time_point start = observed ? Clock::now() : Clock::time_point();
 
-  Tracer tracer(pending_);
+  Tracer tracer(pending_, this);
   for (const auto& arena : arenas_) arena->MarkRoots(tracer);
   tracer.Drain();
   const Clock::time_point marked =
@@ -261,6 +264,16 @@ void Mutator::AddArena(std::unique_ptr<internal::ArenaBase> arena,
   Log(LogLevel::kDebug, "Arena<%s> created, %d slots per bucket",
       arena->type_name(), arena->bucket_capacity());
   arenas_.push_back(std::move(arena));
+}
+
+void Mutator::FailThread(std::string_view operation) const {
+  std::ostringstream threads;
+  threads << "thread " << std::this_thread::get_id() << " but it belongs to "
+          << "thread " << owner_thread_;
+  internal::Fail(absl::StrFormat(
+      "Mutator::%s called from %s: a Mutator is used from one thread (hand "
+      "it over with BindToCurrentThread)",
+      operation, threads.str()));
 }
 
 void Mutator::ThrowHeapLimit(std::string_view type) const {

@@ -32,8 +32,18 @@
 // stress_interval, or the environment variable KAMO_MEM_STRESS) also
 // collects before every Nth allocation.
 //
-// Threads: a Mutator and its values are used from one thread at a time.
-// Several Mutators share nothing and may run on different threads.
+// Threads: a Mutator and its values are used from the thread that made it;
+// BindToCurrentThread() hands it to another (the caller makes sure the old
+// one has stopped). Several Mutators share nothing and may run on different
+// threads. Debug builds (see check.h) stop a Mutator used from another
+// thread at its entry points, naming both threads.
+//
+// One heap per value: a managed value refers only to values of its own
+// Mutator (a Member, a Weak, a value/ container's element). A reference
+// into another Mutator's heap would be freed by that heap's collections
+// while still in use; debug builds stop at the store when they can tell
+// (the field lies in a value), and otherwise when tracing finds it, naming
+// both types.
 //
 // Lifetime: destroying the Mutator destroys every value, reachable or not.
 // No Pointer may outlive it; the destructor stops the program with a message
@@ -51,6 +61,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -206,6 +217,9 @@ class Mutator {
   // Walks the whole heap and checks every arena's invariants. O(capacity).
   absl::Status VerifyHeap() const;
 
+  // Makes the calling thread the Mutator's owner (see Threads above).
+  void BindToCurrentThread() { owner_thread_ = std::this_thread::get_id(); }
+
  private:
   friend class ExternalMemory;
 
@@ -219,6 +233,15 @@ class Mutator {
   template <typename T>
   void GrowArena(internal::Arena<T>& arena);
   [[noreturn]] void ThrowHeapLimit(std::string_view type) const;
+  // Debug builds: stops unless called on the owner thread.
+  void CheckThread([[maybe_unused]] std::string_view operation) const {
+#if KAMO_MEM_DEBUG_CHECKS
+    if (std::this_thread::get_id() != owner_thread_) [[unlikely]] {
+      FailThread(operation);
+    }
+#endif
+  }
+  [[noreturn]] void FailThread(std::string_view operation) const;
   std::size_t Collect(CollectionReason reason);
   // Runs the collection an allocation is due for (stress or pressure).
   void CollectBeforeAllocation();
@@ -266,12 +289,14 @@ class Mutator {
   std::uint64_t stress_left_ = std::numeric_limits<std::uint64_t>::max();
   bool collecting_ = false;
   LogSink* log_sink_ = nullptr;
+  std::thread::id owner_thread_ = std::this_thread::get_id();
 };
 
 // ---- Template definitions --------------------------------------------------
 
 template <Traceable T, typename... Args>
 Pointer<T> Mutator::Allocate(Args&&... args) {
+  CheckThread("Allocate");
   MEM_CHECK(!collecting_,
             "Mutator::Allocate<%s> during a collection (from Trace or a "
             "destructor)",
@@ -290,6 +315,7 @@ Pointer<T> Mutator::Allocate(Args&&... args) {
 
 template <Traceable T>
 absl::StatusOr<Pointer<T>> Mutator::PointerFromRaw(const void* address) const {
+  CheckThread("PointerFromRaw");
   const internal::Arena<T>* arena = FindArena<T>();
   if (arena == nullptr) {
     return absl::NotFoundError(absl::StrFormat(
@@ -304,8 +330,17 @@ absl::StatusOr<Pointer<T>> Mutator::PointerFromRaw(const void* address) const {
 template <Traceable T>
 Weak<T> Mutator::MakeWeak(const Pointer<T>& target,
                           std::function<void()> on_clear) {
+  CheckThread("MakeWeak");
   MEM_CHECK(target, "Mutator::MakeWeak<%s> of a null Pointer",
             internal::TypeName<T>());
+#if KAMO_MEM_DEBUG_CHECKS
+  const std::optional<internal::HeapOwner> owner =
+      internal::OwnerOf(target.slot_);
+  MEM_CHECK(!owner.has_value() || owner->mutator == this,
+            "Mutator::MakeWeak<%s> of a value of another Mutator: a Weak "
+            "refers only to values of its own Mutator",
+            internal::TypeName<T>());
+#endif
   auto cell = std::make_unique<internal::WeakCell>();
   cell->target = &target.slot_->header;
   cell->on_clear = std::move(on_clear);
@@ -342,7 +377,7 @@ internal::Arena<T>& Mutator::CreateArena() {
   if constexpr (requires { std::uint32_t{T::kBucketCapacity}; }) {
     capacity = T::kBucketCapacity;
   }
-  auto arena = std::make_unique<internal::Arena<T>>(capacity);
+  auto arena = std::make_unique<internal::Arena<T>>(capacity, this);
   internal::Arena<T>& result = *arena;
   AddArena(std::move(arena), internal::TypeIdOf<T>());
   return result;

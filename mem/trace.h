@@ -32,6 +32,7 @@
 #include <ranges>
 #include <vector>
 
+#include "mem/internal/heap_registry.h"
 #include "mem/internal/slot.h"
 
 namespace kamo::mem {
@@ -74,10 +75,16 @@ concept ToRoot = requires(const T& value) {
 // pushed twice and traced once.
 class Tracer {
  public:
-  explicit Tracer(std::vector<Root>& pending) : pending_(pending) {}
+  // `mutator` is the Mutator whose heap is traced; debug builds check that
+  // every reference leads into it (internal/heap_registry.h).
+  Tracer(std::vector<Root>& pending, const void* mutator)
+      : pending_(pending), mutator_(mutator) {}
 
   [[gnu::always_inline]] void Visit(Root root) {
     if (root.empty()) return;
+#if KAMO_MEM_DEBUG_CHECKS
+    internal::CheckTraced(mutator_, holder_, root.header());
+#endif
     MEM_DCHECK(root.header()->occupied(), "a traced reference dangles");
     __builtin_prefetch(root.header(), /*rw=*/1);
     pending_.push_back(root);
@@ -116,12 +123,19 @@ class Tracer {
       --size;
       if (root.header()->marked()) continue;
       root.header()->Mark();
+#if KAMO_MEM_DEBUG_CHECKS
+      holder_ = root.header();
+#endif
       root.TraceValue(*this);
     }
   }
 
  private:
   std::vector<Root>& pending_;
+  [[maybe_unused]] const void* mutator_;
+#if KAMO_MEM_DEBUG_CHECKS
+  const void* holder_ = nullptr;  // the value being traced, null for roots
+#endif
 };
 
 template <typename T>

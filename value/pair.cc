@@ -6,13 +6,13 @@ namespace kamo::value {
 
 Value Pair::SetCar(const Value& value) {
   Value old = car_;  // a locked copy: the caller now holds the old car
-  car_ = Value::Unlocked(value);
+  car_ = Value::Stored(this, value);
   return old;
 }
 
 Value Pair::SetCdr(const Value& value) {
   Value old = cdr_;
-  cdr_ = Value::Unlocked(value);
+  cdr_ = Value::Stored(this, value);
   return old;
 }
 

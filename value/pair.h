@@ -14,7 +14,7 @@ class Pair {
   static constexpr const char* kTypeName = "Pair";
 
   Pair(const Value& car, const Value& cdr)
-      : car_(Value::Unlocked(car)), cdr_(Value::Unlocked(cdr)) {
+      : car_(Value::Stored(this, car)), cdr_(Value::Stored(this, cdr)) {
     internal::RecordConstructed(kTypeName, this);
   }
   ~Pair() { internal::RecordDestroyed(kTypeName, this); }

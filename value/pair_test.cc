@@ -147,5 +147,36 @@ TEST_F(PairTest, UnreachableListCycleIsFreed) {
   EXPECT_EQ(mutator_.CountLive<Pair>(), 0u);
 }
 
+// Debug builds stop a container store of a value from another Mutator's
+// heap, naming both types (opt builds have no check: skipped there).
+TEST(ContainerStoreDeathTest, ValueFromAnotherHeapStopsAtTheStore) {
+  if (!KAMO_MEM_DEBUG_CHECKS) {
+    GTEST_SKIP() << "debug builds only: run with --config=asan or ubsan";
+  }
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        mem::Mutator here;
+        mem::Mutator there;
+        Heap a(here);
+        Heap b(there);
+        mem::Pointer<Pair> pair = a.NewPair(Value(), Value());
+        pair->SetCar(Value(b.NewPair(Value(), Value())));
+      },
+      "a Pair of one Mutator stores a reference to a Pair of another "
+      "Mutator");
+  EXPECT_DEATH(
+      {
+        mem::Mutator here;
+        mem::Mutator there;
+        Heap a(here);
+        Heap b(there);
+        mem::Pointer<Vector> vector = a.NewVector();
+        vector->Push(b.Intern("elsewhere"));
+      },
+      "a Vector of one Mutator stores a reference to a Symbol of another "
+      "Mutator");
+}
+
 }  // namespace
 }  // namespace kamo::value

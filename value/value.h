@@ -18,6 +18,7 @@
 #include <string_view>
 #include <utility>
 
+#include "mem/internal/heap_registry.h"
 #include "mem/internal/slot.h"
 #include "mem/pointer.h"
 #include "mem/trace.h"
@@ -147,6 +148,12 @@ class Value {
   friend class Pair;
   friend class Vector;
 
+  // An unlocked copy, for storage inside the container at `holder`; debug
+  // builds stop if the value belongs to another Mutator's heap.
+  static Value Stored(const void* holder, const Value& value) {
+    mem::internal::CheckStore(holder, value.heap_slot());
+    return Unlocked(value);
+  }
   // An unlocked copy, for storage inside a container.
   static Value Unlocked(const Value& value) {
     Value v;

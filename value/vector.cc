@@ -11,7 +11,7 @@ namespace kamo::value {
 Vector::Vector(mem::Mutator& mutator, std::span<const Value> values)
     : external_(mutator) {
   ReserveCounted(external_, elements_, values.size());
-  for (const Value& value : values) elements_.push_back(Value::Unlocked(value));
+  for (const Value& value : values) elements_.push_back(Value::Stored(this, value));
   internal::RecordConstructed(kTypeName, this);
 }
 
@@ -31,7 +31,7 @@ absl::StatusOr<Value> Vector::Get(std::size_t index) const {
 absl::StatusOr<Value> Vector::Set(std::size_t index, const Value& value) {
   if (absl::Status s = CheckIndex(index, size(), "Set"); !s.ok()) return s;
   Value old = elements_[index];  // locked
-  elements_[index] = Value::Unlocked(value);
+  elements_[index] = Value::Stored(this, value);
   return old;
 }
 
@@ -41,7 +41,7 @@ void Vector::Reserve(std::size_t capacity) {
 
 void Vector::Push(const Value& value) {
   ReserveCounted(external_, elements_, elements_.size() + 1);
-  elements_.push_back(Value::Unlocked(value));
+  elements_.push_back(Value::Stored(this, value));
 }
 
 std::optional<Value> Vector::Pop() {
@@ -57,7 +57,7 @@ absl::Status Vector::Insert(std::size_t index, const Value& value) {
   }
   ReserveCounted(external_, elements_, elements_.size() + 1);
   elements_.insert(elements_.begin() + static_cast<std::ptrdiff_t>(index),
-                   Value::Unlocked(value));
+                   Value::Stored(this, value));
   return absl::OkStatus();
 }
 

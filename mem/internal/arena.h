@@ -28,6 +28,7 @@
 #include "absl/strings/str_format.h"
 #include "mem/check.h"
 #include "mem/internal/bucket.h"
+#include "mem/internal/heap_registry.h"
 #include "mem/internal/type_info.h"
 #include "mem/trace.h"
 
@@ -58,12 +59,22 @@ class ArenaBase {
 template <typename T>
 class Arena final : public ArenaBase {
  public:
-  explicit Arena(std::uint32_t bucket_capacity)
-      : bucket_capacity_(bucket_capacity) {
+  // `mutator` owns the arena (debug builds register its buckets under it,
+  // see heap_registry.h).
+  Arena(std::uint32_t bucket_capacity, const void* mutator)
+      : bucket_capacity_(bucket_capacity), mutator_(mutator) {
     MEM_CHECK(bucket_capacity > 0 && bucket_capacity <= Bucket<T>::kMaxCapacity,
               "Arena<%s>: bucket capacity %u out of range [1, %u]",
               TypeName<T>(), bucket_capacity, Bucket<T>::kMaxCapacity);
   }
+
+#if KAMO_MEM_DEBUG_CHECKS
+  ~Arena() override {
+    for (const auto& bucket : buckets_) {
+      UnregisterBucket(bucket->begin_address());
+    }
+  }
+#endif
 
   std::string_view type_name() const override { return TypeName<T>(); }
   std::size_t len() const override { return len_; }
@@ -86,6 +97,15 @@ class Arena final : public ArenaBase {
     ReserveAtLeast(buckets_, buckets_.size() + 1);
     ReserveAtLeast(available_, buckets_.size() + 1);
     by_address_.emplace(bucket->begin_address(), bucket.get());
+#if KAMO_MEM_DEBUG_CHECKS
+    try {
+      RegisterBucket(bucket->begin_address(), bucket->end_address(), mutator_,
+                     TypeName<T>());
+    } catch (...) {
+      by_address_.erase(bucket->begin_address());
+      throw;
+    }
+#endif
     // No allocation from here on: everything fits the reserved space.
     bucket->set_listed(true);
     available_.push_back(bucket.get());
@@ -142,6 +162,9 @@ class Arena final : public ArenaBase {
     for (const auto& bucket : buckets_) {
       if (bucket->empty() && !bucket->listed()) {
         by_address_.erase(bucket->begin_address());
+#if KAMO_MEM_DEBUG_CHECKS
+        UnregisterBucket(bucket->begin_address());
+#endif
       }
     }
     std::erase_if(buckets_, [](const std::unique_ptr<Bucket<T>>& b) {
@@ -217,6 +240,7 @@ class Arena final : public ArenaBase {
   }
 
   const std::uint32_t bucket_capacity_;
+  [[maybe_unused]] const void* mutator_;
   std::vector<std::unique_ptr<Bucket<T>>> buckets_;
   std::vector<Bucket<T>*> available_;   // buckets with a vacant slot
   absl::btree_map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin

@@ -26,13 +26,13 @@ class ArenaTest : public ::testing::Test {
   // Marks nothing and sweeps: frees every unlocked value.
   std::size_t SweepUnlocked() {
     std::vector<Root> pending;
-    Tracer tracer(pending);
+    Tracer tracer(pending, /*mutator=*/nullptr);
     arena_.MarkRoots(tracer);
     tracer.Drain();
     return arena_.Sweep();
   }
 
-  Arena<Leaf> arena_{4};
+  Arena<Leaf> arena_{4, /*mutator=*/nullptr};
 };
 
 TEST_F(ArenaTest, CountersFollowAllocation) {

@@ -79,7 +79,7 @@ TEST_F(BucketTest, MarkRootsPushesExactlyTheLockedSlots) {
   Slot<Leaf>* unlocked = Put(2);
   locked->header.Lock<Leaf>();
   std::vector<Root> pending;
-  Tracer tracer(pending);
+  Tracer tracer(pending, /*mutator=*/nullptr);
   bucket_.MarkRoots(tracer);
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].header(), &locked->header);
