@@ -1,19 +1,13 @@
 #include "mem/collection_event.h"
 
+#include "mem/internal/enum_name.h"
+
 namespace kamo::mem {
 
 std::string_view ToString(CollectionReason reason) {
-  switch (reason) {
-    case CollectionReason::kExplicit:
-      return "explicit";
-    case CollectionReason::kPressure:
-      return "pressure";
-    case CollectionReason::kHeapLimit:
-      return "heap-limit";
-    case CollectionReason::kStress:
-      return "stress";
-  }
-  return "unknown";
+  static constexpr std::array<std::string_view, 4> kNames = {
+      "explicit", "pressure", "heap-limit", "stress"};
+  return internal::EnumName(reason, kNames);
 }
 
 }  // namespace kamo::mem

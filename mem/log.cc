@@ -1,17 +1,13 @@
 #include "mem/log.h"
 
+#include "mem/internal/enum_name.h"
+
 namespace kamo::mem {
 
 std::string_view ToString(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug:
-      return "debug";
-    case LogLevel::kInfo:
-      return "info";
-    case LogLevel::kWarning:
-      return "warning";
-  }
-  return "unknown";
+  static constexpr std::array<std::string_view, 3> kNames = {
+      "debug", "info", "warning"};
+  return internal::EnumName(level, kNames);
 }
 
 }  // namespace kamo::mem

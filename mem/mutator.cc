@@ -7,20 +7,15 @@
 
 #include "absl/strings/numbers.h"
 
+#include "mem/internal/enum_name.h"
 #include "mem/mutator_ref.h"
 
 namespace kamo::mem {
 
 std::string_view ToString(Pacing pacing) {
-  switch (pacing) {
-    case Pacing::kSeed:
-      return "seed";
-    case Pacing::kLiveHeap:
-      return "live-heap";
-    case Pacing::kManual:
-      return "manual";
-  }
-  return "unknown";
+  static constexpr std::array<std::string_view, 3> kNames = {
+      "seed", "live-heap", "manual"};
+  return internal::EnumName(pacing, kNames);
 }
 
 namespace {

@@ -17,7 +17,8 @@ using testing::Node;
 using testing::SmallNode;
 
 TEST(MutatorStatsTest, MatchesARecount) {
-  Mutator mutator(MutatorOptions{.stress_interval = 0});  // counts collections: no stress mode
+  // Counts collections: no stress mode.
+  Mutator mutator(MutatorOptions{.stress_interval = 0});
   std::vector<Pointer<SmallNode>> small;
   for (int i = 0; i < 20; ++i) small.push_back(mutator.Allocate<SmallNode>(i));
   Pointer<Fan> fan = mutator.Allocate<Fan>();
@@ -67,7 +68,8 @@ class RecordingSink : public LogSink {
 
 TEST(MutatorLogTest, SinkHearsCollectionsUnderTheTarget) {
   RecordingSink sink;
-  Mutator mutator(MutatorOptions{.stress_interval = 0});  // counts collections: no stress mode
+  // Counts collections: no stress mode.
+  Mutator mutator(MutatorOptions{.stress_interval = 0});
   mutator.set_log_sink(&sink);
   mutator.Allocate<SmallNode>(1);
   mutator.CollectGarbage();

@@ -5,24 +5,6 @@
 namespace kamo::proptest {
 namespace {
 
-const char* KindName(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::kPair:
-      return "Pair";
-    case NodeKind::kVector:
-      return "Vector";
-    case NodeKind::kString:
-      return "String";
-    case NodeKind::kSymbol:
-      return "Symbol";
-    case NodeKind::kByteVector:
-      return "ByteVector";
-    case NodeKind::kBlob:
-      return "Blob";
-  }
-  return "?";
-}
-
 // Symbol names are made unique per node, so two nodes never alias.
 std::string SymbolName(const NodeSpec& node, int index) {
   return absl::StrFormat("%s#%d", node.text, index);
@@ -90,7 +72,7 @@ void showValue(const GraphSpec& spec, std::ostream& os) {
   os << "\n";
   for (int i = 0; i < static_cast<int>(spec.nodes.size()); ++i) {
     const NodeSpec& node = spec.nodes[i];
-    os << "  n" << i << " (label " << node.label << ") " << KindName(node.kind);
+    os << "  n" << i << " (label " << node.label << ") " << testing::ToString(node.kind);
     if (node.kind == NodeKind::kString || node.kind == NodeKind::kSymbol ||
         node.kind == NodeKind::kByteVector) {
       os << " \"" << node.text << "\"";

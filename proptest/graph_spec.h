@@ -21,7 +21,7 @@
 
 namespace kamo::proptest {
 
-enum class NodeKind { kPair, kVector, kString, kSymbol, kByteVector, kBlob };
+using testing::NodeKind;
 
 struct NodeSpec {
   NodeKind kind = NodeKind::kPair;

@@ -1,10 +1,12 @@
 #include "testing/heap_graph.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "mem/internal/enum_name.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "value/list.h"
@@ -38,6 +40,14 @@ std::string Escaped(std::string_view bytes) {
 
 }  // namespace
 
+std::string_view ToString(NodeKind kind) {
+  static constexpr std::array<std::string_view, 6> kNames = {
+      value::Pair::kTypeName,   value::Vector::kTypeName,
+      value::String::kTypeName, value::Symbol::kTypeName,
+      value::ByteVector::kTypeName, Blob::kTypeName};
+  return mem::internal::EnumName(kind, kNames);
+}
+
 HeapGraph::HeapGraph(Options options)
     : options_(options),
       weaks_(kWeaks),
@@ -64,23 +74,6 @@ int HeapGraph::H(int handle) const {
   return ((handle % n) + n) % n;
 }
 
-std::string_view HeapGraph::KindName(Kind kind) {
-  switch (kind) {
-    case Kind::kPair:
-      return "Pair";
-    case Kind::kVector:
-      return "Vector";
-    case Kind::kString:
-      return "String";
-    case Kind::kSymbol:
-      return "Symbol";
-    case Kind::kByteVector:
-      return "ByteVector";
-    case Kind::kBlob:
-      return "Blob";
-  }
-  return "?";
-}
 
 std::string HeapGraph::RefName(const Ref& ref) const {
   switch (ref.kind) {
@@ -130,7 +123,7 @@ HeapGraph::NodeId HeapGraph::Adopt(Node node) {
   const NodeId id = static_cast<NodeId>(nodes_.size());
   if (node.identity == Ledger::kNone) {
     Fail(absl::StrFormat("the new %s at %p (n%d) is not alive in the ledger",
-                         KindName(node.kind), address, id));
+                         ToString(node.kind), address, id));
   }
   nodes_.push_back(std::move(node));
   live_ids_.push_back(id);
@@ -222,7 +215,7 @@ void HeapGraph::CheckAfterCollection(const std::vector<NodeId>& freed,
       Fail(absl::StrFormat(
           "after collection %d: n%d (%s) is unreachable in the model but "
           "its slot is still occupied",
-          model_collections_, id, KindName(node.kind)));
+          model_collections_, id, ToString(node.kind)));
       return;
     }
   }
@@ -233,7 +226,7 @@ void HeapGraph::CheckNow() {
   if (!ok()) return;
   for (NodeId id : live_ids_) {
     if (std::string error = CheckNode(id); !error.empty()) {
-      Fail(absl::StrFormat("n%d (%s): %s", id, KindName(nodes_[id].kind),
+      Fail(absl::StrFormat("n%d (%s): %s", id, ToString(nodes_[id].kind),
                            error));
       return;
     }
@@ -253,7 +246,7 @@ void HeapGraph::CheckCounts() {
   for (int k = 0; k < 6; ++k) {
     if (live[k] != real[k]) {
       Fail(absl::StrFormat("live %s: the heap has %d, the model %d",
-                           KindName(static_cast<Kind>(k)), real[k], live[k]));
+                           ToString(static_cast<Kind>(k)), real[k], live[k]));
       return;
     }
   }
@@ -742,7 +735,7 @@ std::string HeapGraph::Describe() const {
   for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
     const Node& node = nodes_[id];
     if (node.freed) continue;
-    absl::StrAppendFormat(&out, "  n%d %s", id, KindName(node.kind));
+    absl::StrAppendFormat(&out, "  n%d %s", id, ToString(node.kind));
     if (node.kind == Kind::kBlob)
       absl::StrAppendFormat(&out, "#%d", node.blob_id);
     if (!node.bytes.empty() || node.kind == Kind::kString ||

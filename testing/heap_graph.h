@@ -52,6 +52,12 @@
 
 namespace kamo::testing {
 
+// The kinds of managed value the harness makes: value/'s heap types and
+// Blob. The fuzzers and the properties share it.
+enum class NodeKind { kPair, kVector, kString, kSymbol, kByteVector, kBlob };
+// The managed type's name: "Pair", ..., "Blob".
+std::string_view ToString(NodeKind kind);
+
 // The user-defined traceable type among the value/ types: it holds edges to
 // other Blobs through Members and reports its lifetime to the ledger.
 struct Blob {
@@ -156,7 +162,7 @@ class HeapGraph {
 
  private:
   using NodeId = int;
-  enum class Kind { kPair, kVector, kString, kSymbol, kByteVector, kBlob };
+  using Kind = NodeKind;
 
   // A model value: nil, an integer, or a node.
   struct Ref {
@@ -186,7 +192,6 @@ class HeapGraph {
   using Handle = std::variant<std::monostate, value::Value, mem::Pointer<Blob>>;
 
   int H(int handle) const;
-  static std::string_view KindName(Kind kind);
   std::string RefName(const Ref& ref) const;
 
   bool IsNode(int handle, Kind kind) const;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -19,9 +20,22 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+
+ABSL_FLAG(std::string, size, "standard",
+          "GCBench parameters: small, standard (stretch 18, long-lived 16, "
+          "depths 4..16, array 500,000) or large (stretch 20, long-lived 18, "
+          "depths 4..18)");
+ABSL_FLAG(int, runs, 3,
+          "runs per variant, 1..100; the table shows medians");
+ABSL_FLAG(std::vector<std::string>, only, {},
+          "variants to run, comma-separated: boehm, kamo-value, kamo-node, "
+          "new-delete, shared-ptr, mimalloc (default all)");
+ABSL_FLAG(bool, json, false, "machine-readable output");
 
 namespace {
 
@@ -29,20 +43,12 @@ using kamo::bench::GcBenchParams;
 using kamo::bench::Variant;
 
 constexpr char kUsage[] =
-    "usage: gcbench [--size=small|standard|large] [--runs=N] [--only=NAME,...] "
-    "[--json]\n"
-    "  --size   GCBench parameters (default standard: stretch 18, long-lived "
-    "16,\n"
-    "           depths 4..16, array 500,000; large: stretch 20, long-lived "
-    "18,\n"
-    "           depths 4..18)\n"
-    "  --runs   runs per variant, 1..100 (default 3); the table shows medians\n"
-    "  --only   variants to run: boehm, kamo-value, kamo-node, new-delete,\n"
-    "           shared-ptr, mimalloc (default all)\n"
-    "  --json   machine-readable output\n";
+    "gcbench: GCBench on kamo-mem and its peers, side by side.\n"
+    "usage: gcbench [--size=small|standard|large] [--runs=N] "
+    "[--only=NAME,...] [--json]";
 
 struct Options {
-  std::string size = "standard";
+  std::string size;
   GcBenchParams params{};
   int runs = 3;
   std::vector<const Variant*> variants;
@@ -60,60 +66,62 @@ struct Sample {
 };
 
 [[noreturn]] void UsageError(const std::string& message) {
-  std::fprintf(stderr, "gcbench: %s\n%s", message.c_str(), kUsage);
+  std::fprintf(stderr, "gcbench: %s\n%s (--help for more)\n", message.c_str(),
+               kUsage);
   std::exit(2);
 }
 
-Options ParseArgs(int argc, char** argv) {
+// Validates the flags (absl::ParseCommandLine has parsed them); a bad value
+// is a usage error naming it.
+Options OptionsFromFlags() {
   Options options;
-  std::vector<std::string> only;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
-      if (arg.substr(0, flag.size() + 1) == std::string(flag) + "=") {
-        return std::string(arg.substr(flag.size() + 1));
-      }
-      return std::nullopt;
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    } else if (arg == "--json") {
-      options.json = true;
-    } else if (auto size = value_of("--size")) {
-      options.size = *size;
-    } else if (auto runs = value_of("--runs")) {
-      char* end = nullptr;
-      const long n = std::strtol(runs->c_str(), &end, 10);
-      if (runs->empty() || *end != '\0' || n < 1 || n > 100) {
-        UsageError("--runs must be an integer from 1 to 100, got '" + *runs +
-                   "'");
-      }
-      options.runs = static_cast<int>(n);
-    } else if (auto names = value_of("--only")) {
-      only = absl::StrSplit(*names, ',', absl::SkipEmpty());
-      if (only.empty()) UsageError("--only needs at least one variant");
-    } else {
-      UsageError("unknown argument '" + std::string(arg) + "'");
-    }
+  options.size = absl::GetFlag(FLAGS_size);
+  options.runs = absl::GetFlag(FLAGS_runs);
+  options.json = absl::GetFlag(FLAGS_json);
+  const std::vector<std::string> only = absl::GetFlag(FLAGS_only);
+  if (options.runs < 1 || options.runs > 100) {
+    UsageError(absl::StrFormat("--runs must be from 1 to 100, got %d",
+                               options.runs));
   }
   const auto params = kamo::bench::ParamsForSize(options.size);
   if (!params) UsageError("unknown size '" + options.size + "'");
   options.params = *params;
-  for (const Variant& variant : kamo::bench::Variants()) {
-    if (only.empty() ||
-        std::find(only.begin(), only.end(), variant.name) != only.end()) {
-      options.variants.push_back(&variant);
-    }
-  }
+  const auto& all = kamo::bench::Variants();
   for (const std::string& name : only) {
-    const auto& all = kamo::bench::Variants();
     if (std::none_of(all.begin(), all.end(),
                      [&](const Variant& v) { return v.name == name; })) {
       UsageError("unknown variant '" + name + "'");
     }
   }
+  for (const Variant& variant : all) {
+    if (only.empty() ||
+        std::find(only.begin(), only.end(), variant.name) != only.end()) {
+      options.variants.push_back(&variant);
+    }
+  }
   return options;
+}
+
+// A JSON number, or null where there is none (a ratio to a zero time).
+std::string JsonNumber(double value, int decimals) {
+  if (!std::isfinite(value)) return "null";
+  return absl::StrFormat("%.*f", decimals, value);
+}
+
+// A JSON string literal.
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      absl::StrAppendFormat(&out, "\\u%04x", static_cast<int>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
 }
 
 double Percentile(std::vector<std::int64_t> values, double fraction) {
@@ -223,7 +231,12 @@ std::string PauseCell(double value) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const Options options = ParseArgs(argc, argv);
+  absl::SetProgramUsageMessage(kUsage);
+  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() > 1) {
+    UsageError(absl::StrFormat("unexpected argument '%s'", positional[1]));
+  }
+  const Options options = OptionsFromFlags();
   const bool progress = isatty(STDERR_FILENO) && !options.json;
   std::vector<std::vector<Sample>> samples(options.variants.size());
   // Runs interleave the variants, so drift on a shared machine spreads
@@ -251,18 +264,19 @@ int main(int argc, char** argv) {
     std::vector<std::string> rows;
     for (std::size_t v = 0; v < options.variants.size(); ++v) {
       const Sample& m = medians[v];
+      const double nan = std::nan("");
       rows.push_back(absl::StrFormat(
-          "{\"variant\":\"%s\",\"wall_ms\":%.3f,\"cpu_ms\":%.3f,"
-          "\"peak_rss_mib\":%.3f,\"collections\":%d,\"max_pause_ms\":%.4f,"
-          "\"p99_pause_ms\":%.4f,\"wall_vs_boehm\":%s,\"rss_vs_boehm\":%s}",
-          options.variants[v]->name, m.wall_ms, m.cpu_ms, m.rss_mib,
-          m.collections, m.max_pause_ms, m.p99_pause_ms,
-          boehm ? absl::StrFormat("%.3f", m.wall_ms / boehm->wall_ms) : "null",
-          boehm ? absl::StrFormat("%.3f", m.rss_mib / boehm->rss_mib)
-                : "null"));
+          "{\"variant\":%s,\"wall_ms\":%s,\"cpu_ms\":%s,"
+          "\"peak_rss_mib\":%s,\"collections\":%d,\"max_pause_ms\":%s,"
+          "\"p99_pause_ms\":%s,\"wall_vs_boehm\":%s,\"rss_vs_boehm\":%s}",
+          JsonString(options.variants[v]->name), JsonNumber(m.wall_ms, 3),
+          JsonNumber(m.cpu_ms, 3), JsonNumber(m.rss_mib, 3), m.collections,
+          JsonNumber(m.max_pause_ms, 4), JsonNumber(m.p99_pause_ms, 4),
+          JsonNumber(boehm ? m.wall_ms / boehm->wall_ms : nan, 3),
+          JsonNumber(boehm ? m.rss_mib / boehm->rss_mib : nan, 3)));
     }
-    std::printf("{\"size\":\"%s\",\"runs\":%d,\"results\":[%s]}\n",
-                options.size.c_str(), options.runs,
+    std::printf("{\"size\":%s,\"runs\":%d,\"results\":[%s]}\n",
+                JsonString(options.size).c_str(), options.runs,
                 absl::StrJoin(rows, ",").c_str());
     return 0;
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "value/bytevector.h"
 #include "value/pair.h"
 #include "value/string.h"
@@ -19,20 +20,9 @@ namespace {
 // Nodes of the unfolding EqualHash looks at.
 constexpr std::size_t kHashBudget = 256;
 
-std::uint64_t Mix(std::uint64_t h, std::uint64_t x) {
-  h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  return h;
-}
-
-std::uint64_t Finish(std::uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
-std::uint64_t HashBytes(std::string_view bytes) {
-  return std::hash<std::string_view>()(bytes);
+// Debian's Abseil has its own string_view type.
+absl::string_view AbslView(std::string_view bytes) {
+  return {bytes.data(), bytes.size()};
 }
 
 std::string_view BytesOf(const ByteVector& bytes) {
@@ -101,26 +91,26 @@ std::size_t EqHash(const Value& value) {
   const std::uint64_t bits =
       value.is_heap() ? reinterpret_cast<std::uintptr_t>(value.heap_slot())
                       : value.immediate_bits();
-  return Finish(Mix(static_cast<std::uint64_t>(value.tag()), bits));
+  return absl::HashOf(value.tag(), bits);
 }
 
 std::size_t EqualHash(const Value& value) {
-  std::uint64_t h = 0;
+  std::size_t h = 0;
   std::vector<const Value*> pending = {&value};
   for (std::size_t visited = 0; !pending.empty() && visited < kHashBudget;
        ++visited) {
     const Value* v = pending.back();
     pending.pop_back();
-    h = Mix(h, static_cast<std::uint64_t>(v->tag()));
+    h = absl::HashOf(h, v->tag());
     switch (v->tag()) {
       case Tag::kString:
-        h = Mix(h, HashBytes(v->StringOrNull()->view()));
+        h = absl::HashOf(h, AbslView(v->StringOrNull()->view()));
         break;
       case Tag::kByteVector:
-        h = Mix(h, HashBytes(BytesOf(*v->ByteVectorOrNull())));
+        h = absl::HashOf(h, AbslView(BytesOf(*v->ByteVectorOrNull())));
         break;
       case Tag::kSymbol:
-        h = Mix(h, reinterpret_cast<std::uintptr_t>(v->heap_slot()));
+        h = absl::HashOf(h, v->heap_slot());
         break;
       case Tag::kPair:
         pending.push_back(&v->PairOrNull()->cdr_ref());
@@ -128,7 +118,7 @@ std::size_t EqualHash(const Value& value) {
         break;
       case Tag::kVector: {
         const auto& elements = v->VectorOrNull()->elements();
-        h = Mix(h, elements.size());
+        h = absl::HashOf(h, elements.size());
         // Only a prefix can be visited within the budget.
         for (std::size_t i = std::min(elements.size(), kHashBudget); i-- > 0;) {
           pending.push_back(&elements[i]);
@@ -136,11 +126,11 @@ std::size_t EqualHash(const Value& value) {
         break;
       }
       default:
-        h = Mix(h, v->immediate_bits());
+        h = absl::HashOf(h, v->immediate_bits());
         break;
     }
   }
-  return Finish(h);
+  return h;
 }
 
 }  // namespace kamo::value

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "value/bytevector.h"
 #include "value/pair.h"
@@ -184,13 +185,13 @@ class Printer {
 
   // Labels every pair or vector reachable from `root` more than once.
   void FindShared(const Value& root) {
-    absl::flat_hash_map<SlotKey, bool> seen;
+    absl::flat_hash_set<SlotKey> seen;
     std::vector<const Value*> pending = {&root};
     while (!pending.empty()) {
       const Value* v = pending.back();
       pending.pop_back();
       if (!IsCompound(*v)) continue;
-      if (!seen.emplace(v->heap_slot(), true).second) {
+      if (!seen.insert(v->heap_slot()).second) {
         labels_.emplace(v->heap_slot(), -1);  // numbered when first printed
         continue;
       }

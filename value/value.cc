@@ -3,6 +3,7 @@
 #include <bit>
 #include <utility>
 
+#include "mem/internal/enum_name.h"
 #include "value/bytevector.h"
 #include "value/pair.h"
 #include "value/string.h"
@@ -48,29 +49,10 @@ const T* ObjectOrNull(const Value& value, Tag tag, SlotHeader* slot) {
 }  // namespace
 
 std::string_view ToString(Tag tag) {
-  switch (tag) {
-    case Tag::kNil:
-      return "nil";
-    case Tag::kBool:
-      return "boolean";
-    case Tag::kChar:
-      return "char";
-    case Tag::kInt:
-      return "integer";
-    case Tag::kFloat:
-      return "float";
-    case Tag::kPair:
-      return "pair";
-    case Tag::kVector:
-      return "vector";
-    case Tag::kString:
-      return "string";
-    case Tag::kSymbol:
-      return "symbol";
-    case Tag::kByteVector:
-      return "bytevector";
-  }
-  return "unknown";
+  static constexpr std::array<std::string_view, 10> kNames = {
+      "nil",    "boolean", "char",   "integer", "float",
+      "pair",   "vector",  "string", "symbol",  "bytevector"};
+  return mem::internal::EnumName(tag, kNames);
 }
 
 Value Value::Bool(bool b) {
