@@ -12,7 +12,20 @@ namespace kamo::fuzz {
 namespace {
 
 constexpr std::size_t kMaxBytes = 16;
-constexpr int kGarbagePerUnit = 8;  // AllocateGarbage count = byte * 8
+// AllocateGarbage allocates byte * 8 pairs, enough to cross the pressure;
+// under stress (a collection every few allocations) byte pairs, which keeps
+// an input's collections, and so its running time, in bounds.
+constexpr int kGarbagePerUnit = 8;
+
+// Sets each AllocateGarbage's count (Op::number) for the options.
+void SizeGarbage(Program& program) {
+  const std::uint32_t stress =
+      program.options.mutator.stress_interval.value_or(0);
+  const int unit = stress != 0 && stress < 8 ? 1 : kGarbagePerUnit;
+  for (Op& op : program.ops) {
+    if (op.code == OpCode::kAllocateGarbage) op.number = op.a * unit;
+  }
+}
 
 bool TakesBytes(OpCode code) {
   return code == OpCode::kNewString || code == OpCode::kStringAppend ||
@@ -83,6 +96,7 @@ Program DecodeHeapGraphProgram(const std::uint8_t* data, std::size_t size) {
     if (TakesBytes(op.code)) op.bytes = std::string(in.Bytes(kMaxBytes));
     ops.push_back(std::move(op));
   }
+  SizeGarbage(program);
   return program;
 }
 
@@ -104,6 +118,7 @@ Program DecodeSymbolProgram(const std::uint8_t* data, std::size_t size) {
     if (op.code == OpCode::kIntern) op.bytes = std::string(in.Bytes(kMaxBytes));
     ops.push_back(std::move(op));
   }
+  SizeGarbage(program);
   return program;
 }
 
@@ -170,7 +185,7 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       graph.Drop(op.a);
       break;
     case OpCode::kAllocateGarbage:
-      graph.AllocateGarbage(op.a * kGarbagePerUnit);
+      graph.AllocateGarbage(static_cast<int>(op.number));
       break;
     case OpCode::kMakeWeak:
       graph.MakeWeak(op.a, op.b);
@@ -232,7 +247,7 @@ std::string ToString(const Op& op) {
       return absl::StrFormat("Drop h%d", a);
     case OpCode::kAllocateGarbage:
       return absl::StrFormat("AllocateGarbage %d pairs",
-                             op.a * kGarbagePerUnit);
+                             op.number);
     case OpCode::kMakeWeak:
       return absl::StrFormat("MakeWeak w%d -> h%d", op.a % testing::HeapGraph::kWeaks, b);
     case OpCode::kWeakLock:
