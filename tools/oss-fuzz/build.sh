@@ -19,13 +19,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 absl_libs=$(pkg-config --libs absl_statusor absl_str_format absl_strings \
-  absl_flat_hash_map absl_flat_hash_set)
-cxx="$CXX $CXXFLAGS -std=c++20 -I$project -O1 -g"
+  absl_flat_hash_map absl_flat_hash_set absl_hash)
+# The harness's value/ reports lifetimes to its ledger (value/ledger_hook.h):
+# everything is built with the hook on, as //value:value_with_ledger is.
+cxx="$CXX $CXXFLAGS -std=c++20 -I$project -O1 -g -DKAMO_VALUE_LEDGER"
 
 # The libraries every target shares, compiled once: every non-test source
 # of mem/ and value/, and the fuzz harness.
 mapfile -t library_sources < <(
   find mem value -name '*.cc' ! -name '*_test.cc' | sort
+  echo testing/ledger.cc
   echo testing/heap_graph.cc
   echo fuzz/heap_graph_ops.cc
   echo fuzz/coercion_ops.cc
