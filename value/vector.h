@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <functional>
-#include <initializer_list>
 #include <optional>
 #include <span>
 #include <vector>
