@@ -12,19 +12,12 @@ namespace kamo::fuzz {
 namespace {
 
 constexpr std::size_t kMaxBytes = 16;
-// AllocateGarbage allocates byte * 8 pairs, enough to cross the pressure;
-// under stress (a collection every few allocations) byte pairs, which keeps
-// an input's collections, and so its running time, in bounds.
-constexpr int kGarbagePerUnit = 8;
-
-// Sets each AllocateGarbage's count (Op::number) for the options.
-void SizeGarbage(Program& program) {
-  const std::uint32_t stress =
-      program.options.mutator.stress_interval.value_or(0);
-  const int unit = stress != 0 && stress < 8 ? 1 : kGarbagePerUnit;
-  for (Op& op : program.ops) {
-    if (op.code == OpCode::kAllocateGarbage) op.number = op.a * unit;
-  }
+// AllocateGarbage allocates byte / 4 pairs and a ByteVector of byte * 256
+// bytes: at most 64 allocations (and collections, under stress) per burst,
+// and still enough bytes to cross the 64 KiB pressure floor.
+int GarbagePairs(const Op& op) { return op.a / 4; }
+std::size_t GarbageBytes(const Op& op) {
+  return static_cast<std::size_t>(op.a) * 256;
 }
 
 bool TakesBytes(OpCode code) {
@@ -96,7 +89,6 @@ Program DecodeHeapGraphProgram(const std::uint8_t* data, std::size_t size) {
     if (TakesBytes(op.code)) op.bytes = std::string(in.Bytes(kMaxBytes));
     ops.push_back(std::move(op));
   }
-  SizeGarbage(program);
   return program;
 }
 
@@ -118,7 +110,6 @@ Program DecodeSymbolProgram(const std::uint8_t* data, std::size_t size) {
     if (op.code == OpCode::kIntern) op.bytes = std::string(in.Bytes(kMaxBytes));
     ops.push_back(std::move(op));
   }
-  SizeGarbage(program);
   return program;
 }
 
@@ -185,7 +176,7 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       graph.Drop(op.a);
       break;
     case OpCode::kAllocateGarbage:
-      graph.AllocateGarbage(static_cast<int>(op.number));
+      graph.AllocateGarbage(GarbagePairs(op), GarbageBytes(op));
       break;
     case OpCode::kMakeWeak:
       graph.MakeWeak(op.a, op.b);
@@ -246,8 +237,8 @@ std::string ToString(const Op& op) {
     case OpCode::kDrop:
       return absl::StrFormat("Drop h%d", a);
     case OpCode::kAllocateGarbage:
-      return absl::StrFormat("AllocateGarbage %d pairs",
-                             op.number);
+      return absl::StrFormat("AllocateGarbage %d pairs, %d bytes",
+                             GarbagePairs(op), GarbageBytes(op));
     case OpCode::kMakeWeak:
       return absl::StrFormat("MakeWeak w%d -> h%d", op.a % testing::HeapGraph::kWeaks, b);
     case OpCode::kWeakLock:

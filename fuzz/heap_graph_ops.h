@@ -45,7 +45,7 @@ struct Op {
   int a = 0;  // usually the handle written or changed
   int b = 0;
   int c = 0;
-  std::int64_t number = 0;  // SetInt's integer; AllocateGarbage's count
+  std::int64_t number = 0;  // SetInt's integer
   std::string bytes = {};
 };
 

@@ -648,13 +648,24 @@ void HeapGraph::Drop(int handle) {
   Store(handle, Ref{}, std::monostate());
 }
 
-void HeapGraph::AllocateGarbage(int count) {
-  for (int k = 0; k < count && ok(); ++k) {
+void HeapGraph::AllocateGarbage(int pairs, std::size_t external_bytes) {
+  for (int k = 0; k < pairs && ok(); ++k) {
     mem::Pointer<value::Pair> pair;
     if (!Guarded([&] { pair = heap_->NewPair(Value(), Value()); })) return;
     Adopt(
         {.kind = Kind::kPair, .edges = {Ref{}, Ref{}}, .address = pair.get()});
   }
+  if (external_bytes == 0 || !ok()) return;
+  const std::string bytes(external_bytes, '\x5a');
+  mem::Pointer<value::ByteVector> vector;
+  if (!Guarded([&] {
+        vector = heap_->NewByteVector(
+            {reinterpret_cast<const std::uint8_t*>(bytes.data()),
+             bytes.size()});
+      })) {
+    return;
+  }
+  Adopt({.kind = Kind::kByteVector, .bytes = bytes, .address = vector.get()});
 }
 
 void HeapGraph::MakeWeak(int weak, int target) {

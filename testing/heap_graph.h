@@ -137,8 +137,10 @@ class HeapGraph {
   void TakeOut(int destination, int container, std::size_t index);
   void Copy(int destination, int source);
   void Drop(int handle);
-  // Allocates `count` pairs and drops them: enough crosses the pressure.
-  void AllocateGarbage(int count);
+  // Allocates `pairs` pairs, then a ByteVector of `external_bytes` bytes
+  // (none if 0), and drops them: enough crosses the pressure. The bytes let
+  // a short burst cross byte pacing with few allocations.
+  void AllocateGarbage(int pairs, std::size_t external_bytes = 0);
   // Collects and checks; returns the number freed.
   std::size_t Collect();
   // Drops every handle, destroys the Mutator and checks that it destroyed

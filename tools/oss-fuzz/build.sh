@@ -22,7 +22,9 @@ absl_libs=$(pkg-config --libs absl_statusor absl_str_format absl_strings \
   absl_flat_hash_map absl_flat_hash_set absl_hash)
 # The harness's value/ reports lifetimes to its ledger (value/ledger_hook.h):
 # everything is built with the hook on, as //value:value_with_ledger is.
+# Coverage is for kamo's code, not the standard library's or the harness's.
 cxx="$CXX $CXXFLAGS -std=c++20 -I$project -O1 -g -DKAMO_VALUE_LEDGER"
+cxx+=" -fsanitize-coverage-ignorelist=$project/fuzz/coverage_ignorelist.txt"
 
 # The libraries every target shares, compiled once: every non-test source
 # of mem/ and value/, and the fuzz harness.
