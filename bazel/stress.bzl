@@ -13,6 +13,9 @@ STRESS_ENV = {
 def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
     """Defines `name` and `name_stress`, the same test with KAMO_MEM_STRESS=1.
 
+    The sources are compiled once, into `name_lib` (alwayslink, so that
+    every TEST registers), and linked into both tests.
+
     Args:
       name: the test's name.
       srcs: its sources.
@@ -20,13 +23,20 @@ def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
       size: the Bazel test size of both.
       **kwargs: passed to both cc_test rules.
     """
+    native.cc_library(
+        name = name + "_lib",
+        testonly = True,
+        srcs = srcs,
+        copts = KAMO_COPTS,
+        deps = deps,
+        alwayslink = True,
+        visibility = ["//visibility:private"],
+    )
     for suffix, env in [("", {}), ("_stress", STRESS_ENV)]:
         native.cc_test(
             name = name + suffix,
             size = size,
-            srcs = srcs,
-            copts = KAMO_COPTS,
-            deps = deps,
+            deps = [":" + name + "_lib"],
             env = env,
             **kwargs
         )
