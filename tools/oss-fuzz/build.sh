@@ -35,12 +35,16 @@ mapfile -t library_sources < <(
   echo fuzz/heap_graph_ops.cc
   echo fuzz/coercion_ops.cc
 )
+# One compiler a core; `wait -n` stops at the first failure.
 objects=()
+jobs=$(nproc)
 for source in "${library_sources[@]}"; do
   object="$work/$(echo "$source" | tr / _).o"
-  $cxx -c "$source" -o "$object"
+  while (($(jobs -rp | wc -l) >= jobs)); do wait -n; done
+  $cxx -c "$source" -o "$object" &
   objects+=("$object")
 done
+while (($(jobs -rp | wc -l) > 0)); do wait -n; done
 
 for target in heap_graph_fuzzer symbol_fuzzer coercion_fuzzer; do
   $cxx -c "fuzz/$target.cc" -o "$work/$target.o"
