@@ -1,6 +1,6 @@
 """kamo_fuzz_target: a libFuzzer target, its binary and its replay test."""
 
-load("//bazel:copts.bzl", "KAMO_COPTS")
+load("//bazel:copts.bzl", "kamo_test_library")
 
 def kamo_fuzz_target(name, srcs, deps = []):
     """Declares the targets of one fuzzer.
@@ -17,14 +17,7 @@ def kamo_fuzz_target(name, srcs, deps = []):
       srcs: the sources defining LLVMFuzzerTestOneInput.
       deps: libraries they use.
     """
-    native.cc_library(
-        name = name + "_lib",
-        testonly = True,
-        srcs = srcs,
-        copts = KAMO_COPTS,
-        deps = deps,
-        alwayslink = True,
-    )
+    kamo_test_library(name = name + "_lib", srcs = srcs, deps = deps)
     native.cc_binary(
         name = name,
         testonly = True,

@@ -1,6 +1,6 @@
 """A cc_test run twice: as written, and under stress mode."""
 
-load("//bazel:copts.bzl", "KAMO_COPTS")
+load("//bazel:copts.bzl", "kamo_test_library")
 
 # Stress mode collects before every allocation (see mem/mutator.h); the
 # long-chain tests shorten their chains, which would otherwise take
@@ -23,15 +23,7 @@ def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
       size: the Bazel test size of both.
       **kwargs: passed to both cc_test rules.
     """
-    native.cc_library(
-        name = name + "_lib",
-        testonly = True,
-        srcs = srcs,
-        copts = KAMO_COPTS,
-        deps = deps,
-        alwayslink = True,
-        visibility = ["//visibility:private"],
-    )
+    kamo_test_library(name = name + "_lib", srcs = srcs, deps = deps)
     for suffix, env in [("", {}), ("_stress", STRESS_ENV)]:
         native.cc_test(
             name = name + suffix,

@@ -488,19 +488,27 @@ void HeapGraph::Intern(int handle, std::string_view name) {
   Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(symbol));
 }
 
-void HeapGraph::NewByteVector(int handle, std::string_view bytes) {
-  if (!ok()) return;
+mem::Pointer<value::ByteVector> HeapGraph::AdoptByteVector(
+    std::string_view bytes, NodeId& id) {
   mem::Pointer<value::ByteVector> vector;
   if (!Guarded([&] {
         vector = heap_->NewByteVector(
             {reinterpret_cast<const std::uint8_t*>(bytes.data()),
              bytes.size()});
       })) {
-    return;
+    return nullptr;
   }
-  const NodeId id = Adopt({.kind = Kind::kByteVector,
-                           .bytes = std::string(bytes),
-                           .address = vector.get()});
+  id = Adopt({.kind = Kind::kByteVector,
+              .bytes = std::string(bytes),
+              .address = vector.get()});
+  return vector;
+}
+
+void HeapGraph::NewByteVector(int handle, std::string_view bytes) {
+  if (!ok()) return;
+  NodeId id = 0;
+  mem::Pointer<value::ByteVector> vector = AdoptByteVector(bytes, id);
+  if (vector == nullptr) return;
   Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(vector));
 }
 
@@ -656,16 +664,8 @@ void HeapGraph::AllocateGarbage(int pairs, std::size_t external_bytes) {
         {.kind = Kind::kPair, .edges = {Ref{}, Ref{}}, .address = pair.get()});
   }
   if (external_bytes == 0 || !ok()) return;
-  const std::string bytes(external_bytes, '\x5a');
-  mem::Pointer<value::ByteVector> vector;
-  if (!Guarded([&] {
-        vector = heap_->NewByteVector(
-            {reinterpret_cast<const std::uint8_t*>(bytes.data()),
-             bytes.size()});
-      })) {
-    return;
-  }
-  Adopt({.kind = Kind::kByteVector, .bytes = bytes, .address = vector.get()});
+  NodeId id = 0;
+  AdoptByteVector(std::string(external_bytes, '\x5a'), id);  // dropped
 }
 
 void HeapGraph::MakeWeak(int weak, int target) {

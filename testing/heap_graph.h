@@ -207,6 +207,10 @@ class HeapGraph {
   // ran a collection (pressure), the model collects first (the new node did
   // not exist yet) and the heap is checked.
   NodeId Adopt(Node node);
+  // Allocates a ByteVector of `bytes` and adopts it (its node's id in
+  // `id`); null if the heap limit refused it.
+  mem::Pointer<value::ByteVector> AdoptByteVector(std::string_view bytes,
+                                                  NodeId& id);
   // Runs `operation`; if the heap limit refuses it, counts the refusal,
   // catches up with the collection the refusal ran and returns false.
   template <typename Operation>
