@@ -23,10 +23,17 @@ namespace kamo::mem::internal {
 
 }  // namespace kamo::mem::internal
 
-#define MEM_CHECK(condition, ...)                                \
-  do {                                                           \
-    if (!(condition)) [[unlikely]]                               \
-      ::kamo::mem::internal::Fail(absl::StrFormat(__VA_ARGS__)); \
+// The message is formatted in a cold lambda of its own, so that a check
+// adds a compare and a branch to the code around it and nothing else (no
+// formatting code, no stack frame for it, in a hot path).
+#define MEM_CHECK(condition, ...)                                  \
+  do {                                                             \
+    if (!(condition)) [[unlikely]] {                               \
+      [&]() __attribute__((noinline, cold)) {                      \
+        ::kamo::mem::internal::Fail(absl::StrFormat(__VA_ARGS__)); \
+      }                                                            \
+      ();                                                          \
+    }                                                              \
   } while (false)
 
 // Debug builds (!NDEBUG, or KAMO_MEM_DEBUG as the sanitizer configs set)

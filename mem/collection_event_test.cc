@@ -56,7 +56,7 @@ TEST_F(CollectionEventTest, ExplicitCollectionReportsCountsPerType) {
 TEST_F(CollectionEventTest, PressureAndHeapLimitCollectionsSayWhy) {
   Mutator mutator(MutatorOptions{.stress_interval = 0});
   Observe(mutator);
-  const std::size_t slot = sizeof(internal::Slot<SmallNode>);
+  const std::size_t slot = sizeof(SmallNode);
   const std::size_t fill = (Mutator::kMinPressure + slot - 1) / slot;
   for (std::size_t i = 0; i <= fill; ++i) mutator.Allocate<SmallNode>(0);
   ASSERT_EQ(events_.size(), 1u);

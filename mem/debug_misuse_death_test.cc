@@ -1,7 +1,8 @@
 // Misuse that only debug builds catch (KAMO_MEM_DEBUG, as the sanitizer
 // configs set, or a build without NDEBUG): a reference into another
-// Mutator's heap, and a Mutator used from a thread that does not own it.
-// In opt builds the checks do not exist, and these tests say so and skip.
+// Mutator's heap, and a Mutator used from a thread that does not own it;
+// and, under ASan only, a read of a collected value (its slot is poisoned).
+// In other builds the checks do not exist, and these tests say so and skip.
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -109,6 +110,44 @@ TEST_F(DebugMisuseDeathTest, BindToCurrentThreadHandsTheMutatorOver) {
   EXPECT_EQ(freed, 1u);
   EXPECT_EQ(kept->id, 1);
   EXPECT_EQ(mutator.CountLive<Node>(), 1u);
+}
+
+}  // namespace
+}  // namespace kamo::mem
+
+namespace kamo::mem {
+namespace {
+
+using testing::SmallNode;
+
+// Under ASan a collected value's slot is poisoned: reading it through a
+// stale Member (or raw pointer) is reported at the read.
+TEST(AsanPoisonDeathTest, ReadingACollectedValueIsReportedAtTheRead) {
+#ifndef KAMO_MEM_ASAN
+  GTEST_SKIP() << "ASan builds only: run with --config=asan";
+#else
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Mutator mutator(MutatorOptions{.stress_interval = 0});
+        Pointer<SmallNode> kept = mutator.Allocate<SmallNode>(1);
+        Member<SmallNode> stale = mutator.Allocate<SmallNode>(2);
+        mutator.CollectGarbage();
+        volatile int id = stale->id;
+        (void)id;
+      },
+      "use-after-poison");
+  // A live neighbour in the same bucket stays readable, and so does a slot
+  // allocation reuses.
+  Mutator mutator(MutatorOptions{.stress_interval = 0});
+  Pointer<SmallNode> kept = mutator.Allocate<SmallNode>(1);
+  const SmallNode* freed = mutator.Allocate<SmallNode>(2).get();
+  mutator.CollectGarbage();
+  Pointer<SmallNode> reused = mutator.Allocate<SmallNode>(3);
+  ASSERT_EQ(reused.get(), freed);
+  EXPECT_EQ(reused->id, 3);
+  EXPECT_EQ(kept->id, 1);
+#endif
 }
 
 }  // namespace

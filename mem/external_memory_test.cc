@@ -54,16 +54,16 @@ TEST(ExternalMemoryTest, CountsInStatsAndIsGivenBackWhenTheValueIsFreed) {
   }
   EXPECT_EQ(mutator.external_bytes(), 4000u);
   EXPECT_EQ(mutator.stats().external_bytes, 4000u);
-  EXPECT_EQ(mutator.stats().slot_bytes, 2 * sizeof(internal::Slot<Buffer>));
+  EXPECT_EQ(mutator.stats().slot_bytes, 2 * sizeof(Buffer));
   EXPECT_EQ(mutator.allocated_bytes_since_collection(),
-            4000u + 2 * sizeof(internal::Slot<Buffer>));
+            4000u + 2 * sizeof(Buffer));
 
   EXPECT_EQ(mutator.CollectGarbage(), 1u);
   EXPECT_EQ(log.times(2), 1);
   EXPECT_EQ(mutator.external_bytes(), 1000u);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].freed_bytes, 3000u + sizeof(internal::Slot<Buffer>));
-  EXPECT_EQ(events[0].live_bytes, 1000u + sizeof(internal::Slot<Buffer>));
+  EXPECT_EQ(events[0].freed_bytes, 3000u + sizeof(Buffer));
+  EXPECT_EQ(events[0].live_bytes, 1000u + sizeof(Buffer));
   EXPECT_EQ(kept->size(), 1000u);
   EXPECT_EQ(kept->counted(), 1000u);
 }
@@ -106,8 +106,9 @@ TEST(ExternalMemoryTest, SeedPacingCountsExternalBytesAsHeapBytes) {
 
 TEST(ExternalMemoryTest, PastTheHeapLimitItCollectsThenThrowsChangingNothing) {
   DestructionLog log;
-  const std::size_t slot_bytes = 1024 * sizeof(internal::Slot<Buffer>);
-  Mutator mutator(MutatorOptions{.heap_limit_bytes = slot_bytes + 10000,
+  const std::size_t bucket_bytes = internal::Bucket<Buffer>::BlockBytes(
+      internal::Bucket<Buffer>::FittingCapacity(1024));
+  Mutator mutator(MutatorOptions{.heap_limit_bytes = bucket_bytes + 10000,
                                  .stress_interval = 0});
   Pointer<Buffer> kept = mutator.Allocate<Buffer>(mutator, 1, &log);
   kept->Append(6000);

@@ -22,41 +22,41 @@ class Member {
  public:
   Member() = default;
   Member(std::nullptr_t) {}                            // NOLINT: implicit null.
-  Member(const Pointer<T>& ptr) : slot_(ptr.slot_) {  // NOLINT: implicit.
-    internal::CheckStore(this, slot_);
+  Member(const Pointer<T>& ptr) : value_(ptr.value_) {  // NOLINT: implicit.
+    internal::CheckStore(this, value_);
   }
 
   // Debug builds stop if the Member lies in a value of one Mutator and
   // `ptr` leads into another's heap (see internal/heap_registry.h).
   Member& operator=(const Pointer<T>& ptr) {
-    internal::CheckStore(this, ptr.slot_);
-    slot_ = ptr.slot_;
+    internal::CheckStore(this, ptr.value_);
+    value_ = ptr.value_;
     return *this;
   }
   Member& operator=(std::nullptr_t) {
-    slot_ = nullptr;
+    value_ = nullptr;
     return *this;
   }
 
   // A locked handle to the target: a root for as long as the caller keeps it.
-  Pointer<T> Lock() const { return Pointer<T>(slot_); }
+  Pointer<T> Lock() const { return Pointer<T>(value_); }
 
-  T* get() const { return slot_ == nullptr ? nullptr : slot_->value(); }
+  T* get() const { return value_; }
   T& operator*() const { return *get(); }
   T* operator->() const { return get(); }
-  explicit operator bool() const { return slot_ != nullptr; }
+  explicit operator bool() const { return value_ != nullptr; }
 
-  Root ToRoot() const { return internal::RootOf(slot_); }
+  Root ToRoot() const { return internal::RootOf(value_); }
 
   friend bool operator==(const Member& a, const Member& b) {
-    return a.slot_ == b.slot_;
+    return a.value_ == b.value_;
   }
   friend bool operator==(const Member& a, const Pointer<T>& b) {
-    return a.get() == b.get();
+    return a.value_ == b.get();
   }
 
  private:
-  internal::Slot<T>* slot_ = nullptr;
+  T* value_ = nullptr;
 };
 
 }  // namespace kamo::mem

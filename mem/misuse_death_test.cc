@@ -11,6 +11,12 @@ namespace {
 
 using testing::SmallNode;
 
+// Sets the lock count of the slot of `value`, bypassing the Pointers.
+void SetLocksForTesting(const void* value, std::uint32_t locks) {
+  internal::BucketHeader* bucket = internal::BucketHeader::Of(value);
+  bucket->SetLocksForTesting(bucket->IndexOf(value), locks);
+}
+
 // Allocates from its Trace: forbidden by trace.h rule 2.
 struct AllocatesInTrace {
   void Trace(Tracer&) const { mutator->Allocate<SmallNode>(0); }
@@ -45,7 +51,7 @@ TEST_F(MisuseDeathTest, UnlockOfAVacantSlot) {
       {
         Mutator mutator;
         Pointer<SmallNode> node = mutator.Allocate<SmallNode>(1);
-        internal::SlotOf(node)->header.SetLocksForTesting(0);
+        SetLocksForTesting(node.get(), 0);
         mutator.CollectGarbage();  // frees it: nothing holds a lock
       },                           // ~Pointer unlocks the vacant slot
       "kamo::mem: Pointer<SmallNode>::Unlock on vacant slot");
@@ -56,8 +62,8 @@ TEST_F(MisuseDeathTest, LockCountOverflow) {
       {
         Mutator mutator;
         Pointer<SmallNode> node = mutator.Allocate<SmallNode>(1);
-        internal::SlotOf(node)->header.SetLocksForTesting(
-            std::numeric_limits<std::uint32_t>::max());
+        SetLocksForTesting(node.get(),
+                           std::numeric_limits<std::uint32_t>::max());
         Pointer<SmallNode> copy = node;
       },
       "kamo::mem: Pointer<SmallNode>::Lock: lock count overflow");

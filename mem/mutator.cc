@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 
 #include "mem/internal/enum_name.h"
+#include "mem/internal/marker.h"
 #include "mem/mutator_ref.h"
 
 namespace kamo::mem {
@@ -42,9 +43,9 @@ Mutator::Mutator(Options options)
   if (stress_interval_ != 0) stress_left_ = stress_interval_;
   UpdatePressure();
   MEM_CHECK(options.bucket_capacity > 0 &&
-                options.bucket_capacity <= internal::SlotHeader::kNoNext,
+                options.bucket_capacity <= internal::kMaxBucketCapacity,
             "Mutator::Options::bucket_capacity %u out of range [1, %u]",
-            options.bucket_capacity, internal::SlotHeader::kNoNext);
+            options.bucket_capacity, internal::kMaxBucketCapacity);
   MEM_CHECK(options.heap_growth > 0 && options.heap_growth <= 1e6,
             "Mutator::Options::heap_growth %g out of range (0, 1e6]",
             options.heap_growth);
@@ -132,7 +133,7 @@ void Mutator::Compact() {
     const std::size_t released = arena->ReleaseEmptyBuckets(keep_vacant);
     if (released == 0) continue;
     total_capacity_ -= released * arena->bucket_capacity();
-    heap_bytes_ -= released * arena->bucket_capacity() * arena->slot_size();
+    heap_bytes_ -= released * arena->bucket_bytes();
     Log(LogLevel::kDebug, "Arena<%s>: released %d empty bucket(s)",
         arena->type_name(), released);
   }
@@ -148,9 +149,9 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   const bool observed = static_cast<bool>(observer_);
   const Clock::time_point start = observed ? Clock::now() : Clock::time_point();
 
-  Tracer tracer(pending_, this);
-  for (const auto& arena : arenas_) arena->MarkRoots(tracer);
-  tracer.Drain();
+  internal::Marker marker(pending_, this);
+  for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer());
+  marker.Drain();
   const Clock::time_point marked =
       observed ? Clock::now() : Clock::time_point();
 

@@ -2,18 +2,25 @@
 //
 // Hierarchy (the seed's): a Mutator owns one Arena per managed type, created
 // on first use; an Arena owns Buckets; a Bucket is a fixed array of Slots; a
-// Slot holds one value. Allocation hands out a Pointer, which locks its slot
-// and so makes it a root. Managed values refer to each other through Member
-// (unlocked) and report those references from Trace (trace.h).
+// Slot holds one value, and is exactly the value's size: its mark and
+// occupied bits and its lock count live in the bucket's metadata
+// (internal/bucket_header.h). Allocation hands out a Pointer, which locks
+// its slot and so makes it a root. Managed values refer to each other
+// through Member (unlocked) and report those references from Trace
+// (trace.h).
 //
 // A collection, in order:
-//   1. roots         every occupied slot with locks > 0 is pushed;
-//   2. mark          pending values are marked and traced until none are
-//                    left, pushing what they reach (an explicit stack with a
-//                    prefetch window, never recursion);
+//   1. roots         every slot with locks > 0 is marked and pushed; buckets
+//                    that hold no lock are skipped without reading their
+//                    slots;
+//   2. mark          pending values are traced until none are left; what
+//                    they reach for the first time is marked and pushed (an
+//                    explicit stack with a prefetch window, never
+//                    recursion);
 //   3. clear weaks   Weak handles to unmarked values are cleared;
 //   4. sweep         every occupied, unmarked slot is destroyed (its C++
-//                    destructor runs) and made vacant; marks are cleared;
+//                    destructor runs) and made vacant, 64 slots a bitmap
+//                    word at a time; marks are cleared;
 //   5. compact       an arena with more than four buckets whose sweep freed
 //                    more than a quarter of its capacity releases its empty
 //                    buckets (all of them under Pacing::kSeed; under
@@ -118,7 +125,10 @@ std::string_view ToString(Pacing pacing);
 
 struct MutatorOptions {
   // Slots per bucket for types that do not declare
-  // `static constexpr std::uint32_t kBucketCapacity`.
+  // `static constexpr std::uint32_t kBucketCapacity`: at most this many, as
+  // many as start within a bucket's first 64 KiB (Stats report the
+  // capacity each arena got; a value larger than that has a bucket of its
+  // own).
   std::uint32_t bucket_capacity = 1024;
   Pacing pacing = Pacing::kLiveHeap;
   // For Pacing::kLiveHeap: allocations allowed between collections, as a
@@ -227,11 +237,13 @@ class Mutator {
   internal::Arena<T>& ArenaOf();
   template <typename T>
   const internal::Arena<T>* FindArena() const;
+  // CreateArena and GrowArena run once per arena and once per bucket: kept
+  // out of Allocate's code, which they would burden with a stack frame.
   template <typename T>
-  internal::Arena<T>& CreateArena();
+  [[gnu::noinline]] internal::Arena<T>& CreateArena();
   void AddArena(std::unique_ptr<internal::ArenaBase> arena, std::size_t id);
   template <typename T>
-  void GrowArena(internal::Arena<T>& arena);
+  [[gnu::noinline]] void GrowArena(internal::Arena<T>& arena);
   [[noreturn]] void ThrowHeapLimit(std::string_view type) const;
   // Debug builds: stops unless called on the owner thread.
   void CheckThread([[maybe_unused]] std::string_view operation) const {
@@ -275,12 +287,12 @@ class Mutator {
   std::vector<internal::ArenaBase*> compactable_;  // per collection, reused
   std::vector<std::function<void()>> weak_callbacks_;
   CollectionObserver observer_;
-  std::size_t total_capacity_ = 0;  // slots over all arenas
+  std::size_t total_capacity_ = 0;       // slots over all arenas
   std::size_t pressure_ = kMinPressure;  // in bytes
   std::size_t live_bytes_after_collection_ = 0;
-  std::size_t heap_bytes_ = 0;      // bytes of buckets over all arenas
-  std::size_t external_bytes_ = 0;  // reported by live values
-  std::size_t allocations_ = 0;     // values since the last collection
+  std::size_t heap_bytes_ = 0;       // bytes of buckets over all arenas
+  std::size_t external_bytes_ = 0;   // reported by live values
+  std::size_t allocations_ = 0;      // values since the last collection
   std::size_t allocated_bytes_ = 0;  // bytes since the last collection
   std::size_t collections_ = 0;
   std::uint32_t stress_interval_ = 0;  // 0: off
@@ -307,10 +319,10 @@ Pointer<T> Mutator::Allocate(Args&&... args) {
   internal::Arena<T>& arena = ArenaOf<T>();
   if (!arena.has_vacant()) [[unlikely]]
     GrowArena(arena);
-  internal::Slot<T>* slot = arena.Emplace(std::forward<Args>(args)...);
+  T* value = arena.Emplace(std::forward<Args>(args)...);
   ++allocations_;
-  allocated_bytes_ += sizeof(internal::Slot<T>);
-  return Pointer<T>(slot);
+  allocated_bytes_ += sizeof(T);
+  return Pointer<T>(value, typename Pointer<T>::AdoptLock());
 }
 
 template <Traceable T>
@@ -322,9 +334,9 @@ absl::StatusOr<Pointer<T>> Mutator::PointerFromRaw(const void* address) const {
         "no Arena<%s> in this Mutator: no %s was ever allocated here",
         internal::TypeName<T>(), internal::TypeName<T>()));
   }
-  absl::StatusOr<internal::Slot<T>*> slot = arena->SlotOfValue(address);
-  if (!slot.ok()) return slot.status();
-  return Pointer<T>(*slot);
+  absl::StatusOr<T*> value = arena->SlotOfValue(address);
+  if (!value.ok()) return value.status();
+  return Pointer<T>(*value);
 }
 
 template <Traceable T>
@@ -335,14 +347,14 @@ Weak<T> Mutator::MakeWeak(const Pointer<T>& target,
             internal::TypeName<T>());
 #if KAMO_MEM_DEBUG_CHECKS
   const std::optional<internal::HeapOwner> owner =
-      internal::OwnerOf(target.slot_);
+      internal::OwnerOf(target.value_);
   MEM_CHECK(!owner.has_value() || owner->mutator == this,
             "Mutator::MakeWeak<%s> of a value of another Mutator: a Weak "
             "refers only to values of its own Mutator",
             internal::TypeName<T>());
 #endif
   auto cell = std::make_unique<internal::WeakCell>();
-  cell->target = &target.slot_->header;
+  cell->target = target.value_;
   cell->on_clear = std::move(on_clear);
   weak_registry_.Add(cell.get());
   return Weak<T>(std::move(cell));

@@ -84,8 +84,13 @@ TEST_F(MutatorCoercionTest, RefusesInteriorAndMisalignedAddresses) {
   const auto* base = reinterpret_cast<const char*>(node.get());
   EXPECT_EQ(CodeFor(base + 1), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(CodeFor(&node->next), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(CodeFor(base - 1), absl::StatusCode::kInvalidArgument)
-      << "the slot header";
+  // Before the first slot lies the bucket's metadata, outside every slot.
+  EXPECT_EQ(CodeFor(base - 1), absl::StatusCode::kNotFound)
+      << "the bucket's metadata";
+  Pointer<SmallNode> second = mutator_.Allocate<SmallNode>(2);
+  EXPECT_EQ(CodeFor(reinterpret_cast<const char*>(second.get()) - 1),
+            absl::StatusCode::kInvalidArgument)
+      << "the end of the slot before";
 }
 
 TEST_F(MutatorCoercionTest, RefusalChangesNothing) {

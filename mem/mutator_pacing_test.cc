@@ -21,12 +21,23 @@ struct Tiny {
   int value = 0;
 };
 
+// Values too large to share a bucket: above four times the minimum
+// pressure, and above twice the maximum.
+struct Big {
+  void Trace(Tracer&) const {}
+  std::byte bytes[4 * Mutator::kMinPressure + 1];
+};
+struct Huge {
+  void Trace(Tracer&) const {}
+  std::byte bytes[2 * Mutator::kMaxPressure + 1];
+};
+
 constexpr MutatorOptions kSeedPacing{.pacing = Pacing::kSeed,
                                      .stress_interval = 0};
 // Pacing is what these tests watch: stress mode (KAMO_MEM_STRESS) is off.
 constexpr MutatorOptions kLiveHeapPacing{.stress_interval = 0};
-constexpr std::size_t kNodeSlot = sizeof(internal::Slot<Node>);
-constexpr std::size_t kTinySlot = sizeof(internal::Slot<Tiny>);
+constexpr std::size_t kNodeSlot = sizeof(Node);
+constexpr std::size_t kTinySlot = sizeof(Tiny);
 
 TEST(MutatorPressureTest, FreshMutatorUsesTheMinimum) {
   EXPECT_EQ(Mutator(kSeedPacing).pressure(), Mutator::kMinPressure);
@@ -59,28 +70,33 @@ TEST(MutatorPressureTest, CollectsOnTheAllocationPastThePressure) {
 }
 
 TEST(MutatorPressureTest, IsHalfTheHeapBytesAboveTheMinimum) {
-  MutatorOptions options = kSeedPacing;
-  options.bucket_capacity = 4 * Mutator::kMinPressure / kTinySlot;
-  Mutator mutator(options);
-  std::vector<Pointer<Tiny>> held;
-  held.push_back(mutator.Allocate<Tiny>());
+  DestructionLog log;  // outlives the Mutator, whose Nodes record in it
+  Mutator mutator(kSeedPacing);
+  // A value larger than four times the minimum has a bucket to itself.
+  Pointer<Big> big = mutator.Allocate<Big>();
+  mutator.CollectGarbage();
   const std::size_t heap_bytes = mutator.stats().heap_bytes;
-  EXPECT_EQ(heap_bytes, options.bucket_capacity * kTinySlot);
+  EXPECT_EQ(heap_bytes, internal::Bucket<Big>::BlockBytes(1));
+  EXPECT_GT(heap_bytes / 2, Mutator::kMinPressure);
   EXPECT_EQ(mutator.pressure(), heap_bytes / 2);
-  while (mutator.allocated_bytes_since_collection() < heap_bytes / 2) {
-    held.push_back(mutator.Allocate<Tiny>());
+  // Buckets added on the way raise it by half their bytes (Node slots
+  // outgrow their metadata, so the allocated bytes catch up).
+  std::vector<Pointer<Node>> held;
+  while (mutator.allocated_bytes_since_collection() < mutator.pressure()) {
+    held.push_back(mutator.Allocate<Node>(0, &log));
+    ASSERT_EQ(mutator.pressure(), mutator.stats().heap_bytes / 2);
   }
-  EXPECT_EQ(mutator.collections(), 0u);
-  held.push_back(mutator.Allocate<Tiny>());
   EXPECT_EQ(mutator.collections(), 1u);
-  EXPECT_EQ(mutator.CountLive<Tiny>(), held.size()) << "held values survive";
+  held.push_back(mutator.Allocate<Node>(0, &log));
+  EXPECT_EQ(mutator.collections(), 2u);
+  EXPECT_EQ(mutator.CountLive<Node>(), held.size()) << "held values survive";
+  EXPECT_EQ(log.total(), 0u);
+  EXPECT_EQ(mutator.CountLive<Big>(), 1u);
 }
 
 TEST(MutatorPressureTest, IsClampedToTheMaximum) {
-  MutatorOptions options = kSeedPacing;
-  options.bucket_capacity = 3 * Mutator::kMaxPressure / kTinySlot;
-  Mutator mutator(options);
-  Pointer<Tiny> one = mutator.Allocate<Tiny>();
+  Mutator mutator(kSeedPacing);
+  Pointer<Huge> one = mutator.Allocate<Huge>();
   EXPECT_GT(mutator.stats().heap_bytes / 2, Mutator::kMaxPressure);
   EXPECT_EQ(mutator.pressure(), Mutator::kMaxPressure);
 }
@@ -157,7 +173,7 @@ TEST(MutatorManualPacingTest, CollectsOnlyWhenAsked) {
 }
 
 TEST(MutatorManualPacingTest, StillCollectsAtTheHeapLimit) {
-  const std::size_t bucket_bytes = 8 * sizeof(internal::Slot<SmallNode>);
+  const std::size_t bucket_bytes = internal::Bucket<SmallNode>::BlockBytes(8);
   Mutator mutator(MutatorOptions{.pacing = Pacing::kManual,
                                  .heap_limit_bytes = 2 * bucket_bytes,
                                  .stress_interval = 0});
@@ -258,7 +274,7 @@ TEST(MutatorLiveHeapCompactionTest, ReleasesBucketsBeyondThePressure) {
   mutator.CollectGarbage();
   EXPECT_EQ(mutator.pressure(), Mutator::kMinPressure);
   const std::size_t keep =
-      Mutator::kMinPressure / sizeof(internal::Slot<SmallNode>);
+      Mutator::kMinPressure / sizeof(SmallNode);
   EXPECT_EQ(mutator.stats().capacity, (keep + 7) / 8 * 8);
   EXPECT_TRUE(mutator.VerifyHeap().ok());
 }
@@ -298,7 +314,7 @@ TEST_F(MutatorCompactionTest, ReleasesOnlyEmptyBucketsWhenMoreThanAQuarter) {
 }
 
 TEST(MutatorHeapLimitTest, CollectsThenThrowsAndLeavesTheHeapWhole) {
-  const std::size_t bucket_bytes = 8 * sizeof(internal::Slot<SmallNode>);
+  const std::size_t bucket_bytes = internal::Bucket<SmallNode>::BlockBytes(8);
   Mutator mutator(MutatorOptions{.heap_limit_bytes = 2 * bucket_bytes,
                                  .stress_interval = 0});
   std::vector<Pointer<SmallNode>> held;

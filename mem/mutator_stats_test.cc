@@ -37,9 +37,10 @@ TEST(MutatorStatsTest, MatchesARecount) {
   EXPECT_EQ(before.Find("kamo::mem::testing::Node")->live, 6u);
   EXPECT_EQ(before.live, 27u);
   EXPECT_EQ(before.capacity, 24u + 1024u + 1024u);
-  EXPECT_EQ(before.heap_bytes, 24 * sizeof(internal::Slot<SmallNode>) +
-                                   1024 * sizeof(internal::Slot<Fan>) +
-                                   1024 * sizeof(internal::Slot<Node>));
+  // Each bucket's bytes are its slots and their metadata.
+  EXPECT_EQ(before.heap_bytes, 3 * internal::Bucket<SmallNode>::BlockBytes(8) +
+                                   internal::Bucket<Fan>::BlockBytes(1024) +
+                                   internal::Bucket<Node>::BlockBytes(1024));
   EXPECT_EQ(before.allocations, 27u);
   EXPECT_EQ(before.collections, 0u);
   EXPECT_EQ(before.pressure, Mutator::kMinPressure);  // live-heap pacing

@@ -12,7 +12,8 @@
 #include <cstdint>
 #include <utility>
 
-#include "mem/internal/slot.h"
+#include "mem/internal/bucket_header.h"
+#include "mem/internal/type_info.h"
 #include "mem/trace.h"
 
 namespace kamo::mem {
@@ -27,10 +28,9 @@ template <typename T>
 class Pointer;
 
 namespace internal {
+// A new Pointer (a new lock) to the occupied slot's value at `value`.
 template <typename T>
-Pointer<T> LockSlot(Slot<T>* slot);
-template <typename T>
-Slot<T>* SlotOf(const Pointer<T>& pointer);
+Pointer<T> LockedPointer(T* value);
 }  // namespace internal
 
 template <typename T>
@@ -39,17 +39,17 @@ class Pointer {
   Pointer() = default;
   Pointer(std::nullptr_t) {}  // NOLINT: a null Pointer converts implicitly.
 
-  Pointer(const Pointer& other) : slot_(other.slot_) { LockSlot(); }
-  Pointer(Pointer&& other) noexcept : slot_(std::exchange(other.slot_, {})) {}
+  Pointer(const Pointer& other) : value_(other.value_) { Lock(); }
+  Pointer(Pointer&& other) noexcept : value_(std::exchange(other.value_, {})) {}
 
   Pointer& operator=(const Pointer& other) {
     Pointer copy(other);
-    std::swap(slot_, copy.slot_);
+    std::swap(value_, copy.value_);
     return *this;
   }
   Pointer& operator=(Pointer&& other) noexcept {
     Pointer moved(std::move(other));
-    std::swap(slot_, moved.slot_);
+    std::swap(value_, moved.value_);
     return *this;
   }
   Pointer& operator=(std::nullptr_t) {
@@ -58,62 +58,59 @@ class Pointer {
   }
 
   ~Pointer() {
-    if (slot_ != nullptr) slot_->header.template Unlock<T>();
+    if (value_ != nullptr) {
+      internal::UnlockValue(value_, [] { return internal::TypeName<T>(); });
+    }
   }
 
-  void swap(Pointer& other) noexcept { std::swap(slot_, other.slot_); }
+  void swap(Pointer& other) noexcept { std::swap(value_, other.value_); }
 
-  T* get() const { return slot_ == nullptr ? nullptr : slot_->value(); }
-  T& operator*() const { return *get(); }
-  T* operator->() const { return get(); }
-  explicit operator bool() const { return slot_ != nullptr; }
+  T* get() const { return value_; }
+  T& operator*() const { return *value_; }
+  T* operator->() const { return value_; }
+  explicit operator bool() const { return value_ != nullptr; }
 
   // Locks held on the slot by all Pointers (0 for a null Pointer).
   std::uint32_t lock_count() const {
-    return slot_ == nullptr ? 0 : slot_->header.locks();
+    return value_ == nullptr ? 0 : internal::LocksOf(value_);
   }
 
-  Root ToRoot() const { return internal::RootOf(slot_); }
+  Root ToRoot() const { return internal::RootOf(value_); }
 
   // Identity, like Scheme's eq?.
   friend bool operator==(const Pointer& a, const Pointer& b) {
-    return a.slot_ == b.slot_;
+    return a.value_ == b.value_;
   }
   friend bool operator==(const Pointer& a, std::nullptr_t) {
-    return a.slot_ == nullptr;
+    return a.value_ == nullptr;
   }
 
  private:
   friend class Mutator;
   friend class Member<T>;
   friend class Weak<T>;
-  friend Pointer internal::LockSlot<T>(internal::Slot<T>* slot);
-  friend internal::Slot<T>* internal::SlotOf<T>(const Pointer& pointer);
+  friend Pointer internal::LockedPointer<T>(T* value);
 
   // Takes a new lock on an occupied slot.
-  explicit Pointer(internal::Slot<T>* slot) : slot_(slot) { LockSlot(); }
+  explicit Pointer(T* value) : value_(value) { Lock(); }
+  // Adopts the lock the slot was allocated with (Mutator::Allocate).
+  struct AdoptLock {};
+  Pointer(T* value, AdoptLock) : value_(value) {}
 
-  void LockSlot() {
-    if (slot_ != nullptr) slot_->header.template Lock<T>();
+  void Lock() {
+    if (value_ != nullptr) {
+      internal::LockValue(value_, [] { return internal::TypeName<T>(); });
+    }
   }
 
-  internal::Slot<T>* slot_ = nullptr;
+  T* value_ = nullptr;
 };
 
 namespace internal {
 
-// A new locked Pointer to an occupied slot, for libraries built on mem that
-// keep slots in their own handles (value/'s Value).
 template <typename T>
-Pointer<T> LockSlot(Slot<T>* slot) {
-  return Pointer<T>(slot);
-}
-
-// The slot a Pointer refers to (null for a null Pointer), for the same
-// libraries and for tests.
-template <typename T>
-Slot<T>* SlotOf(const Pointer<T>& pointer) {
-  return pointer.slot_;
+Pointer<T> LockedPointer(T* value) {
+  return Pointer<T>(value);
 }
 
 }  // namespace internal

@@ -32,33 +32,36 @@
 #include <ranges>
 #include <vector>
 
+#include "mem/internal/bucket_header.h"
 #include "mem/internal/heap_registry.h"
-#include "mem/internal/slot.h"
 
 namespace kamo::mem {
 
 class Tracer;
+namespace internal {
+class Marker;
+}  // namespace internal
 
 class Root {
  public:
-  using TraceFn = void (*)(internal::SlotHeader*, Tracer&);
+  using TraceFn = void (*)(void* value, Tracer&);
 
   Root() = default;
-  Root(internal::SlotHeader* header, TraceFn trace)
-      : header_(header), trace_(trace) {}
+  Root(void* value, TraceFn trace) : value_(value), trace_(trace) {}
 
-  bool empty() const { return header_ == nullptr; }
-  internal::SlotHeader* header() const { return header_; }
+  bool empty() const { return value_ == nullptr; }
+  // The managed value's address: its identity.
+  void* address() const { return value_; }
 
-  // Visits the references held by the value in this slot.
-  void TraceValue(Tracer& tracer) const { trace_(header_, tracer); }
+  // Visits the references held by the value.
+  void TraceValue(Tracer& tracer) const { trace_(value_, tracer); }
 
   friend bool operator==(const Root& a, const Root& b) {
-    return a.header_ == b.header_;
+    return a.value_ == b.value_;
   }
 
  private:
-  internal::SlotHeader* header_ = nullptr;
+  void* value_ = nullptr;
   TraceFn trace_ = nullptr;
 };
 
@@ -67,27 +70,28 @@ concept ToRoot = requires(const T& value) {
   { value.ToRoot() } -> std::same_as<Root>;
 };
 
-// Keeps the values still to trace on an explicit pending stack, so tracing
-// a 10-million-node chain uses no C stack. A value is pushed when it is
-// visited and marked when it is taken off (see Drain), so that the memory
-// latency of its header overlaps other work, as with Boehm's mark stack
-// and prefetch queue. A value reached twice before it is taken off is
-// pushed twice and traced once.
+// What Trace reports its references to. A value is marked when it is first
+// visited (its mark bit lives in its bucket's bitmap, see
+// internal/bucket_header.h) and traced later, from an explicit stack that
+// the collector drains (internal/marker.h): tracing a 10-million-node chain
+// uses no C stack, and a value reached twice is pushed once.
 class Tracer {
  public:
-  // `mutator` is the Mutator whose heap is traced; debug builds check that
-  // every reference leads into it (internal/heap_registry.h).
-  Tracer(std::vector<Root>& pending, const void* mutator)
-      : pending_(pending), mutator_(mutator) {}
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
 
   [[gnu::always_inline]] void Visit(Root root) {
     if (root.empty()) return;
+    internal::BucketHeader* bucket = internal::BucketHeader::Of(root.address());
 #if KAMO_MEM_DEBUG_CHECKS
-    internal::CheckTraced(mutator_, holder_, root.header());
+    // The bucket names its owner; only a stranger costs a registry lookup.
+    if (bucket->owner() != mutator_) {
+      internal::CheckTraced(mutator_, holder_, root.address());
+    }
 #endif
-    MEM_DCHECK(root.header()->occupied(), "a traced reference dangles");
-    __builtin_prefetch(root.header(), /*rw=*/1);
-    pending_.push_back(root);
+    const std::uint32_t index = bucket->IndexOf(root.address());
+    MEM_DCHECK(bucket->occupied(index), "a traced reference dangles");
+    if (bucket->Mark(index)) pending_.push_back(root);
   }
 
   template <ToRoot Ref>
@@ -101,36 +105,14 @@ class Tracer {
     for (const auto& ref : range) Visit(ref);
   }
 
-  // Marks and traces pending values until none are left. Values pass from
-  // the stack through a small FIFO of kLookahead entries: each is
-  // prefetched when it enters and marked when it leaves, so its header
-  // has had kLookahead values' worth of time to arrive from memory.
-  void Drain() {
-    static constexpr std::size_t kLookahead = 16;
-    Root window[kLookahead];
-    std::size_t head = 0;
-    std::size_t size = 0;
-    while (true) {
-      while (size < kLookahead && !pending_.empty()) {
-        const Root root = pending_.back();
-        pending_.pop_back();
-        __builtin_prefetch(root.header(), /*rw=*/1);
-        window[(head + size++) % kLookahead] = root;
-      }
-      if (size == 0) return;
-      const Root root = window[head];
-      head = (head + 1) % kLookahead;
-      --size;
-      if (root.header()->marked()) continue;
-      root.header()->Mark();
-#if KAMO_MEM_DEBUG_CHECKS
-      holder_ = root.header();
-#endif
-      root.TraceValue(*this);
-    }
-  }
-
  private:
+  friend class internal::Marker;
+
+  // `mutator` is the Mutator whose heap is traced; debug builds check that
+  // every reference leads into it (internal/heap_registry.h).
+  Tracer(std::vector<Root>& pending, const void* mutator)
+      : pending_(pending), mutator_(mutator) {}
+
   std::vector<Root>& pending_;
   [[maybe_unused]] const void* mutator_;
 #if KAMO_MEM_DEBUG_CHECKS
@@ -152,13 +134,13 @@ void TraceFields(Tracer& tracer, const Refs&... refs) {
 namespace internal {
 
 template <typename T>
-void TraceSlot(SlotHeader* header, Tracer& tracer) {
-  Slot<T>::FromHeader(header)->value()->Trace(tracer);
+void TraceAs(void* value, Tracer& tracer) {
+  static_cast<const T*>(value)->Trace(tracer);
 }
 
 template <typename T>
-Root RootOf(Slot<T>* slot) {
-  return slot == nullptr ? Root() : Root(&slot->header, &TraceSlot<T>);
+Root RootOf(T* value) {
+  return value == nullptr ? Root() : Root(value, &TraceAs<T>);
 }
 
 }  // namespace internal

@@ -36,7 +36,9 @@ void WeakRegistry::Remove(WeakCell* cell) {
 void WeakRegistry::ClearUnmarked(
     std::vector<std::function<void()>>& callbacks) {
   for (WeakCell* cell = head_; cell != nullptr; cell = cell->next) {
-    if (cell->target == nullptr || cell->target->marked()) continue;
+    if (cell->target == nullptr) continue;
+    const BucketHeader* bucket = BucketHeader::Of(cell->target);
+    if (bucket->marked(bucket->IndexOf(cell->target))) continue;
     cell->target = nullptr;
     if (cell->on_clear) callbacks.push_back(std::move(cell->on_clear));
   }

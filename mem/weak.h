@@ -13,7 +13,6 @@
 #include <memory>
 #include <vector>
 
-#include "mem/internal/slot.h"
 #include "mem/pointer.h"
 
 namespace kamo::mem {
@@ -22,7 +21,7 @@ namespace internal {
 class WeakRegistry;
 
 struct WeakCell {
-  SlotHeader* target = nullptr;  // null once cleared
+  void* target = nullptr;  // the value's address; null once cleared
   std::function<void()> on_clear;
   WeakRegistry* registry = nullptr;  // null once the Mutator is gone
   WeakCell* prev = nullptr;
@@ -72,7 +71,7 @@ class Weak {
   // A locked handle to the target, or null once it has been collected.
   Pointer<T> Lock() const {
     if (expired()) return nullptr;
-    return Pointer<T>(internal::Slot<T>::FromHeader(cell_->target));
+    return Pointer<T>(static_cast<T*>(cell_->target));
   }
 
   bool expired() const { return cell_ == nullptr || cell_->target == nullptr; }

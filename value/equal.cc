@@ -34,7 +34,7 @@ std::string_view BytesOf(const ByteVector& bytes) {
 
 bool Eq(const Value& a, const Value& b) {
   if (a.tag() != b.tag()) return false;
-  if (a.is_heap()) return a.heap_slot() == b.heap_slot();
+  if (a.is_heap()) return a.heap_address() == b.heap_address();
   return a.immediate_bits() == b.immediate_bits();
 }
 
@@ -63,7 +63,7 @@ bool Equal(const Value& a, const Value& b) {
         }
         break;
       case Tag::kPair: {
-        if (!assumed.emplace(x->heap_slot(), y->heap_slot()).second) break;
+        if (!assumed.emplace(x->heap_address(), y->heap_address()).second) break;
         const Pair* p = x->PairOrNull();
         const Pair* q = y->PairOrNull();
         pending.emplace_back(&p->cdr_ref(), &q->cdr_ref());
@@ -74,7 +74,7 @@ bool Equal(const Value& a, const Value& b) {
         const auto& u = x->VectorOrNull()->elements();
         const auto& v = y->VectorOrNull()->elements();
         if (u.size() != v.size()) return false;
-        if (!assumed.emplace(x->heap_slot(), y->heap_slot()).second) break;
+        if (!assumed.emplace(x->heap_address(), y->heap_address()).second) break;
         for (std::size_t i = u.size(); i-- > 0;) {
           pending.emplace_back(&u[i], &v[i]);
         }
@@ -89,7 +89,7 @@ bool Equal(const Value& a, const Value& b) {
 
 std::size_t EqHash(const Value& value) {
   const std::uint64_t bits =
-      value.is_heap() ? reinterpret_cast<std::uintptr_t>(value.heap_slot())
+      value.is_heap() ? reinterpret_cast<std::uintptr_t>(value.heap_address())
                       : value.immediate_bits();
   return absl::HashOf(value.tag(), bits);
 }
@@ -110,7 +110,7 @@ std::size_t EqualHash(const Value& value) {
         h = absl::HashOf(h, AbslView(BytesOf(*v->ByteVectorOrNull())));
         break;
       case Tag::kSymbol:
-        h = absl::HashOf(h, v->heap_slot());
+        h = absl::HashOf(h, v->heap_address());
         break;
       case Tag::kPair:
         pending.push_back(&v->PairOrNull()->cdr_ref());

@@ -22,7 +22,7 @@ std::optional<std::size_t> ListLength(const Value& list) {
     fast = &pair->cdr_ref();
     ++length;
     slow = &slow->PairOrNull()->cdr_ref();
-    if (fast->heap_slot() == slow->heap_slot()) return std::nullopt;
+    if (fast->heap_address() == slow->heap_address()) return std::nullopt;
   }
 }
 

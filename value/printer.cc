@@ -17,7 +17,7 @@
 namespace kamo::value {
 namespace {
 
-using SlotKey = const mem::internal::SlotHeader*;
+using SlotKey = const void*;
 
 bool IsCompound(const Value& v) { return v.IsPair() || v.IsVector(); }
 
@@ -191,8 +191,8 @@ class Printer {
       const Value* v = pending.back();
       pending.pop_back();
       if (!IsCompound(*v)) continue;
-      if (!seen.insert(v->heap_slot()).second) {
-        labels_.emplace(v->heap_slot(), -1);  // numbered when first printed
+      if (!seen.insert(v->heap_address()).second) {
+        labels_.emplace(v->heap_address(), -1);  // numbered when first printed
         continue;
       }
       if (const Pair* pair = v->PairOrNull()) {
@@ -209,7 +209,7 @@ class Printer {
   // For a labelled value: writes #n# and returns true if it was printed
   // before, else writes #n= and returns false.
   bool PrintLabel(const Value& v) {
-    auto it = labels_.find(v.heap_slot());
+    auto it = labels_.find(v.heap_address());
     if (it == labels_.end()) return false;
     if (it->second >= 0) {
       absl::StrAppendFormat(&out_, "#%d#", it->second);
@@ -299,7 +299,7 @@ class Printer {
   void PrintListTail(const Value& cdr) {
     if (cdr.IsNil()) {
       out_ += ')';
-    } else if (cdr.IsPair() && !labels_.contains(cdr.heap_slot())) {
+    } else if (cdr.IsPair() && !labels_.contains(cdr.heap_address())) {
       out_ += ' ';
       const Pair* pair = cdr.PairOrNull();
       Push(Task::kListTail, &pair->cdr_ref());

@@ -13,9 +13,6 @@
 namespace kamo::value {
 namespace {
 
-using mem::internal::Slot;
-using mem::internal::SlotHeader;
-
 // Calls `f` with a null pointer of the managed type a heap tag stands for.
 template <typename F>
 decltype(auto) WithHeapType(Tag tag, F&& f) {
@@ -35,23 +32,23 @@ decltype(auto) WithHeapType(Tag tag, F&& f) {
 
 template <typename T>
 std::optional<mem::Pointer<T>> AsHeap(const Value& value, Tag tag,
-                                      SlotHeader* slot) {
+                                      void* address) {
   if (value.tag() != tag) return std::nullopt;
-  return mem::internal::LockSlot(Slot<T>::FromHeader(slot));
+  return mem::internal::LockedPointer(static_cast<T*>(address));
 }
 
 template <typename T>
-const T* ObjectOrNull(const Value& value, Tag tag, SlotHeader* slot) {
+const T* ObjectOrNull(const Value& value, Tag tag, void* address) {
   if (value.tag() != tag) return nullptr;
-  return Slot<T>::FromHeader(slot)->value();
+  return static_cast<const T*>(address);
 }
 
 }  // namespace
 
 std::string_view ToString(Tag tag) {
   static constexpr std::array<std::string_view, 10> kNames = {
-      "nil",    "boolean", "char",   "integer", "float",
-      "pair",   "vector",  "string", "symbol",  "bytevector"};
+      "nil",  "boolean", "char",   "integer", "float",
+      "pair", "vector",  "string", "symbol",  "bytevector"};
   return mem::internal::EnumName(tag, kNames);
 }
 
@@ -88,7 +85,7 @@ template <typename T>
 void Value::SetHeap(Tag tag, const mem::Pointer<T>& pointer) {
   if (!pointer) return;  // nil
   tag_ = tag;
-  payload_.slot = &mem::internal::SlotOf(pointer)->header;
+  payload_.heap = pointer.get();
   Lock();
   locked_ = true;
 }
@@ -130,35 +127,35 @@ std::optional<double> Value::AsFloat() const {
 }
 
 std::optional<mem::Pointer<Pair>> Value::AsPair() const {
-  return AsHeap<Pair>(*this, Tag::kPair, payload_.slot);
+  return AsHeap<Pair>(*this, Tag::kPair, payload_.heap);
 }
 std::optional<mem::Pointer<Vector>> Value::AsVector() const {
-  return AsHeap<Vector>(*this, Tag::kVector, payload_.slot);
+  return AsHeap<Vector>(*this, Tag::kVector, payload_.heap);
 }
 std::optional<mem::Pointer<String>> Value::AsString() const {
-  return AsHeap<String>(*this, Tag::kString, payload_.slot);
+  return AsHeap<String>(*this, Tag::kString, payload_.heap);
 }
 std::optional<mem::Pointer<Symbol>> Value::AsSymbol() const {
-  return AsHeap<Symbol>(*this, Tag::kSymbol, payload_.slot);
+  return AsHeap<Symbol>(*this, Tag::kSymbol, payload_.heap);
 }
 std::optional<mem::Pointer<ByteVector>> Value::AsByteVector() const {
-  return AsHeap<ByteVector>(*this, Tag::kByteVector, payload_.slot);
+  return AsHeap<ByteVector>(*this, Tag::kByteVector, payload_.heap);
 }
 
 const Pair* Value::PairOrNull() const {
-  return ObjectOrNull<Pair>(*this, Tag::kPair, payload_.slot);
+  return ObjectOrNull<Pair>(*this, Tag::kPair, payload_.heap);
 }
 const Vector* Value::VectorOrNull() const {
-  return ObjectOrNull<Vector>(*this, Tag::kVector, payload_.slot);
+  return ObjectOrNull<Vector>(*this, Tag::kVector, payload_.heap);
 }
 const String* Value::StringOrNull() const {
-  return ObjectOrNull<String>(*this, Tag::kString, payload_.slot);
+  return ObjectOrNull<String>(*this, Tag::kString, payload_.heap);
 }
 const Symbol* Value::SymbolOrNull() const {
-  return ObjectOrNull<Symbol>(*this, Tag::kSymbol, payload_.slot);
+  return ObjectOrNull<Symbol>(*this, Tag::kSymbol, payload_.heap);
 }
 const ByteVector* Value::ByteVectorOrNull() const {
-  return ObjectOrNull<ByteVector>(*this, Tag::kByteVector, payload_.slot);
+  return ObjectOrNull<ByteVector>(*this, Tag::kByteVector, payload_.heap);
 }
 
 std::uint64_t Value::immediate_bits() const {
@@ -176,9 +173,22 @@ std::uint64_t Value::immediate_bits() const {
   }
 }
 
+// Value::SlotIndex assumes every heap type is aligned like a pointer.
+static_assert(alignof(Pair) == alignof(void*) &&
+              alignof(Vector) == alignof(void*) &&
+              alignof(String) == alignof(void*) &&
+              alignof(Symbol) == alignof(void*) &&
+              alignof(ByteVector) == alignof(void*));
+const std::uint64_t Value::kSlotReciprocals[] = {
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(Pair)),
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(Vector)),
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(String)),
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(Symbol)),
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(ByteVector))};
+
 const mem::Root::TraceFn Value::kTraceFns[] = {
-    &mem::internal::TraceSlot<Pair>, &mem::internal::TraceSlot<Vector>,
-    &mem::internal::TraceSlot<String>, &mem::internal::TraceSlot<Symbol>,
-    &mem::internal::TraceSlot<ByteVector>};
+    &mem::internal::TraceAs<Pair>, &mem::internal::TraceAs<Vector>,
+    &mem::internal::TraceAs<String>, &mem::internal::TraceAs<Symbol>,
+    &mem::internal::TraceAs<ByteVector>};
 
 }  // namespace kamo::value

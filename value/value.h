@@ -18,8 +18,8 @@
 #include <string_view>
 #include <utility>
 
+#include "mem/internal/bucket_header.h"
 #include "mem/internal/heap_registry.h"
-#include "mem/internal/slot.h"
 #include "mem/pointer.h"
 #include "mem/trace.h"
 
@@ -129,9 +129,9 @@ class Value {
   const Symbol* SymbolOrNull() const;
   const ByteVector* ByteVectorOrNull() const;
 
-  // The slot of a heap value (null for immediates): its identity.
-  const mem::internal::SlotHeader* heap_slot() const {
-    return is_heap() ? payload_.slot : nullptr;
+  // The address of a heap value (null for immediates): its identity.
+  const void* heap_address() const {
+    return is_heap() ? payload_.heap : nullptr;
   }
   // The raw payload bits of an immediate (0 for nil), for hashing.
   std::uint64_t immediate_bits() const;
@@ -140,7 +140,7 @@ class Value {
   mem::Root ToRoot() const {
     if (!is_heap()) return mem::Root();
     return mem::Root(
-        payload_.slot,
+        payload_.heap,
         kTraceFns[static_cast<int>(tag_) - static_cast<int>(Tag::kPair)]);
   }
 
@@ -151,7 +151,7 @@ class Value {
   // An unlocked copy, for storage inside the container at `holder`; debug
   // builds stop if the value belongs to another Mutator's heap.
   static Value Stored(const void* holder, const Value& value) {
-    mem::internal::CheckStore(holder, value.heap_slot());
+    mem::internal::CheckStore(holder, value.heap_address());
     return Unlocked(value);
   }
   // An unlocked copy, for storage inside a container.
@@ -164,12 +164,26 @@ class Value {
 
   // Misuse messages name the managed type.
   void Lock() const {
-    payload_.slot->Lock([tag = tag_] { return HeapTypeName(tag); });
+    mem::internal::BucketHeader::Of(payload_.heap)
+        ->Lock(SlotIndex(), [tag = tag_] { return HeapTypeName(tag); });
   }
   void Unlock() const {
-    payload_.slot->Unlock([tag = tag_] { return HeapTypeName(tag); });
+    mem::internal::BucketHeader::Of(payload_.heap)
+        ->Unlock(SlotIndex(), [tag = tag_] { return HeapTypeName(tag); });
+  }
+  // The heap value's slot index, from its tag's slot size: no load of the
+  // bucket's header on the way to the lock count. Every heap type is
+  // aligned to kHeapAlignment (value.cc checks).
+  static constexpr std::size_t kHeapAlignment = alignof(void*);
+  std::uint32_t SlotIndex() const {
+    return mem::internal::BucketHeader::IndexOfSlot(
+        payload_.heap, kHeapAlignment,
+        kSlotReciprocals[static_cast<int>(tag_) -
+                         static_cast<int>(Tag::kPair)]);
   }
   static std::string_view HeapTypeName(Tag tag);
+  // SlotReciprocal(sizeof) of each heap type, indexed by tag - Tag::kPair.
+  static const std::uint64_t kSlotReciprocals[5];
   // The Trace of each heap type, indexed by tag - Tag::kPair.
   static const mem::Root::TraceFn kTraceFns[5];
   template <typename T>
@@ -180,7 +194,7 @@ class Value {
     char32_t c;
     std::int64_t i;
     double d;
-    mem::internal::SlotHeader* slot;
+    void* heap;  // the managed value's address
   };
 
   Tag tag_ = Tag::kNil;

@@ -8,7 +8,10 @@
 //                cache lines even with thousands of buckets); adding or
 //                releasing a bucket is O(log buckets) too.
 //   len/capacity O(1): counters.
-//   mark, sweep  O(capacity), O(1) per slot.
+//   root scan    O(buckets) plus O(capacity) of the buckets that hold
+//                locks (Bucket::MarkRoots).
+//   sweep        O(capacity / 64) words, plus O(1) per freed value with a
+//                destructor.
 //
 // Invariant: a bucket is on `available_` (once, with listed() set) exactly
 // when it has a vacant slot; len_ and capacity_ are the sums over buckets.
@@ -45,6 +48,7 @@ class ArenaBase {
   virtual std::size_t bucket_count() const = 0;
   virtual std::size_t bucket_capacity() const = 0;
   virtual std::size_t slot_size() const = 0;
+  virtual std::size_t bucket_bytes() const = 0;
 
   virtual void MarkRoots(Tracer& tracer) = 0;
   // Frees unmarked unlocked values; returns how many.
@@ -59,14 +63,12 @@ class ArenaBase {
 template <typename T>
 class Arena final : public ArenaBase {
  public:
-  // `mutator` owns the arena (debug builds register its buckets under it,
-  // see heap_registry.h).
+  // `mutator` owns the arena and its buckets (debug builds register them
+  // under it, see heap_registry.h). Buckets have bucket_capacity slots, or
+  // as many as fit (Bucket<T>::FittingCapacity).
   Arena(std::uint32_t bucket_capacity, const void* mutator)
-      : bucket_capacity_(bucket_capacity), mutator_(mutator) {
-    MEM_CHECK(bucket_capacity > 0 && bucket_capacity <= Bucket<T>::kMaxCapacity,
-              "Arena<%s>: bucket capacity %u out of range [1, %u]",
-              TypeName<T>(), bucket_capacity, Bucket<T>::kMaxCapacity);
-  }
+      : bucket_capacity_(Bucket<T>::FittingCapacity(bucket_capacity)),
+        mutator_(mutator) {}
 
 #if KAMO_MEM_DEBUG_CHECKS
   ~Arena() override {
@@ -82,9 +84,10 @@ class Arena final : public ArenaBase {
   std::size_t available() const { return capacity_ - len_; }
   std::size_t bucket_count() const override { return buckets_.size(); }
   std::size_t bucket_capacity() const override { return bucket_capacity_; }
-  std::size_t slot_size() const override { return sizeof(Slot<T>); }
-  std::size_t bucket_bytes() const {
-    return bucket_capacity_ * sizeof(Slot<T>);
+  std::size_t slot_size() const override { return sizeof(T); }
+  // A bucket's bytes, metadata included: what the heap limit counts.
+  std::size_t bucket_bytes() const override {
+    return Bucket<T>::BlockBytes(bucket_capacity_);
   }
 
   bool has_vacant() const { return !available_.empty(); }
@@ -93,7 +96,7 @@ class Arena final : public ArenaBase {
   // buckets): the vectors grow geometrically (a reserve of one more element
   // would copy them on every call, O(buckets) per bucket added).
   void Grow() {
-    auto bucket = std::make_unique<Bucket<T>>(bucket_capacity_);
+    BucketPtr bucket(Bucket<T>::Create(bucket_capacity_, mutator_));
     ReserveAtLeast(buckets_, buckets_.size() + 1);
     ReserveAtLeast(available_, buckets_.size() + 1);
     by_address_.emplace(bucket->begin_address(), bucket.get());
@@ -113,24 +116,27 @@ class Arena final : public ArenaBase {
     capacity_ += bucket_capacity_;
   }
 
-  // Constructs a value in a vacant slot; there must be one (has_vacant()).
-  // If the constructor throws, the slot is vacant again.
+  // Constructs a value in a vacant slot, locked once (for the caller's
+  // Pointer); there must be a vacant slot (has_vacant()). If the
+  // constructor throws, the slot is vacant again.
   template <typename... Args>
-  Slot<T>* Emplace(Args&&... args) {
+  T* Emplace(Args&&... args) {
     MEM_DCHECK(has_vacant(), "Emplace after Grow");
     Bucket<T>* bucket = available_.back();
-    Slot<T>* slot = bucket->TakeVacant();
+    const std::uint32_t index = bucket->TakeVacant();
     if (bucket->full()) Unlist(bucket);
+    T* value;
     try {
-      slot->Construct(std::forward<Args>(args)...);
+      value = Bucket<T>::Construct(bucket->SlotAt(index),
+                                   std::forward<Args>(args)...);
     } catch (...) {
-      bucket->Release(slot);
+      bucket->Release(index);
       if (!bucket->listed()) List(bucket);
       throw;
     }
-    bucket->Occupy(slot);
+    bucket->Occupy(index);
     ++len_;
-    return slot;
+    return value;
   }
 
   void MarkRoots(Tracer& tracer) override {
@@ -167,7 +173,7 @@ class Arena final : public ArenaBase {
 #endif
       }
     }
-    std::erase_if(buckets_, [](const std::unique_ptr<Bucket<T>>& b) {
+    std::erase_if(buckets_, [](const BucketPtr& b) {
       return b->empty() && !b->listed();
     });
     return released;
@@ -175,13 +181,13 @@ class Arena final : public ArenaBase {
 
   std::size_t CountLocked() const override {
     std::size_t locked = 0;
-    for (const auto& bucket : buckets_) locked += bucket->CountLocked();
+    for (const auto& bucket : buckets_) locked += bucket->locked_slots();
     return locked;
   }
 
   // The occupied slot whose value is at `address`, found without
   // dereferencing the address.
-  absl::StatusOr<Slot<T>*> SlotOfValue(const void* address) const {
+  absl::StatusOr<T*> SlotOfValue(const void* address) const {
     const auto key = reinterpret_cast<std::uintptr_t>(address);
     if (key == 0) {
       return absl::InvalidArgumentError(
@@ -241,11 +247,13 @@ class Arena final : public ArenaBase {
 
   const std::uint32_t bucket_capacity_;
   [[maybe_unused]] const void* mutator_;
-  std::vector<std::unique_ptr<Bucket<T>>> buckets_;
-  std::vector<Bucket<T>*> available_;   // buckets with a vacant slot
+  using BucketPtr = std::unique_ptr<Bucket<T>, typename Bucket<T>::Deleter>;
+
+  std::vector<BucketPtr> buckets_;
+  std::vector<Bucket<T>*> available_;  // buckets with a vacant slot
   absl::btree_map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin
-  std::size_t len_ = 0;                 // occupied slots
-  std::size_t capacity_ = 0;            // slots in all buckets
+  std::size_t len_ = 0;                                     // occupied slots
+  std::size_t capacity_ = 0;  // slots in all buckets
 };
 
 }  // namespace kamo::mem::internal

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "mem/internal/marker.h"
 
 namespace kamo::mem::internal {
 namespace {
@@ -16,19 +17,23 @@ struct Leaf {
   int value;
 };
 
+constexpr auto kName = [] { return std::string_view("Leaf"); };
+
 class ArenaTest : public ::testing::Test {
  protected:
-  Slot<Leaf>* Put(int value) {
+  Leaf* Put(int value) {
     if (!arena_.has_vacant()) arena_.Grow();
-    return arena_.Emplace(value);
+    Leaf* leaf = arena_.Emplace(value);  // locked once
+    UnlockValue(leaf, kName);
+    return leaf;
   }
 
   // Marks nothing and sweeps: frees every unlocked value.
   std::size_t SweepUnlocked() {
     std::vector<Root> pending;
-    Tracer tracer(pending, /*mutator=*/nullptr);
-    arena_.MarkRoots(tracer);
-    tracer.Drain();
+    Marker marker(pending, /*mutator=*/nullptr);
+    arena_.MarkRoots(marker.tracer());
+    marker.Drain();
     return arena_.Sweep();
   }
 
@@ -48,20 +53,19 @@ TEST_F(ArenaTest, CountersFollowAllocation) {
 }
 
 TEST_F(ArenaTest, FreedSlotInAnOldFullBucketIsReusedBeforeGrowing) {
-  std::vector<Slot<Leaf>*> slots;
+  std::vector<Leaf*> slots;
   for (int i = 0; i < 12; ++i) slots.push_back(Put(i));
   ASSERT_FALSE(arena_.has_vacant());
-  for (Slot<Leaf>* slot : slots) slot->header.Lock<Leaf>();
-  slots[1]->header.Unlock<Leaf>();  // in the first bucket
+  for (Leaf* slot : slots) LockValue(slot, kName);
+  UnlockValue(slots[1], kName);  // in the first bucket
   EXPECT_EQ(SweepUnlocked(), 1u);
   ASSERT_TRUE(arena_.has_vacant());
-  Slot<Leaf>* reused = arena_.Emplace(100);
+  Leaf* reused = arena_.Emplace(100);
   EXPECT_EQ(reused, slots[1]);
   EXPECT_EQ(arena_.bucket_count(), 3u);
   EXPECT_TRUE(arena_.IsConsistent());
-  for (Slot<Leaf>* slot : slots) {
-    if (slot != reused) slot->header.Unlock<Leaf>();
-  }
+  // Emplace locked the reused one once; the others hold the locks above.
+  for (Leaf* slot : slots) UnlockValue(slot, kName);
 }
 
 TEST_F(ArenaTest, ThrowingConstructorLeavesArenaAsItWas) {
@@ -80,23 +84,23 @@ TEST_F(ArenaTest, ThrowingConstructorLeavesArenaAsItWas) {
 }
 
 TEST_F(ArenaTest, ReleaseEmptyBucketsKeepsNonEmptyOnes) {
-  std::vector<Slot<Leaf>*> slots;
+  std::vector<Leaf*> slots;
   for (int i = 0; i < 12; ++i) slots.push_back(Put(i));
-  slots[5]->header.Lock<Leaf>();  // the second bucket stays non-empty
+  LockValue(slots[5], kName);  // the second bucket stays non-empty
   EXPECT_EQ(SweepUnlocked(), 11u);
   EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/0), 2u);
   EXPECT_EQ(arena_.bucket_count(), 1u);
   EXPECT_EQ(arena_.capacity(), 4u);
   EXPECT_EQ(arena_.len(), 1u);
-  EXPECT_EQ(slots[5]->value()->value, 5);
+  EXPECT_EQ(slots[5]->value, 5);
   EXPECT_TRUE(arena_.IsConsistent());
-  slots[5]->header.Unlock<Leaf>();
+  UnlockValue(slots[5], kName);
 }
 
 TEST_F(ArenaTest, ReleaseEmptyBucketsKeepsTheVacantSlotsAskedFor) {
-  std::vector<Slot<Leaf>*> slots;
+  std::vector<Leaf*> slots;
   for (int i = 0; i < 16; ++i) slots.push_back(Put(i));
-  slots[0]->header.Lock<Leaf>();  // one bucket stays: 3 vacant slots there
+  LockValue(slots[0], kName);  // one bucket stays: 3 vacant slots there
   EXPECT_EQ(SweepUnlocked(), 15u);
   // 3 + 4 + 4 + 4 vacant: two empty buckets can go, leaving 7 >= 6.
   EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/6), 2u);
@@ -106,14 +110,14 @@ TEST_F(ArenaTest, ReleaseEmptyBucketsKeepsTheVacantSlotsAskedFor) {
   EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/0), 1u);
   EXPECT_EQ(arena_.available(), 3u);
   EXPECT_TRUE(arena_.IsConsistent());
-  slots[0]->header.Unlock<Leaf>();
+  UnlockValue(slots[0], kName);
 }
 
 TEST_F(ArenaTest, SlotOfValueSearchesEveryBucket) {
-  std::vector<Slot<Leaf>*> slots;
+  std::vector<Leaf*> slots;
   for (int i = 0; i < 12; ++i) slots.push_back(Put(i));
-  for (Slot<Leaf>* slot : slots) {
-    auto found = arena_.SlotOfValue(slot->value());
+  for (Leaf* slot : slots) {
+    auto found = arena_.SlotOfValue(slot);
     ASSERT_TRUE(found.ok()) << found.status();
     EXPECT_EQ(*found, slot);
   }

@@ -1,194 +1,282 @@
-// A Bucket is a fixed-capacity array of Slots allocated in one block. Its
-// vacant slots form a chain through their headers, so taking a slot and
-// giving one back are O(1).
+// A Bucket<T> is a fixed-capacity block of slots for values of type T, with
+// their states in bitmaps and a lock array beside them (bucket_header.h has
+// the layout). Allocation takes the first free bit from a cursor; the sweep
+// works a 64-slot word at a time, and runs no per-slot loop at all for
+// types with trivial destructors (except under ASan, which poisons each
+// freed slot).
 //
-// Invariant (IsConsistent): occupied_ + taken_ + |vacant chain| ==
-// capacity_, every slot on the chain is vacant, and no slot is marked
-// outside a collection.
+// Invariant (IsConsistent): free, occupied and taken slots partition the
+// capacity; vacant_, occupied_count_ and locked_slots_ agree with the
+// bitmaps and
+// the locks; no slot is marked outside a collection; only occupied slots
+// are locked; the free cursor is at or before the first free word.
 #ifndef KAMO_MEM_INTERNAL_BUCKET_H_
 #define KAMO_MEM_INTERNAL_BUCKET_H_
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "mem/check.h"
-#include "mem/internal/slot.h"
+#include "mem/internal/block_pool.h"
+#include "mem/internal/bucket_header.h"
+#include "mem/internal/type_info.h"
 #include "mem/trace.h"
 
 namespace kamo::mem::internal {
 
+// The largest bucket_capacity an option may ask for; FittingCapacity may
+// give fewer.
+inline constexpr std::uint32_t kMaxBucketCapacity = (1u << 30) - 1;
+
 template <typename T>
-class Bucket {
+class Bucket final : public BucketHeader {
  public:
-  static constexpr std::uint32_t kMaxCapacity = SlotHeader::kNoNext;
+  static_assert(alignof(T) <= kBucketAlignment / 2,
+                "a managed type's alignment must leave room for metadata");
 
-  explicit Bucket(std::uint32_t capacity)
-      : slots_(new Slot<T>[capacity]), capacity_(capacity) {
-    MEM_CHECK(capacity > 0 && capacity <= kMaxCapacity,
+  // The slots a bucket has when `requested` are asked for: as many, unless
+  // fewer already fill a block of kBucketAlignment bytes (at least one: a
+  // value larger than a block has a bucket, and an allocation, to itself).
+  static std::uint32_t FittingCapacity(std::uint32_t requested) {
+    MEM_CHECK(requested > 0 && requested <= kMaxBucketCapacity,
               "Bucket<%s>: capacity %u out of range [1, %u]", TypeName<T>(),
-              capacity, kMaxCapacity);
-    for (std::uint32_t i = 0; i < capacity; ++i) {
-      slots_[i].header.Vacate(i + 1 < capacity ? i + 1 : SlotHeader::kNoNext);
-    }
+              requested, kMaxBucketCapacity);
+    auto fits = [](std::uint32_t capacity) {
+      return BlockBytes(capacity) <= kBucketAlignment;
+    };
+    if (fits(requested)) return requested;
+    std::uint32_t capacity = static_cast<std::uint32_t>(
+        std::min<std::size_t>(requested, kBucketAlignment / sizeof(T)));
+    while (capacity > 1 && !fits(capacity)) --capacity;
+    return std::max<std::uint32_t>(capacity, 1);
   }
 
-  Bucket(const Bucket&) = delete;
-  Bucket& operator=(const Bucket&) = delete;
-
-  // Destroys every value still here (the Mutator is going away).
-  ~Bucket() {
-    for (std::uint32_t i = 0; i < capacity_; ++i) {
-      if (slots_[i].header.occupied()) std::destroy_at(slots_[i].value());
-    }
+  // The bytes of a bucket of `capacity` slots: metadata and slots.
+  static std::size_t BlockBytes(std::uint32_t capacity) {
+    return MetadataOffset(alignof(T), capacity, sizeof(T)) +
+           MetadataBytes(capacity);
   }
 
-  std::uint32_t IndexOf(const Slot<T>* slot) const {
-    return static_cast<std::uint32_t>(slot - slots_.get());
+  // A new bucket of FittingCapacity(capacity) == capacity slots, owned by
+  // the Mutator at `owner`. Throws std::bad_alloc, having allocated nothing.
+  static Bucket* Create(std::uint32_t capacity, const void* owner) {
+    MEM_CHECK(capacity == FittingCapacity(capacity),
+              "Bucket<%s>: %u slots do not fit a bucket", TypeName<T>(),
+              capacity);
+    void* block = AllocateBucketBytes(BlockBytes(capacity));
+    return ::new (block) Bucket(capacity, owner);
   }
 
-  std::uint32_t capacity() const { return capacity_; }
-  std::uint32_t occupied() const { return occupied_; }
-  bool full() const { return next_vacant_ == SlotHeader::kNoNext; }
-  bool empty() const { return occupied_ == 0 && taken_ == 0; }
+  // Destroys every value still here (the Mutator is going away, or the
+  // bucket is empty) and frees the block.
+  static void Destroy(Bucket* bucket) {
+    const std::size_t bytes = BlockBytes(bucket->capacity());
+    bucket->~Bucket();
+    FreeBucketBytes(bucket, bytes);
+  }
+
+  struct Deleter {
+    void operator()(Bucket* bucket) const { Destroy(bucket); }
+  };
+
+  T* value(std::uint32_t index) const {
+    return std::launder(reinterpret_cast<T*>(SlotAt(index)));
+  }
+
+  bool full() const { return vacant_ == 0; }
+  bool empty() const { return vacant_ == capacity_; }
 
   // Whether the bucket is on its arena's list of buckets with a vacant slot.
   bool listed() const { return listed_; }
   void set_listed(bool listed) { listed_ = listed; }
 
   // Allocation is three steps so that a constructor may itself allocate (or
-  // throw) without seeing a half-updated bucket: TakeVacant unlinks a slot
-  // from the chain, the caller constructs the value in it, then Occupy
-  // publishes it; if the constructor throws, Release relinks the slot.
-  Slot<T>* TakeVacant() {
+  // throw) without seeing a half-updated bucket: TakeVacant takes a free
+  // slot's index, the caller constructs the value in SlotAt(index)
+  // (Construct), then Occupy publishes it; if the constructor throws,
+  // Release frees the slot again.
+  std::uint32_t TakeVacant() {
     MEM_DCHECK(!full(), "TakeVacant needs a vacant slot");
-    Slot<T>* slot = &slots_[next_vacant_];
-    next_vacant_ = slot->header.next_vacant();
-    // The next allocation reads that slot's header: start loading it now
-    // (slots were swept long before they are reused, so they are cold).
-    if (next_vacant_ != SlotHeader::kNoNext) {
-      __builtin_prefetch(&slots_[next_vacant_], /*rw=*/1);
+    std::uint32_t word = free_cursor_;
+    while (free_[word] == 0) ++word;  // stops: the bucket is not full
+    free_cursor_ = word;
+    const auto bit = static_cast<std::uint32_t>(std::countr_zero(free_[word]));
+    free_[word] &= free_[word] - 1;
+    --vacant_;
+    const std::uint32_t index = word * 64 + bit;
+    UnpoisonSlot(SlotAt(index), sizeof(T));
+    return index;
+  }
+
+  // Constructs a T in a taken slot: with a constructor if T has a matching
+  // one, else as an aggregate (clang 14 has no parenthesised aggregate
+  // initialisation).
+  template <typename... Args>
+  static T* Construct(void* slot, Args&&... args) {
+    if constexpr (std::is_constructible_v<T, Args&&...>) {
+      return ::new (slot) T(std::forward<Args>(args)...);
+    } else {
+      return ::new (slot) T{std::forward<Args>(args)...};
     }
-    ++taken_;
-    return slot;
   }
 
-  void Occupy(Slot<T>* slot) {
-    slot->header.Occupy();
-    --taken_;
-    ++occupied_;
+  // Publishes the value at a taken slot, holding one lock: the Pointer that
+  // Allocate returns (taken here, where the index is known, rather than
+  // through LockValue).
+  void Occupy(std::uint32_t index) {
+    Set(occupied_, index);
+    locks_[index] = 1;
+    ++locked_slots_;
+    ++occupied_count_;
   }
 
-  void Release(Slot<T>* slot) {
-    slot->header.Vacate(next_vacant_);
-    next_vacant_ = IndexOf(slot);
-    --taken_;
+  void Release(std::uint32_t index) {
+    PoisonSlot(SlotAt(index), sizeof(T));
+    Set(free_, index);
+    free_cursor_ = std::min(free_cursor_, index / 64);
+    ++vacant_;
   }
 
-  // Pushes every locked slot to the tracer: the roots.
+  // Marks every locked slot and pushes it to the tracer: the roots. Reads
+  // nothing of a bucket without locks.
   void MarkRoots(Tracer& tracer) {
-    if (empty()) return;
-    for (std::uint32_t i = 0; i < capacity_; ++i) {
-      SlotHeader& header = slots_[i].header;
-      if (header.occupied() && header.locked()) {
-        tracer.Visit(RootOf(&slots_[i]));
-      }
+    std::uint32_t left = locked_slots_;
+    for (std::uint32_t i = 0; left != 0; ++i) {
+      if (locks_[i] == 0) continue;
+      MEM_DCHECK(occupied(i), "only occupied slots are locked");
+      tracer.Visit(RootOf(value(i)));
+      --left;
     }
   }
 
-  // Destroys every occupied slot that is neither marked nor locked, returns
-  // it to the chain, and unmarks the rest. Returns the number freed.
+  // Destroys every occupied slot that is not marked (locked slots are
+  // marked as roots) and frees it, and clears the marks. Returns the number
+  // freed.
   std::uint32_t Sweep() {
-    if (empty()) return 0;
     std::uint32_t freed = 0;
-    for (std::uint32_t i = 0; i < capacity_; ++i) {
-      SlotHeader& header = slots_[i].header;
-      if (!header.occupied()) continue;
-      if (header.marked()) {
-        header.Unmark();
-        continue;
+    std::uint32_t first_free = kNoWord;
+    const std::size_t words = BitmapWords(capacity_);
+    for (std::uint32_t w = 0; w < words; ++w) {
+      const std::uint64_t dead = occupied_[w] & ~marks_[w];
+      marks_[w] = 0;
+      if (dead != 0) {
+        if constexpr (!std::is_trivially_destructible_v<T> || kPoisons) {
+          for (std::uint64_t bits = dead; bits != 0; bits &= bits - 1) {
+            const auto index =
+                static_cast<std::uint32_t>(w * 64 + std::countr_zero(bits));
+            MEM_DCHECK(locks_[index] == 0, "locked slots are marked as roots");
+            std::destroy_at(value(index));
+            PoisonSlot(SlotAt(index), sizeof(T));
+          }
+        }
+        occupied_[w] &= ~dead;
+        free_[w] |= dead;
+        freed += static_cast<std::uint32_t>(std::popcount(dead));
       }
-      MEM_DCHECK(!header.locked(), "locked slots are marked as roots");
-      std::destroy_at(slots_[i].value());
-      header.Vacate(next_vacant_);
-      next_vacant_ = i;
-      ++freed;
+      if (free_[w] != 0 && first_free == kNoWord) first_free = w;
     }
-    occupied_ -= freed;
+    if (first_free != kNoWord) free_cursor_ = first_free;
+    occupied_count_ -= freed;
+    vacant_ += freed;
     return freed;
   }
 
-  std::uint32_t CountLocked() const {
-    std::uint32_t locked = 0;
-    for (std::uint32_t i = 0; i < capacity_; ++i) {
-      locked += slots_[i].header.occupied() && slots_[i].header.locked();
-    }
-    return locked;
-  }
-
-  // The address range of the slot array, for raw-pointer coercion.
+  // The address range of the slots, for raw-pointer coercion.
   std::uintptr_t begin_address() const {
-    return reinterpret_cast<std::uintptr_t>(slots_.get());
+    return reinterpret_cast<std::uintptr_t>(slots_);
   }
   std::uintptr_t end_address() const {
-    return begin_address() + std::uintptr_t{capacity_} * sizeof(Slot<T>);
+    return begin_address() + std::uintptr_t{capacity_} * sizeof(T);
   }
 
-  // The occupied slot whose value lives at `address`, or an error saying why
-  // there is none. Reads only headers of this bucket's own slots, and only
-  // after checking the address lies inside the bucket.
-  absl::StatusOr<Slot<T>*> SlotOfValue(std::uintptr_t address) {
+  // The occupied slot's value at `address`, or an error saying why there is
+  // none. Reads only this bucket's metadata, and only after checking the
+  // address lies among its slots.
+  absl::StatusOr<T*> SlotOfValue(std::uintptr_t address) const {
     if (address < begin_address() || address >= end_address()) {
       return absl::InvalidArgumentError(
           absl::StrFormat("address %#x is outside this bucket of Arena<%s>",
                           address, TypeName<T>()));
     }
-    const std::uintptr_t offset = address - begin_address();
-    Slot<T>* slot = &slots_[offset / sizeof(Slot<T>)];
-    if (reinterpret_cast<std::uintptr_t>(slot->storage) != address) {
+    const auto index =
+        static_cast<std::uint32_t>((address - begin_address()) / sizeof(T));
+    if (reinterpret_cast<std::uintptr_t>(SlotAt(index)) != address) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "address %#x points into a slot of Arena<%s> but not at its value "
           "(interior or misaligned)",
           address, TypeName<T>()));
     }
-    if (!slot->header.occupied()) {
+    if (!occupied(index)) {
       return absl::FailedPreconditionError(
           absl::StrFormat("address %#x is a vacant (freed) slot of Arena<%s>",
                           address, TypeName<T>()));
     }
-    return slot;
+    return value(index);
   }
 
-  // O(capacity): the chain closes, counts agree, nothing is marked.
+  // O(capacity): see the invariant above.
   bool IsConsistent() const {
-    std::uint32_t vacant = 0;
-    for (std::uint32_t i = next_vacant_; i != SlotHeader::kNoNext;
-         i = slots_[i].header.next_vacant()) {
-      if (i >= capacity_ || slots_[i].header.occupied()) return false;
-      if (++vacant > capacity_) return false;  // a loop in the chain
-    }
+    const std::size_t words = BitmapWords(capacity_);
     std::uint32_t occupied = 0;
-    for (std::uint32_t i = 0; i < capacity_; ++i) {
-      const SlotHeader& header = slots_[i].header;
-      if (header.marked()) return false;
-      if (!header.occupied() && header.locked()) return false;
-      occupied += header.occupied();
+    std::uint32_t vacant = 0;
+    for (std::uint32_t w = 0; w < words; ++w) {
+      if (marks_[w] != 0 || (free_[w] & occupied_[w]) != 0) return false;
+      if (free_[w] != 0 && w < free_cursor_) return false;
+      occupied += static_cast<std::uint32_t>(std::popcount(occupied_[w]));
+      vacant += static_cast<std::uint32_t>(std::popcount(free_[w]));
     }
-    // Slots taken for a value under construction (whose constructor may
-    // allocate, and so collect) are neither occupied nor on the chain.
-    return occupied == occupied_ && occupied_ + taken_ + vacant == capacity_;
+    if (capacity_ % 64 != 0) {
+      const std::uint64_t past = ~((std::uint64_t{1} << (capacity_ % 64)) - 1);
+      if (((free_[words - 1] | occupied_[words - 1]) & past) != 0) {
+        return false;
+      }
+    }
+    std::uint32_t locked = 0;
+    for (std::uint32_t i = 0; i < capacity_; ++i) {
+      if (locks_[i] == 0) continue;
+      if (!this->occupied(i)) return false;
+      ++locked;
+    }
+    return occupied == occupied_count_ && locked == locked_slots_ &&
+           vacant == vacant_ && occupied_count_ + vacant_ <= capacity_;
   }
 
  private:
-  std::unique_ptr<Slot<T>[]> slots_;
-  std::uint32_t capacity_;
-  std::uint32_t occupied_ = 0;     // slots holding a value
-  std::uint32_t taken_ = 0;        // off the chain, value being constructed
-  bool listed_ = false;            // on the arena's available list
-  std::uint32_t next_vacant_ = 0;  // head of the vacant chain, kNoNext if full
+  static constexpr std::uint32_t kNoWord = ~0u;
+#ifdef KAMO_MEM_ASAN
+  static constexpr bool kPoisons = true;
+#else
+  static constexpr bool kPoisons = false;
+#endif
+
+  Bucket(std::uint32_t capacity, const void* owner)
+      : BucketHeader(capacity, sizeof(T), alignof(T), owner) {
+    static_assert(sizeof(Bucket) == sizeof(BucketHeader),
+                  "IndexOfValue places slot 0 right after the header");
+    PoisonSlot(slots_, std::size_t{capacity} * sizeof(T));
+  }
+
+  ~Bucket() {
+    if constexpr (!std::is_trivially_destructible_v<T>) {
+      const std::size_t words = BitmapWords(capacity_);
+      for (std::uint32_t w = 0; w < words; ++w) {
+        for (std::uint64_t bits = occupied_[w]; bits != 0; bits &= bits - 1) {
+          std::destroy_at(value(
+              static_cast<std::uint32_t>(w * 64 + std::countr_zero(bits))));
+        }
+      }
+    }
+    // The block goes back to the allocator whole.
+    UnpoisonSlot(slots_, std::size_t{capacity_} * sizeof(T));
+  }
 };
 
 }  // namespace kamo::mem::internal

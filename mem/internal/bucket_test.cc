@@ -1,9 +1,12 @@
 #include "mem/internal/bucket.h"
 
-#include <stdexcept>
+#include <array>
+#include <cstdint>
+#include <set>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "mem/internal/marker.h"
 
 namespace kamo::mem::internal {
 namespace {
@@ -13,118 +16,194 @@ struct Leaf {
   void Trace(Tracer&) const {}
 };
 
+auto LeafName() {
+  return [] { return std::string_view("Leaf"); };
+}
+
 class BucketTest : public ::testing::Test {
  protected:
-  Slot<Leaf>* Put(int value) {
-    Slot<Leaf>* slot = bucket_.TakeVacant();
-    slot->Construct(value);
-    bucket_.Occupy(slot);
-    return slot;
-  }
+  ~BucketTest() override { Bucket<Leaf>::Destroy(bucket_); }
 
-  Bucket<Leaf> bucket_{4};
+  Leaf* Put(int value) {
+    const std::uint32_t index = bucket_->TakeVacant();
+    Leaf* leaf = Bucket<Leaf>::Construct(bucket_->SlotAt(index), value);
+    bucket_->Occupy(index);  // locked once, as for Allocate's Pointer
+    UnlockValue(leaf, LeafName());
+    return leaf;
+  }
+  std::uint32_t Index(const Leaf* leaf) const { return bucket_->IndexOf(leaf); }
+
+  Bucket<Leaf>* bucket_ = Bucket<Leaf>::Create(4, /*owner=*/nullptr);
 };
 
 TEST_F(BucketTest, NewBucketIsEmptyAndConsistent) {
-  EXPECT_EQ(bucket_.capacity(), 4u);
-  EXPECT_EQ(bucket_.occupied(), 0u);
-  EXPECT_TRUE(bucket_.empty());
-  EXPECT_FALSE(bucket_.full());
-  EXPECT_TRUE(bucket_.IsConsistent());
+  EXPECT_EQ(bucket_->capacity(), 4u);
+  EXPECT_EQ(bucket_->occupied(), 0u);
+  EXPECT_TRUE(bucket_->empty());
+  EXPECT_FALSE(bucket_->full());
+  EXPECT_TRUE(bucket_->IsConsistent());
+}
+
+TEST_F(BucketTest, SlotsAreExactlyTheValueSizeAndFindTheirBucket) {
+  std::vector<Leaf*> leaves;
+  for (int i = 0; i < 4; ++i) leaves.push_back(Put(i));
+  std::set<std::uintptr_t> addresses;
+  for (Leaf* leaf : leaves) {
+    addresses.insert(reinterpret_cast<std::uintptr_t>(leaf));
+    EXPECT_EQ(BucketHeader::Of(leaf), bucket_);
+    EXPECT_EQ(bucket_->SlotAt(Index(leaf)), leaf);
+  }
+  EXPECT_EQ(*addresses.rbegin() - *addresses.begin(), 3 * sizeof(Leaf));
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(bucket_) % kBucketAlignment, 0u);
 }
 
 TEST_F(BucketTest, FillsEverySlotOnceThenIsFull) {
-  std::vector<Slot<Leaf>*> slots;
-  for (int i = 0; i < 4; ++i) slots.push_back(Put(i * 10));
-  EXPECT_TRUE(bucket_.full());
-  EXPECT_EQ(bucket_.occupied(), 4u);
+  std::vector<Leaf*> leaves;
+  for (int i = 0; i < 4; ++i) leaves.push_back(Put(i * 10));
+  EXPECT_TRUE(bucket_->full());
+  EXPECT_EQ(bucket_->occupied(), 4u);
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(slots[i]->value()->value, i * 10);
-    for (int j = 0; j < i; ++j) EXPECT_NE(slots[i], slots[j]);
+    EXPECT_EQ(leaves[i]->value, i * 10);
+    for (int j = 0; j < i; ++j) EXPECT_NE(leaves[i], leaves[j]);
   }
-  EXPECT_TRUE(bucket_.IsConsistent());
+  EXPECT_TRUE(bucket_->IsConsistent());
 }
 
 TEST_F(BucketTest, ReleaseReturnsATakenSlot) {
-  Slot<Leaf>* taken = bucket_.TakeVacant();
-  EXPECT_FALSE(bucket_.empty()) << "a slot under construction is not empty";
-  bucket_.Release(taken);
-  EXPECT_TRUE(bucket_.empty());
-  EXPECT_TRUE(bucket_.IsConsistent());
-  EXPECT_EQ(bucket_.TakeVacant(), taken) << "the released slot is reused";
-  bucket_.Release(taken);
+  const std::uint32_t taken = bucket_->TakeVacant();
+  EXPECT_FALSE(bucket_->empty()) << "a slot under construction is not empty";
+  EXPECT_FALSE(bucket_->occupied(taken));
+  bucket_->Release(taken);
+  EXPECT_TRUE(bucket_->empty());
+  EXPECT_TRUE(bucket_->IsConsistent());
+  EXPECT_EQ(bucket_->TakeVacant(), taken) << "the released slot is reused";
+  bucket_->Release(taken);
+}
+
+TEST_F(BucketTest, LocksAreCountedPerSlotAndPerBucket) {
+  Leaf* a = Put(1);
+  Leaf* b = Put(2);
+  bucket_->Lock(Index(a), LeafName());
+  bucket_->Lock(Index(a), LeafName());
+  bucket_->Lock(Index(b), LeafName());
+  EXPECT_EQ(bucket_->locks(Index(a)), 2u);
+  EXPECT_EQ(bucket_->locked_slots(), 2u);
+  bucket_->Unlock(Index(a), LeafName());
+  EXPECT_EQ(bucket_->locked_slots(), 2u) << "a still holds one lock";
+  bucket_->Unlock(Index(a), LeafName());
+  EXPECT_EQ(bucket_->locked_slots(), 1u);
+  EXPECT_EQ(LocksOf(b), 1u);
+  UnlockValue(b, LeafName());
+  EXPECT_EQ(bucket_->locked_slots(), 0u);
+  EXPECT_TRUE(bucket_->IsConsistent());
 }
 
 TEST_F(BucketTest, SweepFreesUnmarkedUnlockedAndUnmarksTheRest) {
-  Slot<Leaf>* marked = Put(1);
-  Slot<Leaf>* locked = Put(2);
-  Slot<Leaf>* garbage = Put(3);
-  marked->header.Mark();
-  locked->header.Lock<Leaf>();
-  locked->header.Mark();  // MarkRoots marks locked slots before a sweep.
+  Leaf* marked = Put(1);
+  Leaf* locked = Put(2);
+  Leaf* garbage = Put(3);
+  bucket_->Mark(Index(marked));
+  bucket_->Lock(Index(locked), LeafName());
+  bucket_->Mark(Index(locked));  // MarkRoots marks locked slots.
 
-  EXPECT_EQ(bucket_.Sweep(), 1u);
-  EXPECT_EQ(bucket_.occupied(), 2u);
-  EXPECT_TRUE(marked->header.occupied());
-  EXPECT_FALSE(marked->header.marked());
-  EXPECT_EQ(marked->value()->value, 1);
-  EXPECT_TRUE(locked->header.occupied());
-  EXPECT_FALSE(garbage->header.occupied());
-  EXPECT_TRUE(bucket_.IsConsistent());
-  locked->header.Unlock<Leaf>();
+  EXPECT_EQ(bucket_->Sweep(), 1u);
+  EXPECT_EQ(bucket_->occupied(), 2u);
+  EXPECT_TRUE(bucket_->occupied(Index(marked)));
+  EXPECT_FALSE(bucket_->marked(Index(marked)));
+  EXPECT_EQ(marked->value, 1);
+  EXPECT_TRUE(bucket_->occupied(Index(locked)));
+  EXPECT_FALSE(bucket_->occupied(Index(garbage)));
+  EXPECT_TRUE(bucket_->IsConsistent());
+  // The freed slot is the one allocation takes next.
+  EXPECT_EQ(Put(4), garbage);
+  bucket_->Unlock(Index(locked), LeafName());
 }
 
-TEST_F(BucketTest, MarkRootsPushesExactlyTheLockedSlots) {
-  Slot<Leaf>* locked = Put(1);
-  Slot<Leaf>* unlocked = Put(2);
-  locked->header.Lock<Leaf>();
+TEST_F(BucketTest, MarkRootsMarksAndPushesExactlyTheLockedSlots) {
+  Leaf* locked = Put(1);
+  Leaf* unlocked = Put(2);
+  bucket_->Lock(Index(locked), LeafName());
   std::vector<Root> pending;
-  Tracer tracer(pending, /*mutator=*/nullptr);
-  bucket_.MarkRoots(tracer);
+  Marker marker(pending, /*mutator=*/nullptr);
+  bucket_->MarkRoots(marker.tracer());
   ASSERT_EQ(pending.size(), 1u);
-  EXPECT_EQ(pending[0].header(), &locked->header);
-  tracer.Drain();  // marks what was pushed
-  EXPECT_TRUE(locked->header.marked());
-  EXPECT_FALSE(unlocked->header.marked());
-  EXPECT_EQ(bucket_.CountLocked(), 1u);
-  locked->header.Unmark();
-  locked->header.Unlock<Leaf>();
+  EXPECT_EQ(pending[0].address(), locked);
+  EXPECT_TRUE(bucket_->marked(Index(locked)));
+  EXPECT_FALSE(bucket_->marked(Index(unlocked)));
+  marker.Drain();
+  EXPECT_TRUE(pending.empty());
+  EXPECT_EQ(bucket_->Sweep(), 1u) << "the unlocked one";
+  bucket_->Unlock(Index(locked), LeafName());
 }
 
 TEST_F(BucketTest, SlotOfValueAcceptsOnlyOccupiedValueAddresses) {
-  Slot<Leaf>* slot = Put(7);
-  const auto address = reinterpret_cast<std::uintptr_t>(slot->value());
-  ASSERT_TRUE(bucket_.SlotOfValue(address).ok());
-  EXPECT_EQ(*bucket_.SlotOfValue(address), slot);
+  Leaf* leaf = Put(7);
+  const auto address = reinterpret_cast<std::uintptr_t>(leaf);
+  ASSERT_TRUE(bucket_->SlotOfValue(address).ok());
+  EXPECT_EQ(*bucket_->SlotOfValue(address), leaf);
 
-  EXPECT_EQ(bucket_.SlotOfValue(address + 1).status().code(),
+  EXPECT_EQ(bucket_->SlotOfValue(address + 1).status().code(),
             absl::StatusCode::kInvalidArgument);  // interior
-  EXPECT_EQ(bucket_.SlotOfValue(bucket_.begin_address()).status().code(),
-            absl::StatusCode::kInvalidArgument);  // a header, not a value
-  EXPECT_EQ(bucket_.SlotOfValue(bucket_.end_address()).status().code(),
+  EXPECT_EQ(bucket_->SlotOfValue(reinterpret_cast<std::uintptr_t>(bucket_))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);  // metadata, not a value
+  EXPECT_EQ(bucket_->SlotOfValue(bucket_->end_address()).status().code(),
             absl::StatusCode::kInvalidArgument);  // just past the end
-  const auto vacant = address + sizeof(Slot<Leaf>);
-  EXPECT_EQ(bucket_.SlotOfValue(vacant).status().code(),
+  const auto vacant = address + sizeof(Leaf);
+  EXPECT_EQ(bucket_->SlotOfValue(vacant).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(BucketTest, DestructorDestroysRemainingValues) {
-  static_assert(sizeof(Slot<Leaf>) >= sizeof(SlotHeader) + sizeof(Leaf));
+TEST(BucketCapacityTest, EverySlotStartsInTheFirstAlignmentUnit) {
+  using Wide = std::array<std::byte, 1000>;
+  struct WideValue {
+    Wide bytes;
+    void Trace(Tracer&) const {}
+  };
+  EXPECT_EQ(Bucket<Leaf>::FittingCapacity(1024), 1024u);
+  const std::uint32_t wide = Bucket<WideValue>::FittingCapacity(1024);
+  EXPECT_LT(wide, 1024u);
+  EXPECT_GT(wide, 50u);
+  // The largest that fits: one more would start past the unit.
+  EXPECT_EQ(Bucket<WideValue>::FittingCapacity(wide), wide);
+  EXPECT_EQ(Bucket<WideValue>::FittingCapacity(wide + 1), wide);
+  Bucket<WideValue>* bucket = Bucket<WideValue>::Create(wide, nullptr);
+  void* last = bucket->SlotAt(wide - 1);
+  EXPECT_EQ(BucketHeader::Of(last), bucket);
+  EXPECT_EQ(bucket->IndexOf(last), wide - 1);
+  Bucket<WideValue>::Destroy(bucket);
+
+  struct Large {
+    std::array<std::byte, 3 * kBucketAlignment> bytes;
+    void Trace(Tracer&) const {}
+  };
+  EXPECT_EQ(Bucket<Large>::FittingCapacity(1024), 1u) << "a bucket to itself";
+}
+
+TEST(BucketDestroyTest, DestroysRemainingValuesOnce) {
   int destroyed = 0;
   struct Counted {
     int* counter;
     ~Counted() { ++*counter; }
     void Trace(Tracer&) const {}
   };
-  {
-    Bucket<Counted> bucket(3);
-    for (int i = 0; i < 2; ++i) {
-      Slot<Counted>* slot = bucket.TakeVacant();
-      slot->Construct(&destroyed);
-      bucket.Occupy(slot);
-    }
+  Bucket<Counted>* bucket = Bucket<Counted>::Create(70, nullptr);
+  std::vector<Counted*> values;
+  for (int i = 0; i < 67; ++i) {  // across two bitmap words
+    const std::uint32_t index = bucket->TakeVacant();
+    Counted* value =
+        Bucket<Counted>::Construct(bucket->SlotAt(index), &destroyed);
+    bucket->Occupy(index);
+    UnlockValue(value, [] { return std::string_view("Counted"); });
+    values.push_back(value);
   }
-  EXPECT_EQ(destroyed, 2);
+  bucket->Mark(bucket->IndexOf(values[66]));
+  EXPECT_EQ(bucket->Sweep(), 66u);
+  EXPECT_EQ(destroyed, 66);
+  EXPECT_TRUE(bucket->IsConsistent());
+  Bucket<Counted>::Destroy(bucket);
+  EXPECT_EQ(destroyed, 67);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 namespace kamo::mem::internal {
 
 template <typename Enum, std::size_t N>
-  requires std::is_enum_v<Enum>
+requires std::is_enum_v<Enum>
 constexpr std::string_view EnumName(
     Enum value, const std::array<std::string_view, N>& names) {
   const auto index = static_cast<std::size_t>(value);

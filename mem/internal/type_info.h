@@ -17,7 +17,7 @@ std::string Demangle(const char* mangled);
 // initialisation). It is a name, not heap state: each Mutator keeps its own
 // arenas, indexed by these ids.
 template <typename T>
-std::size_t TypeIdOf() {
+[[gnu::always_inline]] inline std::size_t TypeIdOf() {
   static const std::size_t id = NextTypeId();
   return id;
 }

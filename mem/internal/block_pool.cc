@@ -1,0 +1,73 @@
+#include "mem/internal/block_pool.h"
+
+#include <mutex>
+#include <new>
+#include <vector>
+
+namespace kamo::mem::internal {
+namespace {
+
+struct Pool {
+  std::mutex mutex;
+  std::vector<void*> regions;  // every region carved, kept for good
+  std::vector<void*> free;     // blocks, the last freed on top; its
+                               // capacity holds every block carved
+};
+
+// Leaked on purpose: Mutators with static storage may outlive any
+// function-local static's destructor, and the regions live as long.
+Pool& ThePool() {
+  static auto* pool = new Pool();
+  return *pool;
+}
+
+}  // namespace
+
+void* AllocateBlock() {
+  Pool& pool = ThePool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  if (pool.free.empty()) {
+    // Room on both lists first, so that a failure leaves nothing taken and
+    // FreeBlock never allocates.
+    pool.regions.reserve(pool.regions.size() + 1);
+    pool.free.reserve((pool.regions.size() + 1) * kBlocksPerRegion);
+    auto* region = static_cast<std::byte*>(
+        ::operator new (kBlocksPerRegion* kBucketAlignment,
+                        std::align_val_t{kBucketAlignment}));
+    pool.regions.push_back(region);
+    for (std::size_t i = kBlocksPerRegion; i-- > 0;) {
+      void* block = region + i * kBucketAlignment;
+      PoisonSlot(block, kBucketAlignment);
+      pool.free.push_back(block);
+    }
+  }
+  void* block = pool.free.back();
+  pool.free.pop_back();
+  return block;  // still poisoned: the caller unpoisons what it uses
+}
+
+void FreeBlock(void* block) {
+  PoisonSlot(block, kBucketAlignment);
+  Pool& pool = ThePool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  pool.free.push_back(block);  // room was reserved when it was carved
+}
+
+void* AllocateBucketBytes(std::size_t bytes) {
+  if (bytes > kBucketAlignment) {
+    return ::operator new (bytes, std::align_val_t{kBucketAlignment});
+  }
+  void* block = AllocateBlock();
+  UnpoisonSlot(block, bytes);  // the rest of the block stays poisoned
+  return block;
+}
+
+void FreeBucketBytes(void* block, std::size_t bytes) {
+  if (bytes <= kBucketAlignment) {
+    FreeBlock(block);
+  } else {
+    ::operator delete (block, std::align_val_t{kBucketAlignment});
+  }
+}
+
+}  // namespace kamo::mem::internal

@@ -1,0 +1,36 @@
+// Where buckets live: blocks of kBucketAlignment bytes, aligned to it,
+// carved from regions of kBlocksPerRegion blocks and recycled process-wide.
+// A bucket then costs no system call and leaves no hole in the address
+// space (an aligned allocation from malloc leaves one beside each block;
+// ASan's allocator maps and unmaps each). A bucket larger than a block (one
+// value larger than a block) is allocated on its own instead.
+//
+// The pool keeps its regions for the life of the process; a freed block
+// waits on a free list for the next bucket of any Mutator on any thread.
+// Under ASan a free block is poisoned whole.
+#ifndef KAMO_MEM_INTERNAL_BLOCK_POOL_H_
+#define KAMO_MEM_INTERNAL_BLOCK_POOL_H_
+
+#include <cstddef>
+
+#include "mem/internal/bucket_header.h"
+
+namespace kamo::mem::internal {
+
+inline constexpr std::size_t kBlocksPerRegion = 32;
+
+// A block of kBucketAlignment bytes at a multiple of kBucketAlignment
+// (poisoned under ASan). Throws std::bad_alloc, having taken nothing.
+void* AllocateBlock();
+// Gives back a block AllocateBlock returned.
+void FreeBlock(void* block);
+
+// Allocates `bytes` at a multiple of kBucketAlignment: a pool block if they
+// fit one (the rest of the block stays poisoned under ASan), else an
+// allocation of their own. FreeBucketBytes takes the same size back.
+void* AllocateBucketBytes(std::size_t bytes);
+void FreeBucketBytes(void* block, std::size_t bytes);
+
+}  // namespace kamo::mem::internal
+
+#endif  // KAMO_MEM_INTERNAL_BLOCK_POOL_H_

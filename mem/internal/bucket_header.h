@@ -1,0 +1,274 @@
+// The type-erased half of a bucket: where a value's metadata lives, found
+// from the value's address alone.
+//
+// A bucket is one allocation aligned to kBucketAlignment:
+//
+//   [BucketHeader (the Bucket<T> object)][padding][slot 0][slot 1]...
+//   [free bits][occupied bits][mark bits][lock counts, 32 bits a slot]
+//
+// A slot is exactly sizeof(T): its state lives in the bitmaps and the lock
+// array, not beside the value. Every slot starts within the first
+// kBucketAlignment bytes of its bucket (Bucket<T>::FittingCapacity caps the
+// slots), so a value's bucket is its address with the low bits cleared
+// (Of). Slot 0 sits right after the header, at an offset that depends only
+// on T's alignment, so that code that knows T finds a value's index from
+// its address alone (IndexOfValue: a mask, a subtraction and a multiply by
+// a constant), without waiting for a load of the header.
+//
+// Slot states:
+//
+//   state      free  occupied  marked  locks
+//   vacant     1     0         0       0
+//   taken      0     0         0       0    (value under construction)
+//   unlocked   0     1         0       0
+//   locked     0     1         0       >0   (a root)
+//   marked     0     1         1       any  (between the mark and the sweep
+//                                            of one collection)
+//
+// Locks are taken by Pointers (one each) and never by Members; a slot that
+// is not occupied is never locked and never marked. locked_slots() counts
+// the slots with locks > 0, so that the root scan skips buckets that hold
+// no root without reading their lock counts.
+#ifndef KAMO_MEM_INTERNAL_BUCKET_HEADER_H_
+#define KAMO_MEM_INTERNAL_BUCKET_HEADER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <type_traits>
+
+#include "mem/check.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define KAMO_MEM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KAMO_MEM_ASAN 1
+#endif
+#endif
+#ifdef KAMO_MEM_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+namespace kamo::mem::internal {
+
+// Under ASan the storage of every slot that holds no value is poisoned (as
+// cppgc does), so a read through a stale raw pointer or Member is reported
+// where it happens. ASan poisons in 8-byte granules: a granule shared with
+// a live neighbour stays addressable. Nothing in other builds.
+inline void PoisonSlot([[maybe_unused]] const void* slot,
+                       [[maybe_unused]] std::size_t size) {
+#ifdef KAMO_MEM_ASAN
+  ASAN_POISON_MEMORY_REGION(slot, size);
+#endif
+}
+inline void UnpoisonSlot([[maybe_unused]] const void* slot,
+                         [[maybe_unused]] std::size_t size) {
+#ifdef KAMO_MEM_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(slot, size);
+#endif
+}
+
+// Every bucket starts at a multiple of this.
+inline constexpr std::size_t kBucketAlignment = std::size_t{1} << 16;
+
+class BucketHeader {
+ public:
+  static constexpr std::uint32_t kMaxLocks =
+      std::numeric_limits<std::uint32_t>::max();
+
+  BucketHeader(const BucketHeader&) = delete;
+  BucketHeader& operator=(const BucketHeader&) = delete;
+
+  // The bucket of the value at `value` (a slot's start address).
+  static BucketHeader* Of(const void* value) {
+    return reinterpret_cast<BucketHeader*>(
+        reinterpret_cast<std::uintptr_t>(value) & ~(kBucketAlignment - 1));
+  }
+
+  // The slot index of the value at `value` (a slot's start address): exact
+  // for slot starts (the offset is below 2^32 and a multiple of the slot
+  // size, see reciprocal_).
+  std::uint32_t IndexOf(const void* value) const {
+    const std::uint64_t offset = reinterpret_cast<std::uintptr_t>(value) -
+                                 reinterpret_cast<std::uintptr_t>(slots_);
+    return static_cast<std::uint32_t>((offset * reciprocal_) >> 32);
+  }
+  // The same for a value of a known type, from constants alone.
+  template <typename T>
+  static std::uint32_t IndexOfValue(const T* value) {
+    constexpr std::size_t kFirst = SlotsOffset(alignof(T));
+    const std::uintptr_t offset =
+        (reinterpret_cast<std::uintptr_t>(value) & (kBucketAlignment - 1)) -
+        kFirst;
+    return static_cast<std::uint32_t>(offset / sizeof(T));
+  }
+  // The same for code that knows the type only at run time (a tagged
+  // value): from its alignment and SlotReciprocal(sizeof(T)), kept in a
+  // table of its own rather than read from the header.
+  static constexpr std::uint64_t SlotReciprocal(std::size_t slot_size) {
+    return ((std::uint64_t{1} << 32) + slot_size - 1) / slot_size;
+  }
+  static std::uint32_t IndexOfSlot(const void* value, std::size_t alignment,
+                                   std::uint64_t reciprocal) {
+    const std::uint64_t offset =
+        (reinterpret_cast<std::uintptr_t>(value) & (kBucketAlignment - 1)) -
+        SlotsOffset(alignment);
+    return static_cast<std::uint32_t>((offset * reciprocal) >> 32);
+  }
+  void* SlotAt(std::uint32_t index) const {
+    return slots_ + std::size_t{index} * slot_size_;
+  }
+
+  std::uint32_t capacity() const { return capacity_; }
+  std::uint32_t slot_size() const { return slot_size_; }
+  std::uint32_t occupied() const { return occupied_count_; }
+  std::uint32_t locked_slots() const { return locked_slots_; }
+  // The Mutator that owns the bucket (for the debug cross-heap checks).
+  const void* owner() const { return owner_; }
+
+  bool occupied(std::uint32_t index) const { return Test(occupied_, index); }
+  bool marked(std::uint32_t index) const { return Test(marks_, index); }
+  std::uint32_t locks(std::uint32_t index) const { return locks_[index]; }
+
+  // Sets the mark; false if it was set already.
+  bool Mark(std::uint32_t index) {
+    std::uint64_t& word = marks_[index / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+    if (word & bit) return false;
+    word |= bit;
+    return true;
+  }
+
+  // Lock and Unlock stop on misuse (a slot that holds no value, an
+  // overflow, an unlock without a lock) with a message naming the type;
+  // `type_name()` is called only then. Only occupied slots hold locks and a
+  // vacant slot's count is 0, so a slot with a lock is occupied: the
+  // occupied bit is read only when the first lock is taken, and Unlock
+  // needs only the count (FailUnlock tells the two misuses apart).
+  template <typename NameFn>
+  [[gnu::always_inline]] void Lock(std::uint32_t index, NameFn&& type_name) {
+    std::uint32_t& locks = locks_[index];
+    if (locks - 1 >= kMaxLocks - 1) [[unlikely]] {  // 0 or kMaxLocks
+      if (locks == kMaxLocks || !occupied(index)) [[unlikely]] {
+        FailLock(index, type_name());
+      }
+      ++locked_slots_;
+    }
+    ++locks;
+  }
+  template <typename NameFn>
+  [[gnu::always_inline]] void Unlock(std::uint32_t index, NameFn&& type_name) {
+    std::uint32_t& locks = locks_[index];
+    if (locks <= 1) [[unlikely]] {
+      if (locks == 0) [[unlikely]] {
+        FailUnlock(index, type_name());
+      }
+      --locked_slots_;
+    }
+    --locks;
+  }
+
+  // For tests of the overflow and underflow checks only.
+  void SetLocksForTesting(std::uint32_t index, std::uint32_t locks);
+
+ protected:
+  // The header of a bucket laid out as above for `capacity` slots of
+  // `slot_size` bytes aligned to `slot_alignment`.
+  BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
+               std::uint32_t slot_alignment, const void* owner);
+  ~BucketHeader() = default;
+
+  // Bytes from the bucket's start to slot 0 for slots aligned to
+  // `alignment`: the header, rounded up.
+  static constexpr std::size_t SlotsOffset(std::size_t alignment) {
+    return (sizeof(BucketHeader) + alignment - 1) / alignment * alignment;
+  }
+  // Bytes from the bucket's start to the metadata after the slots, and the
+  // metadata's bytes.
+  static std::size_t MetadataOffset(std::size_t alignment,
+                                    std::uint32_t capacity,
+                                    std::size_t slot_size) {
+    const std::size_t end =
+        SlotsOffset(alignment) + std::size_t{capacity} * slot_size;
+    return (end + alignof(std::uint64_t) - 1) / alignof(std::uint64_t) *
+           alignof(std::uint64_t);
+  }
+  static std::size_t MetadataBytes(std::uint32_t capacity) {
+    return 3 * BitmapWords(capacity) * sizeof(std::uint64_t) +
+           std::size_t{capacity} * sizeof(std::uint32_t);
+  }
+  static std::size_t BitmapWords(std::uint32_t capacity) {
+    return (std::size_t{capacity} + 63) / 64;
+  }
+  static bool Test(const std::uint64_t* bits, std::uint32_t index) {
+    return (bits[index / 64] >> (index % 64)) & 1;
+  }
+  static void Set(std::uint64_t* bits, std::uint32_t index) {
+    bits[index / 64] |= std::uint64_t{1} << (index % 64);
+  }
+  static void Clear(std::uint64_t* bits, std::uint32_t index) {
+    bits[index / 64] &= ~(std::uint64_t{1} << (index % 64));
+  }
+
+  [[noreturn, gnu::cold]] void FailLock(std::uint32_t index,
+                                        std::string_view type) const;
+  [[noreturn, gnu::cold]] void FailUnlock(std::uint32_t index,
+                                          std::string_view type) const;
+
+  std::uint64_t* free_;      // vacant slots, to allocate from
+  std::uint64_t* occupied_;  // slots holding a constructed value
+  std::uint64_t* marks_;     // reached in the current collection
+  std::uint32_t* locks_;     // Pointers per slot
+  std::byte* slots_;
+  // ceil(2^32 / slot_size): IndexOf's division by the slot size.
+  std::uint64_t reciprocal_;
+  const void* owner_;
+  // The counters that allocation updates (vacant_, occupied_count_,
+  // locked_slots_) are kept apart: the compiler merges updates of adjacent
+  // counters into one 8-byte access, which then waits for the 4-byte store
+  // of the previous update (a failed store forwarding).
+  std::uint32_t occupied_count_ = 0;
+  std::uint32_t slot_size_;
+  std::uint32_t vacant_;  // free bits set; the rest of the capacity is
+                          // occupied or taken (under construction)
+  std::uint32_t capacity_;
+  std::uint32_t locked_slots_ = 0;  // slots with locks > 0
+  std::uint32_t free_cursor_ = 0;   // the first free_ word that may be set
+  bool listed_ = false;             // on the arena's available list
+};
+
+// Lock and unlock the value at `value`, which must be a slot's start.
+// Inlined: a Pointer's copy and destruction are these and nothing else.
+// With T known (not void) the index needs no load of the header.
+template <typename T>
+[[gnu::always_inline]] inline std::uint32_t IndexOfAny(
+    const BucketHeader* bucket, const T* value) {
+  if constexpr (std::is_void_v<T>) {
+    return bucket->IndexOf(value);
+  } else {
+    return BucketHeader::IndexOfValue(value);
+  }
+}
+template <typename T, typename NameFn>
+[[gnu::always_inline]] inline void LockValue(const T* value,
+                                             NameFn&& type_name) {
+  BucketHeader* bucket = BucketHeader::Of(value);
+  bucket->Lock(IndexOfAny(bucket, value), type_name);
+}
+template <typename T, typename NameFn>
+[[gnu::always_inline]] inline void UnlockValue(const T* value,
+                                               NameFn&& type_name) {
+  BucketHeader* bucket = BucketHeader::Of(value);
+  bucket->Unlock(IndexOfAny(bucket, value), type_name);
+}
+template <typename T>
+std::uint32_t LocksOf(const T* value) {
+  const BucketHeader* bucket = BucketHeader::Of(value);
+  return bucket->locks(IndexOfAny(bucket, value));
+}
+
+}  // namespace kamo::mem::internal
+
+#endif  // KAMO_MEM_INTERNAL_BUCKET_HEADER_H_

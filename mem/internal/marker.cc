@@ -1,0 +1,33 @@
+#include "mem/internal/marker.h"
+
+namespace kamo::mem::internal {
+
+// Values pass from the stack through a small FIFO of kLookahead entries:
+// each is prefetched when it enters and traced when it leaves, so that
+// kLookahead values' worth of work hides the latency of loading it (as
+// Boehm's mark stack and prefetch queue do).
+void Marker::Drain() {
+  static constexpr std::size_t kLookahead = 16;
+  std::vector<Root>& pending = tracer_.pending_;
+  Root window[kLookahead];
+  std::size_t head = 0;
+  std::size_t size = 0;
+  while (true) {
+    while (size < kLookahead && !pending.empty()) {
+      const Root root = pending.back();
+      pending.pop_back();
+      __builtin_prefetch(root.address());
+      window[(head + size++) % kLookahead] = root;
+    }
+    if (size == 0) return;
+    const Root root = window[head];
+    head = (head + 1) % kLookahead;
+    --size;
+#if KAMO_MEM_DEBUG_CHECKS
+    tracer_.holder_ = root.address();
+#endif
+    root.TraceValue(tracer_);
+  }
+}
+
+}  // namespace kamo::mem::internal

@@ -1,0 +1,32 @@
+// The marking loop: the collector's side of the Tracer. User code sees only
+// Tracer::Visit (trace.h); the Mutator makes a Marker, marks the roots
+// through its tracer(), then drains the pending stack.
+#ifndef KAMO_MEM_INTERNAL_MARKER_H_
+#define KAMO_MEM_INTERNAL_MARKER_H_
+
+#include <vector>
+
+#include "mem/trace.h"
+
+namespace kamo::mem::internal {
+
+class Marker {
+ public:
+  // `pending` is the stack (kept by the Mutator between collections, so
+  // that its capacity is reused); `mutator` the heap being marked.
+  Marker(std::vector<Root>& pending, const void* mutator)
+      : tracer_(pending, mutator) {}
+
+  Tracer& tracer() { return tracer_; }
+
+  // Traces pending values until none are left; each was marked when it was
+  // pushed, and its Trace pushes what it reaches for the first time.
+  void Drain();
+
+ private:
+  Tracer tracer_;
+};
+
+}  // namespace kamo::mem::internal
+
+#endif  // KAMO_MEM_INTERNAL_MARKER_H_
