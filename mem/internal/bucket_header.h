@@ -36,7 +36,6 @@
 #include <cstdint>
 #include <limits>
 #include <string_view>
-#include <type_traits>
 
 #include "mem/check.h"
 
@@ -240,33 +239,22 @@ class BucketHeader {
 };
 
 // Lock and unlock the value at `value`, which must be a slot's start.
-// Inlined: a Pointer's copy and destruction are these and nothing else.
-// With T known (not void) the index needs no load of the header.
-template <typename T>
-[[gnu::always_inline]] inline std::uint32_t IndexOfAny(
-    const BucketHeader* bucket, const T* value) {
-  if constexpr (std::is_void_v<T>) {
-    return bucket->IndexOf(value);
-  } else {
-    return BucketHeader::IndexOfValue(value);
-  }
-}
+// Inlined: a Pointer's copy and destruction are these and nothing else, and
+// T's constants give the index without a load of the header. (value/, which
+// knows its types only at run time, computes the index with IndexOfSlot.)
 template <typename T, typename NameFn>
 [[gnu::always_inline]] inline void LockValue(const T* value,
                                              NameFn&& type_name) {
-  BucketHeader* bucket = BucketHeader::Of(value);
-  bucket->Lock(IndexOfAny(bucket, value), type_name);
+  BucketHeader::Of(value)->Lock(BucketHeader::IndexOfValue(value), type_name);
 }
 template <typename T, typename NameFn>
 [[gnu::always_inline]] inline void UnlockValue(const T* value,
                                                NameFn&& type_name) {
-  BucketHeader* bucket = BucketHeader::Of(value);
-  bucket->Unlock(IndexOfAny(bucket, value), type_name);
+  BucketHeader::Of(value)->Unlock(BucketHeader::IndexOfValue(value), type_name);
 }
 template <typename T>
 std::uint32_t LocksOf(const T* value) {
-  const BucketHeader* bucket = BucketHeader::Of(value);
-  return bucket->locks(IndexOfAny(bucket, value));
+  return BucketHeader::Of(value)->locks(BucketHeader::IndexOfValue(value));
 }
 
 }  // namespace kamo::mem::internal
