@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "absl/strings/numbers.h"
-
 #include "mem/internal/enum_name.h"
 #include "mem/internal/marker.h"
 #include "mem/mutator_ref.h"
@@ -149,6 +148,7 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   const bool observed = static_cast<bool>(observer_);
   const Clock::time_point start = observed ? Clock::now() : Clock::time_point();
 
+  for (const auto& arena : arenas_) arena->FinishSweeping();
   internal::Marker marker(pending_, this);
   for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer());
   marker.Drain();
@@ -163,10 +163,15 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   std::size_t freed_bytes = 0;
   std::size_t live_bytes = 0;
   const std::size_t external_before = external_bytes_;
+  // An explicit collection (or one at the heap limit) leaves everything
+  // swept; the others leave buckets of types without destructors to be
+  // swept as allocation reaches them.
+  const bool lazy = reason == CollectionReason::kPressure ||
+                    reason == CollectionReason::kStress;
   compactable_.clear();
   for (const auto& arena : arenas_) {
     const std::size_t capacity = arena->capacity();
-    const std::size_t arena_freed = arena->Sweep();
+    const std::size_t arena_freed = arena->Sweep(lazy);
     freed += arena_freed;
     live += arena->len();
     freed_bytes += arena_freed * arena->slot_size();

@@ -11,10 +11,15 @@
 //   root scan    O(buckets) plus O(capacity) of the buckets that hold
 //                locks (Bucket::MarkRoots).
 //   sweep        O(capacity / 64) words, plus O(1) per freed value with a
-//                destructor.
+//                destructor. Lazy for types without one (pressure and
+//                stress collections): the collection counts the dead from
+//                the marks, and each bucket is swept when allocation next
+//                takes from it, or before the next marking.
 //
 // Invariant: a bucket is on `available_` (once, with listed() set) exactly
-// when it has a vacant slot; len_ and capacity_ are the sums over buckets.
+// when it has a vacant slot or will after its pending sweep (has_room());
+// len_ is the sum of the buckets' live values, capacity_ of their slots;
+// unswept_buckets_ counts the buckets a lazy Sweep left unswept.
 #ifndef KAMO_MEM_INTERNAL_ARENA_H_
 #define KAMO_MEM_INTERNAL_ARENA_H_
 
@@ -23,6 +28,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -51,8 +57,12 @@ class ArenaBase {
   virtual std::size_t bucket_bytes() const = 0;
 
   virtual void MarkRoots(Tracer& tracer) = 0;
-  // Frees unmarked unlocked values; returns how many.
-  virtual std::size_t Sweep() = 0;
+  // Frees unmarked unlocked values; returns how many. With `lazy`, an arena
+  // of a type without a destructor only counts them, and sweeps each bucket
+  // when allocation next needs it (or FinishSweeping does).
+  virtual std::size_t Sweep(bool lazy) = 0;
+  // Sweeps every bucket a lazy Sweep left: before the next marking.
+  virtual void FinishSweeping() = 0;
   // Releases empty buckets while the vacant slots left stay at least
   // `keep_vacant`; returns how many.
   virtual std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) = 0;
@@ -123,6 +133,10 @@ class Arena final : public ArenaBase {
   T* Emplace(Args&&... args) {
     MEM_DCHECK(has_vacant(), "Emplace after Grow");
     Bucket<T>* bucket = available_.back();
+    if (bucket->unswept()) [[unlikely]] {  // once per bucket per collection
+      bucket->Sweep();
+      --unswept_buckets_;
+    }
     const std::uint32_t index = bucket->TakeVacant();
     if (bucket->full()) Unlist(bucket);
     T* value;
@@ -143,14 +157,36 @@ class Arena final : public ArenaBase {
     for (const auto& bucket : buckets_) bucket->MarkRoots(tracer);
   }
 
-  std::size_t Sweep() override {
+  std::size_t Sweep(bool lazy) override {
+    MEM_DCHECK(unswept_buckets_ == 0, "FinishSweeping before marking");
+    // Destructors run in the collection that frees their values: only
+    // types without one are swept lazily.
+    lazy = lazy && std::is_trivially_destructible_v<T>;
     std::size_t freed = 0;
     for (const auto& bucket : buckets_) {
-      freed += bucket->Sweep();
-      if (!bucket->listed() && !bucket->full()) List(bucket.get());
+      if (lazy && bucket->occupied() != 0) {
+        const std::uint32_t dead = bucket->DeferSweep();
+        if (dead == bucket->occupied()) {
+          bucket->Sweep();  // all dead: empty now, so that it can be released
+        } else {
+          ++unswept_buckets_;
+        }
+        freed += dead;
+      } else {
+        freed += bucket->Sweep();
+      }
+      if (!bucket->listed() && bucket->has_room()) List(bucket.get());
     }
     len_ -= freed;
     return freed;
+  }
+
+  void FinishSweeping() override {
+    if (unswept_buckets_ == 0) return;
+    for (const auto& bucket : buckets_) {
+      if (bucket->unswept()) bucket->Sweep();
+    }
+    unswept_buckets_ = 0;
   }
 
   std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) override {
@@ -207,13 +243,16 @@ class Arena final : public ArenaBase {
   bool IsConsistent() const override {
     std::size_t len = 0;
     std::size_t with_vacant = 0;
+    std::size_t unswept = 0;
     for (const auto& bucket : buckets_) {
       if (!bucket->IsConsistent()) return false;
-      if (bucket->listed() == bucket->full()) return false;
+      if (bucket->listed() != bucket->has_room()) return false;
       with_vacant += bucket->listed();
-      len += bucket->occupied();
+      len += bucket->live();
+      unswept += bucket->unswept();
     }
     return len == len_ && with_vacant == available_.size() &&
+           unswept == unswept_buckets_ &&
            capacity_ == buckets_.size() * bucket_capacity_ &&
            by_address_.size() == buckets_.size() &&
            std::all_of(by_address_.begin(), by_address_.end(),
@@ -253,7 +292,8 @@ class Arena final : public ArenaBase {
   std::vector<Bucket<T>*> available_;  // buckets with a vacant slot
   absl::btree_map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin
   std::size_t len_ = 0;                                     // occupied slots
-  std::size_t capacity_ = 0;  // slots in all buckets
+  std::size_t capacity_ = 0;         // slots in all buckets
+  std::size_t unswept_buckets_ = 0;  // left by a lazy Sweep
 };
 
 }  // namespace kamo::mem::internal

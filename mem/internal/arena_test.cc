@@ -28,13 +28,13 @@ class ArenaTest : public ::testing::Test {
     return leaf;
   }
 
-  // Marks nothing and sweeps: frees every unlocked value.
-  std::size_t SweepUnlocked() {
+  // Marks the locked values only and sweeps: frees every unlocked value.
+  std::size_t SweepUnlocked(bool lazy = false) {
     std::vector<Root> pending;
     Marker marker(pending, /*mutator=*/nullptr);
     arena_.MarkRoots(marker.tracer());
     marker.Drain();
-    return arena_.Sweep();
+    return arena_.Sweep(lazy);
   }
 
   Arena<Leaf> arena_{4, /*mutator=*/nullptr};
@@ -50,6 +50,39 @@ TEST_F(ArenaTest, CountersFollowAllocation) {
   EXPECT_EQ(arena_.capacity(), 12u);
   EXPECT_EQ(arena_.available(), 3u);
   EXPECT_TRUE(arena_.IsConsistent());
+}
+
+TEST_F(ArenaTest, LazySweepCountsTheDeadAndSweepsABucketWhenAllocationTakesIt) {
+  std::vector<Leaf*> slots;
+  for (int i = 0; i < 12; ++i) slots.push_back(Put(i));  // 3 full buckets
+  for (int i : {0, 2, 4, 5, 6, 7, 8, 10}) LockValue(slots[i], kName);
+  // Dead: 1 and 3 (bucket 0), none in bucket 1, 9 and 11 (bucket 2).
+  EXPECT_EQ(SweepUnlocked(/*lazy=*/true), 4u);
+  EXPECT_EQ(arena_.len(), 8u);
+  EXPECT_TRUE(arena_.IsConsistent());
+  const BucketHeader* first = BucketHeader::Of(slots[0]);
+  const BucketHeader* last = BucketHeader::Of(slots[8]);
+  EXPECT_TRUE(first->unswept());
+  EXPECT_TRUE(last->unswept());
+  EXPECT_TRUE(first->occupied(first->IndexOf(slots[1])))
+      << "a dead value's slot is not freed until its bucket is swept";
+  EXPECT_FALSE(first->holds_live(first->IndexOf(slots[1])));
+  EXPECT_EQ(arena_.SlotOfValue(slots[1]).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // Allocation takes the last bucket listed, sweeps it, reuses its slot.
+  Leaf* reused = arena_.Emplace(100);
+  EXPECT_EQ(reused, slots[9]);
+  EXPECT_FALSE(last->unswept());
+  EXPECT_TRUE(first->unswept()) << "untouched until allocation or marking";
+  EXPECT_TRUE(arena_.IsConsistent());
+  arena_.FinishSweeping();
+  EXPECT_FALSE(first->unswept());
+  EXPECT_FALSE(first->occupied(first->IndexOf(slots[1])));
+  EXPECT_EQ(arena_.len(), 9u);
+  EXPECT_TRUE(arena_.IsConsistent());
+  UnlockValue(reused, kName);
+  for (int i : {0, 2, 4, 5, 6, 7, 8, 10}) UnlockValue(slots[i], kName);
 }
 
 TEST_F(ArenaTest, FreedSlotInAnOldFullBucketIsReusedBeforeGrowing) {

@@ -92,6 +92,10 @@ class Bucket final : public BucketHeader {
   }
 
   bool full() const { return vacant_ == 0; }
+  // A vacant slot now, or after the sweep still to come.
+  bool has_room() const { return vacant_ != 0 || dead_ != 0; }
+  // Values alive: occupied, less the dead ones an unswept bucket holds.
+  std::uint32_t live() const { return occupied_count_ - dead_; }
   bool empty() const { return vacant_ == capacity_; }
 
   // Whether the bucket is on its arena's list of buckets with a vacant slot.
@@ -157,6 +161,20 @@ class Bucket final : public BucketHeader {
     }
   }
 
+  // Lazy sweeping: counts the values the sweep will free (occupied and
+  // unmarked) and leaves the bucket unswept, its marks the live set, until
+  // allocation needs it or the next collection starts. Returns the count.
+  std::uint32_t DeferSweep() {
+    std::uint32_t marked = 0;
+    const std::size_t words = BitmapWords(capacity_);
+    for (std::uint32_t w = 0; w < words; ++w) {
+      marked += static_cast<std::uint32_t>(std::popcount(marks_[w]));
+    }
+    unswept_ = true;
+    dead_ = occupied_count_ - marked;
+    return dead_;
+  }
+
   // Destroys every occupied slot that is not marked (locked slots are
   // marked as roots) and frees it, and clears the marks. Returns the number
   // freed.
@@ -184,8 +202,11 @@ class Bucket final : public BucketHeader {
       if (free_[w] != 0 && first_free == kNoWord) first_free = w;
     }
     if (first_free != kNoWord) free_cursor_ = first_free;
+    MEM_DCHECK(!unswept_ || freed == dead_, "DeferSweep counted the dead");
     occupied_count_ -= freed;
     vacant_ += freed;
+    unswept_ = false;
+    dead_ = 0;
     return freed;
   }
 
@@ -214,7 +235,7 @@ class Bucket final : public BucketHeader {
           "(interior or misaligned)",
           address, TypeName<T>()));
     }
-    if (!occupied(index)) {
+    if (!holds_live(index)) {
       return absl::FailedPreconditionError(
           absl::StrFormat("address %#x is a vacant (freed) slot of Arena<%s>",
                           address, TypeName<T>()));
@@ -227,8 +248,15 @@ class Bucket final : public BucketHeader {
     const std::size_t words = BitmapWords(capacity_);
     std::uint32_t occupied = 0;
     std::uint32_t vacant = 0;
+    std::uint32_t marked = 0;
     for (std::uint32_t w = 0; w < words; ++w) {
-      if (marks_[w] != 0 || (free_[w] & occupied_[w]) != 0) return false;
+      if ((free_[w] & occupied_[w]) != 0) return false;
+      // Marks outlive a collection only in an unswept bucket, and there
+      // only on occupied slots.
+      if ((marks_[w] & (unswept_ ? ~occupied_[w] : ~std::uint64_t{0})) != 0) {
+        return false;
+      }
+      marked += static_cast<std::uint32_t>(std::popcount(marks_[w]));
       if (free_[w] != 0 && w < free_cursor_) return false;
       occupied += static_cast<std::uint32_t>(std::popcount(occupied_[w]));
       vacant += static_cast<std::uint32_t>(std::popcount(free_[w]));
@@ -242,11 +270,12 @@ class Bucket final : public BucketHeader {
     std::uint32_t locked = 0;
     for (std::uint32_t i = 0; i < capacity_; ++i) {
       if (locks_[i] == 0) continue;
-      if (!this->occupied(i)) return false;
+      if (!holds_live(i)) return false;
       ++locked;
     }
     return occupied == occupied_count_ && locked == locked_slots_ &&
-           vacant == vacant_ && occupied_count_ + vacant_ <= capacity_;
+           vacant == vacant_ && occupied_count_ + vacant_ <= capacity_ &&
+           (unswept_ ? dead_ == occupied_count_ - marked : dead_ == 0);
   }
 
  private:

@@ -45,7 +45,8 @@ void BucketHeader::SetLocksForTesting(std::uint32_t index,
 
 void BucketHeader::FailLock(std::uint32_t index, std::string_view type) const {
   const void* slot = SlotAt(index);
-  MEM_CHECK(occupied(index), "Pointer<%s>::Lock on vacant slot %p", type, slot);
+  MEM_CHECK(holds_live(index), "Pointer<%s>::Lock on vacant slot %p", type,
+            slot);
   Fail(absl::StrFormat("Pointer<%s>::Lock: lock count overflow on slot %p",
                        type, slot));
 }

@@ -128,6 +128,12 @@ class BucketHeader {
   const void* owner() const { return owner_; }
 
   bool occupied(std::uint32_t index) const { return Test(occupied_, index); }
+  // Whether the slot holds a value that is alive: occupied, and not left
+  // dead by a collection whose sweep of this bucket is still to come.
+  bool holds_live(std::uint32_t index) const {
+    return occupied(index) && (!unswept_ || marked(index));
+  }
+  bool unswept() const { return unswept_; }
   bool marked(std::uint32_t index) const { return Test(marks_, index); }
   std::uint32_t locks(std::uint32_t index) const { return locks_[index]; }
 
@@ -150,7 +156,7 @@ class BucketHeader {
   [[gnu::always_inline]] void Lock(std::uint32_t index, NameFn&& type_name) {
     std::uint32_t& locks = locks_[index];
     if (locks - 1 >= kMaxLocks - 1) [[unlikely]] {  // 0 or kMaxLocks
-      if (locks == kMaxLocks || !occupied(index)) [[unlikely]] {
+      if (locks == kMaxLocks || !holds_live(index)) [[unlikely]] {
         FailLock(index, type_name());
       }
       ++locked_slots_;
@@ -236,6 +242,11 @@ class BucketHeader {
   std::uint32_t locked_slots_ = 0;  // slots with locks > 0
   std::uint32_t free_cursor_ = 0;   // the first free_ word that may be set
   bool listed_ = false;             // on the arena's available list
+  // Marked by the last collection and not swept yet (lazy sweeping): the
+  // marks are the live set, and occupied unmarked slots are dead values
+  // that still look occupied.
+  bool unswept_ = false;
+  std::uint32_t dead_ = 0;  // unswept: the values its sweep will free
 };
 
 // Lock and unlock the value at `value`, which must be a slot's start.
