@@ -12,10 +12,12 @@ namespace kamo::fuzz {
 namespace {
 
 constexpr std::size_t kMaxBytes = 16;
-// AllocateGarbage allocates byte / 4 pairs and a ByteVector of byte * 256
-// bytes: at most 64 allocations (and collections, under stress) per burst,
-// and still enough bytes to cross the 64 KiB pressure floor.
-int GarbagePairs(const Op& op) { return op.a / 4; }
+// AllocateGarbage allocates b / 8 pairs and a ByteVector of a * 256 bytes:
+// at most 32 allocations (and collections, under stress) per burst, and
+// still enough bytes to cross the 64 KiB pressure floor or a 64 KiB heap
+// limit at once. (Up to 64 pairs, the bursts took a quarter of the
+// fuzzer's time for no more coverage.)
+int GarbagePairs(const Op& op) { return op.b / 8; }
 std::size_t GarbageBytes(const Op& op) {
   return static_cast<std::size_t>(op.a) * 256;
 }
@@ -108,6 +110,9 @@ Program DecodeSymbolProgram(const std::uint8_t* data, std::size_t size) {
     op.b = in.Byte();
     op.c = in.Byte();
     if (op.code == OpCode::kIntern) op.bytes = std::string(in.Bytes(kMaxBytes));
+    // Garbage here only drives collections between the symbol operations:
+    // at most 7 pairs a burst, so that inputs spend their time on symbols.
+    if (op.code == OpCode::kAllocateGarbage) op.b /= 4;
     ops.push_back(std::move(op));
   }
   return program;

@@ -161,6 +161,7 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     node.freed = true;
     freed.push_back(id);
     if (node.kind == Kind::kSymbol) live_symbols_.erase(node.bytes);
+    std::string().swap(node.bytes);  // a freed node's contents are not read
     return true;
   });
   return freed;
