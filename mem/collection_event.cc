@@ -10,4 +10,10 @@ std::string_view ToString(CollectionReason reason) {
   return internal::EnumName(reason, kNames);
 }
 
+std::string_view ToString(CollectionPhase phase) {
+  static constexpr std::array<std::string_view, kCollectionPhases> kNames = {
+      "finish-sweeping", "roots", "trace", "weaks", "sweep", "release"};
+  return internal::EnumName(phase, kNames);
+}
+
 }  // namespace kamo::mem

@@ -4,6 +4,7 @@
 #ifndef KAMO_MEM_COLLECTION_EVENT_H_
 #define KAMO_MEM_COLLECTION_EVENT_H_
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -25,7 +26,23 @@ struct ArenaCollectionStats {
   std::string_view type;  // TypeName<T>(); lives as long as the program
   std::size_t live = 0;   // after the sweep
   std::size_t freed = 0;
+  std::size_t slot_bytes = 0;      // of the live values, after the sweep
+  std::size_t external_bytes = 0;  // the live values report, after
 };
+
+// The steps of a collection, in the order they run; each starts where the
+// one before it ended.
+enum class CollectionPhase {
+  kFinishSweeping,  // sweeping the buckets the last collection left
+  kRoots,           // the locked slots (Pointers)
+  kTrace,           // marking what they reach
+  kWeaks,           // clearing Weak handles and weak entries
+  kSweep,           // freeing unmarked values (or counting them: lazily)
+  kRelease,         // releasing empty buckets, pacing
+};
+inline constexpr std::size_t kCollectionPhases = 6;
+
+std::string_view ToString(CollectionPhase phase);
 
 struct CollectionEvent {
   CollectionReason reason = CollectionReason::kExplicit;
@@ -35,8 +52,16 @@ struct CollectionEvent {
   std::size_t live_bytes = 0;   // live slots and external memory, after
   std::size_t freed_bytes = 0;  // slots and external memory freed
   std::vector<ArenaCollectionStats> arenas;  // in order of creation
-  std::chrono::nanoseconds mark{0};          // roots and tracing
-  std::chrono::nanoseconds sweep{0};  // weak clearing, sweep and compaction
+  std::chrono::steady_clock::time_point start{};  // when the collection began
+  // Durations by CollectionPhase; mark is the sum of the first three,
+  // sweep of the last three.
+  std::array<std::chrono::nanoseconds, kCollectionPhases> phases{};
+  std::chrono::nanoseconds mark{0};   // finishing sweeps, roots and tracing
+  std::chrono::nanoseconds sweep{0};  // weak clearing, sweep and release
+
+  std::chrono::nanoseconds duration(CollectionPhase phase) const {
+    return phases[static_cast<std::size_t>(phase)];
+  }
 };
 
 // Called on the Mutator's thread after the collection, before weak

@@ -45,12 +45,42 @@ TEST_F(CollectionEventTest, ExplicitCollectionReportsCountsPerType) {
   EXPECT_EQ(event.arenas[0].type, "SmallNode");
   EXPECT_EQ(event.arenas[0].live, 1u);
   EXPECT_EQ(event.arenas[0].freed, 1u);
+  EXPECT_EQ(event.arenas[0].slot_bytes, sizeof(SmallNode));
+  EXPECT_EQ(event.arenas[0].external_bytes, 0u);
   EXPECT_EQ(event.arenas[1].type, "kamo::mem::testing::Fan");
   EXPECT_EQ(event.arenas[1].freed, 1u);
-  // Both phases did work, and they happened inside the call.
+  EXPECT_EQ(event.arenas[1].slot_bytes, 0u);
+  // Both halves did work, and they happened inside the call.
   EXPECT_GT(event.mark.count(), 0);
   EXPECT_GT(event.sweep.count(), 0);
-  EXPECT_LE(event.mark + event.sweep, took);
+  EXPECT_GE(event.start, before);
+  EXPECT_LE(event.start - before + event.mark + event.sweep, took);
+}
+
+TEST_F(CollectionEventTest, PhasesRunInOrderAndAddUpToMarkAndSweep) {
+  Mutator mutator(MutatorOptions{.stress_interval = 0});
+  Observe(mutator);
+  Pointer<SmallNode> kept = mutator.Allocate<SmallNode>(1);
+  for (int i = 0; i < 1000; ++i) mutator.Allocate<SmallNode>(i);
+  mutator.CollectGarbage();
+  ASSERT_EQ(events_.size(), 1u);
+  const CollectionEvent& event = events_[0];
+  std::chrono::nanoseconds total{0};
+  for (std::size_t p = 0; p < kCollectionPhases; ++p) {
+    EXPECT_GE(event.phases[p].count(), 0) << ToString(CollectionPhase(p));
+    total += event.phases[p];
+  }
+  EXPECT_EQ(event.mark, event.duration(CollectionPhase::kFinishSweeping) +
+                            event.duration(CollectionPhase::kRoots) +
+                            event.duration(CollectionPhase::kTrace));
+  EXPECT_EQ(event.sweep, event.duration(CollectionPhase::kWeaks) +
+                             event.duration(CollectionPhase::kSweep) +
+                             event.duration(CollectionPhase::kRelease));
+  EXPECT_EQ(total, event.mark + event.sweep);
+  // Freeing 1000 values is the sweep's work, not another phase's.
+  EXPECT_GT(event.duration(CollectionPhase::kSweep).count(), 0);
+  EXPECT_EQ(ToString(CollectionPhase::kFinishSweeping), "finish-sweeping");
+  EXPECT_EQ(ToString(CollectionPhase::kRelease), "release");
 }
 
 TEST_F(CollectionEventTest, PressureAndHeapLimitCollectionsSayWhy) {

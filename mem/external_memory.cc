@@ -4,7 +4,7 @@ namespace kamo::mem {
 
 void ExternalMemory::Grow(std::size_t bytes) {
   if (bytes == 0) return;
-  mutator_->GainExternal(bytes);  // throws with nothing counted
+  mutator_->GainExternal(*arena_, bytes);  // throws with nothing counted
   bytes_ += bytes;
 }
 
@@ -13,7 +13,7 @@ void ExternalMemory::Shrink(std::size_t bytes) {
             "ExternalMemory::Shrink(%d) of a value that counts only %d bytes",
             bytes, bytes_);
   if (bytes == 0) return;
-  mutator_->LoseExternal(bytes);
+  mutator_->LoseExternal(*arena_, bytes);
   bytes_ -= bytes;
 }
 

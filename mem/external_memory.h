@@ -2,8 +2,11 @@
 // vector's element storage, a string's characters, a user type's buffers),
 // reported to its Mutator so that pacing and the heap limit see them, in
 // the spirit of V8's AdjustAmountOfExternalAllocatedMemory and Lua's GC
-// debt. A value holds one as a field and reports before it grows a buffer:
+// debt. A value holds one as a field, made with its Mutator and itself (the
+// bytes are counted per type too, in Stats and the collection events), and
+// reports before it grows a buffer:
 //
+//   explicit MyBuffer(Mutator& mutator) : external_(mutator, this) {}
 //   void Push(...) {
 //     if (size == capacity) {
 //       external_.Grow(extra_bytes);  // may collect; may throw, then nothing
@@ -30,7 +33,11 @@ namespace kamo::mem {
 
 class ExternalMemory {
  public:
-  explicit ExternalMemory(Mutator& mutator) : mutator_(&mutator) {}
+  // `owner` is the managed value that holds this ExternalMemory (`this` in
+  // its constructor): its type's arena counts the bytes.
+  template <Traceable T>
+  ExternalMemory(Mutator& mutator, const T* /*owner*/)
+      : mutator_(&mutator), arena_(&mutator.ArenaOf<T>()) {}
   ExternalMemory(const ExternalMemory&) = delete;
   ExternalMemory& operator=(const ExternalMemory&) = delete;
   ~ExternalMemory() { Shrink(bytes_); }
@@ -46,6 +53,7 @@ class ExternalMemory {
 
  private:
   Mutator* mutator_;
+  internal::ArenaBase* arena_;  // of the owner's type
   std::size_t bytes_ = 0;
 };
 

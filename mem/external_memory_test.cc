@@ -18,7 +18,7 @@ using testing::DestructionLog;
 class Buffer {
  public:
   Buffer(Mutator& mutator, int id, DestructionLog* log)
-      : id_(id), log_(log), external_(mutator) {}
+      : id_(id), log_(log), external_(mutator, this) {}
   ~Buffer() { log_->Record(id_); }
 
   // Grows the buffer by `bytes`, counting them first.
@@ -66,6 +66,41 @@ TEST(ExternalMemoryTest, CountsInStatsAndIsGivenBackWhenTheValueIsFreed) {
   EXPECT_EQ(events[0].live_bytes, 1000u + sizeof(Buffer));
   EXPECT_EQ(kept->size(), 1000u);
   EXPECT_EQ(kept->counted(), 1000u);
+}
+
+// A second type with external memory: counted apart from Buffer's.
+struct Blob {
+  explicit Blob(Mutator& mutator) : external(mutator, this) {}
+  void Trace(Tracer&) const {}
+  ExternalMemory external;
+};
+
+TEST(ExternalMemoryTest, CountsPerTypeInStatsAndCollectionEvents) {
+  DestructionLog log;
+  Mutator mutator(kNoStress);
+  std::vector<CollectionEvent> events;
+  mutator.set_collection_observer(
+      [&events](const CollectionEvent& e) { events.push_back(e); });
+  Pointer<Buffer> buffer = mutator.Allocate<Buffer>(mutator, 1, &log);
+  buffer->Append(700);
+  Pointer<Blob> blob = mutator.Allocate<Blob>(mutator);
+  blob->external.Grow(50);
+  mutator.Allocate<Blob>(mutator)->external.Grow(9);  // dropped
+
+  const Stats stats = mutator.stats();
+  ASSERT_EQ(stats.arenas.size(), 2u);
+  EXPECT_EQ(stats.arenas[0].external_bytes, 700u);
+  EXPECT_EQ(stats.arenas[1].external_bytes, 59u);
+  EXPECT_EQ(stats.external_bytes, 759u);
+
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_EQ(events[0].arenas.size(), 2u);
+  EXPECT_EQ(events[0].arenas[0].external_bytes, 700u);
+  EXPECT_EQ(events[0].arenas[0].slot_bytes, sizeof(Buffer));
+  EXPECT_EQ(events[0].arenas[1].external_bytes, 50u) << "the dropped 9 freed";
+  EXPECT_EQ(events[0].arenas[1].slot_bytes, sizeof(Blob));
+  EXPECT_EQ(mutator.stats().arenas[1].external_bytes, 50u);
 }
 
 TEST(ExternalMemoryTest, GrowingWithoutAllocationsStillDrivesCollections) {
@@ -140,10 +175,13 @@ TEST(ExternalMemoryTest, PastTheHeapLimitItCollectsThenThrowsChangingNothing) {
   EXPECT_EQ(mutator.external_bytes(), 10000u);
 }
 
+// ExternalMemory outside its owner, counted as a Buffer's.
+constexpr const Buffer* kBufferOwner = nullptr;
+
 TEST(ExternalMemoryTest, ResizeGrowsOrShrinksToTheGivenCount) {
   Mutator mutator(kNoStress);
   {
-    ExternalMemory external(mutator);
+    ExternalMemory external(mutator, kBufferOwner);
     external.Resize(500);
     EXPECT_EQ(mutator.external_bytes(), 500u);
     external.Resize(200);
@@ -155,7 +193,7 @@ TEST(ExternalMemoryTest, ResizeGrowsOrShrinksToTheGivenCount) {
 
 TEST(ExternalMemoryDeathTest, ShrinkingMoreThanCountedStops) {
   Mutator mutator(kNoStress);
-  ExternalMemory external(mutator);
+  ExternalMemory external(mutator, kBufferOwner);
   external.Grow(10);
   EXPECT_DEATH(external.Shrink(11),
                "ExternalMemory::Shrink\\(11\\) of a value that counts only 10 "
@@ -163,7 +201,7 @@ TEST(ExternalMemoryDeathTest, ShrinkingMoreThanCountedStops) {
 }
 
 struct GrowsInDestructor {
-  explicit GrowsInDestructor(Mutator& mutator) : external(mutator) {}
+  explicit GrowsInDestructor(Mutator& mutator) : external(mutator, this) {}
   ~GrowsInDestructor() { external.Grow(1); }
   void Trace(Tracer&) const {}
   ExternalMemory external;

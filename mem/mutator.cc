@@ -94,7 +94,7 @@ void Mutator::CollectBeforeAllocation() {
   Collect(CollectionReason::kPressure);
 }
 
-void Mutator::GainExternal(std::size_t bytes) {
+void Mutator::GainExternal(internal::ArenaBase& arena, std::size_t bytes) {
   CheckThread("ExternalMemory::Grow");
   MEM_CHECK(!collecting_,
             "ExternalMemory::Grow during a collection (from Trace or a "
@@ -108,16 +108,17 @@ void Mutator::GainExternal(std::size_t bytes) {
     Collect(CollectionReason::kPressure);
   }
   external_bytes_ += bytes;
+  arena.AddExternal(bytes);
   allocated_bytes_ += bytes;
   if (options_.pacing == Pacing::kSeed) UpdatePressure();
 }
 
-void Mutator::LoseExternal(std::size_t bytes) {
-  MEM_CHECK(bytes <= external_bytes_,
-            "ExternalMemory gives back %d bytes but the Mutator counts only "
-            "%d",
-            bytes, external_bytes_);
+void Mutator::LoseExternal(internal::ArenaBase& arena, std::size_t bytes) {
+  MEM_CHECK(bytes <= arena.external_bytes(),
+            "ExternalMemory gives back %d bytes but Arena<%s> counts only %d",
+            bytes, arena.type_name(), arena.external_bytes());
   external_bytes_ -= bytes;
+  arena.SubtractExternal(bytes);
   if (options_.pacing == Pacing::kSeed) UpdatePressure();
 }
 
@@ -146,18 +147,28 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   collecting_ = true;
   using Clock = std::chrono::steady_clock;
   const bool observed = static_cast<bool>(observer_);
-  const Clock::time_point start = observed ? Clock::now() : Clock::time_point();
+  CollectionEvent event;
+  // With an observer, the end of each phase (see CollectionPhase).
+  Clock::time_point last = observed ? Clock::now() : Clock::time_point();
+  event.start = last;
+  const auto end_phase = [&](CollectionPhase phase) {
+    if (!observed) return;
+    const Clock::time_point now = Clock::now();
+    event.phases[static_cast<std::size_t>(phase)] = now - last;
+    last = now;
+  };
 
   for (const auto& arena : arenas_) arena->FinishSweeping();
+  end_phase(CollectionPhase::kFinishSweeping);
   internal::Marker marker(pending_, this);
   for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer());
+  end_phase(CollectionPhase::kRoots);
   marker.Drain();
-  const Clock::time_point marked =
-      observed ? Clock::now() : Clock::time_point();
+  end_phase(CollectionPhase::kTrace);
 
   weak_registry_.ClearUnmarked(weak_callbacks_);
+  end_phase(CollectionPhase::kWeaks);
 
-  CollectionEvent event;
   std::size_t freed = 0;
   std::size_t live = 0;
   std::size_t freed_bytes = 0;
@@ -177,7 +188,9 @@ std::size_t Mutator::Collect(CollectionReason reason) {
     freed_bytes += arena_freed * arena->slot_size();
     live_bytes += arena->len() * arena->slot_size();
     if (observed) {
-      event.arenas.push_back({arena->type_name(), arena->len(), arena_freed});
+      event.arenas.push_back({arena->type_name(), arena->len(), arena_freed,
+                              arena->len() * arena->slot_size(),
+                              arena->external_bytes()});
     }
     if (arena_freed * 4 > capacity && arena->bucket_count() > 4) {
       compactable_.push_back(arena.get());
@@ -186,6 +199,7 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   // The destructors of the freed values gave back their external memory.
   freed_bytes += external_before - external_bytes_;
   live_bytes += external_bytes_;
+  end_phase(CollectionPhase::kSweep);
   live_bytes_after_collection_ = live_bytes;
   allocations_ = 0;
   allocated_bytes_ = 0;
@@ -198,15 +212,16 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   Log(LogLevel::kInfo, "collection %d freed %d values, %d live in %d arenas",
       collections_, freed, live, arenas_.size());
   if (observed) {
-    const Clock::time_point swept = Clock::now();
+    end_phase(CollectionPhase::kRelease);
     event.reason = reason;
     event.number = collections_;
     event.freed = freed;
     event.live = live;
     event.freed_bytes = freed_bytes;
     event.live_bytes = live_bytes;
-    event.mark = marked - start;
-    event.sweep = swept - marked;
+    const auto& p = event.phases;
+    event.mark = p[0] + p[1] + p[2];
+    event.sweep = p[3] + p[4] + p[5];
     observer_(event);
   }
 
@@ -224,7 +239,8 @@ Stats Mutator::stats() const {
   for (const auto& arena : arenas_) {
     stats.arenas.push_back({std::string(arena->type_name()), arena->len(),
                             arena->capacity(), arena->bucket_count(),
-                            arena->bucket_capacity(), arena->slot_size()});
+                            arena->bucket_capacity(), arena->slot_size(),
+                            arena->external_bytes()});
     stats.live += arena->len();
     stats.slot_bytes += arena->len() * arena->slot_size();
   }

@@ -257,10 +257,10 @@ class Mutator {
   std::size_t Collect(CollectionReason reason);
   // Runs the collection an allocation is due for (stress or pressure).
   void CollectBeforeAllocation();
-  // ExternalMemory's accounting: Gain may collect, then throws
-  // HeapLimitExceeded (counting nothing) past the heap limit.
-  void GainExternal(std::size_t bytes);
-  void LoseExternal(std::size_t bytes);
+  // ExternalMemory's accounting, per arena and in total: Gain may collect,
+  // then throws HeapLimitExceeded (counting nothing) past the heap limit.
+  void GainExternal(internal::ArenaBase& arena, std::size_t bytes);
+  void LoseExternal(internal::ArenaBase& arena, std::size_t bytes);
   // Bytes held by buckets and external memory; heap_limit_bytes caps it.
   std::size_t HeldBytes() const { return heap_bytes_ + external_bytes_; }
   // Releases empty buckets of the arenas in compactable_ (see mutator.cc).

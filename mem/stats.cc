@@ -20,9 +20,11 @@ std::string Stats::ToString() const {
       allocated_bytes, pressure, collections, weak_refs);
   for (const ArenaStats& arena : arenas) {
     absl::StrAppendFormat(
-        &out, "  %-24s live %8d  capacity %8d  buckets %d x %d x %d bytes\n",
+        &out,
+        "  %-24s live %8d  capacity %8d  buckets %d x %d x %d bytes  "
+        "external %d bytes\n",
         arena.type, arena.live, arena.capacity, arena.buckets,
-        arena.bucket_capacity, arena.slot_size);
+        arena.bucket_capacity, arena.slot_size, arena.external_bytes);
   }
   return out;
 }

@@ -16,6 +16,7 @@ struct ArenaStats {
   std::size_t buckets = 0;
   std::size_t bucket_capacity = 0;
   std::size_t slot_size = 0;  // bytes per slot
+  std::size_t external_bytes = 0;  // reported by its live values
 };
 
 struct Stats {

@@ -17,7 +17,7 @@ absl::Status OutOfRange(const char* operation, std::size_t index,
 
 ByteVector::ByteVector(mem::Mutator& mutator,
                        std::span<const std::uint8_t> bytes)
-    : external_(mutator) {
+    : external_(mutator, this) {
   ReserveCounted(external_, bytes_, bytes.size());
   bytes_.assign(bytes.begin(), bytes.end());
   internal::RecordConstructed(kTypeName, this);

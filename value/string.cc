@@ -70,7 +70,7 @@ std::size_t String::length() const {
 }
 
 String::String(mem::Mutator& mutator, std::string utf8)
-    : external_(mutator), utf8_(std::move(utf8)) {
+    : external_(mutator, this), utf8_(std::move(utf8)) {
   external_.Grow(BufferBytes(utf8_));
   internal::RecordConstructed(kTypeName, this);
 }

@@ -21,7 +21,7 @@ class Symbol {
   // Use Heap::Intern: a Symbol made any other way is not interned. The
   // name's bytes are counted as the Mutator's external memory.
   Symbol(mem::Mutator& mutator, std::string_view name)
-      : external_(mutator), name_(name) {
+      : external_(mutator, this), name_(name) {
     external_.Grow(BufferBytes(name_));
     internal::RecordConstructed(kTypeName, this);
   }

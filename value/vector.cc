@@ -9,7 +9,7 @@
 namespace kamo::value {
 
 Vector::Vector(mem::Mutator& mutator, std::span<const Value> values)
-    : external_(mutator) {
+    : external_(mutator, this) {
   ReserveCounted(external_, elements_, values.size());
   for (const Value& value : values) elements_.push_back(Value::Stored(this, value));
   internal::RecordConstructed(kTypeName, this);

@@ -68,6 +68,14 @@ class ArenaBase {
   virtual std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) = 0;
   virtual std::size_t CountLocked() const = 0;
   virtual bool IsConsistent() const = 0;
+
+  // Bytes the arena's live values report through ExternalMemory.
+  std::size_t external_bytes() const { return external_bytes_; }
+  void AddExternal(std::size_t bytes) { external_bytes_ += bytes; }
+  void SubtractExternal(std::size_t bytes) { external_bytes_ -= bytes; }
+
+ private:
+  std::size_t external_bytes_ = 0;
 };
 
 template <typename T>
