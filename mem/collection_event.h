@@ -51,6 +51,7 @@ struct CollectionEvent {
   std::size_t freed = 0;
   std::size_t live_bytes = 0;   // live slots and external memory, after
   std::size_t freed_bytes = 0;  // slots and external memory freed
+  std::size_t heap_bytes = 0;   // buckets and external memory held, after
   std::vector<ArenaCollectionStats> arenas;  // in order of creation
   std::chrono::steady_clock::time_point start{};  // when the collection began
   // Durations by CollectionPhase; mark is the sum of the first three,

@@ -64,6 +64,7 @@ TEST(ExternalMemoryTest, CountsInStatsAndIsGivenBackWhenTheValueIsFreed) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].freed_bytes, 3000u + sizeof(Buffer));
   EXPECT_EQ(events[0].live_bytes, 1000u + sizeof(Buffer));
+  EXPECT_EQ(events[0].heap_bytes, mutator.stats().heap_bytes + 1000u);
   EXPECT_EQ(kept->size(), 1000u);
   EXPECT_EQ(kept->counted(), 1000u);
 }

@@ -219,6 +219,7 @@ std::size_t Mutator::Collect(CollectionReason reason) {
     event.live = live;
     event.freed_bytes = freed_bytes;
     event.live_bytes = live_bytes;
+    event.heap_bytes = HeldBytes();
     const auto& p = event.phases;
     event.mark = p[0] + p[1] + p[2];
     event.sweep = p[3] + p[4] + p[5];

@@ -1,0 +1,124 @@
+#include "timeline/trace_event_writer.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace kamo::timeline {
+namespace {
+
+// Every event is on process 1, thread 1: one track of collections.
+constexpr std::string_view kIds = R"("pid":1,"tid":1)";
+constexpr std::string_view kClose = "\n]}\n";
+
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      absl::StrAppendFormat(&out, "\\u%04x", static_cast<int>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// A duration in microseconds, exact to the nanosecond.
+std::string Micros(std::chrono::nanoseconds d) {
+  const std::int64_t ns = d.count();
+  return absl::StrFormat("%s%d.%03d", ns < 0 ? "-" : "",
+                         (ns < 0 ? -ns : ns) / 1000, (ns < 0 ? -ns : ns) % 1000);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TraceEventWriter>> TraceEventWriter::Open(
+    const std::string& path, std::string_view process_name) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "cannot write the trace file '%s': %s", path, std::strerror(errno)));
+  }
+  std::unique_ptr<TraceEventWriter> writer(
+      new TraceEventWriter(std::move(out), path));
+  writer->out_ << R"({"displayTimeUnit":"ms","traceEvents":[)";
+  writer->end_ = writer->out_.tellp();
+  writer->Append(absl::StrFormat(
+      R"({"name":"process_name","ph":"M",%s,"args":{"name":%s}},)"
+      "\n"
+      R"({"name":"thread_name","ph":"M",%s,"args":{"name":"collector"}})",
+      kIds, JsonString(process_name), kIds));
+  if (!writer->status().ok()) return writer->status();
+  return writer;
+}
+
+TraceEventWriter::TraceEventWriter(std::ofstream out, std::string path)
+    : out_(std::move(out)),
+      path_(std::move(path)),
+      origin_(std::chrono::steady_clock::now()) {}
+
+std::string TraceEventWriter::Microseconds(
+    std::chrono::steady_clock::time_point t) const {
+  return Micros(t - origin_);
+}
+
+void TraceEventWriter::Write(const mem::CollectionEvent& event) {
+  if (!status_.ok()) return;
+  std::vector<std::string> events;
+  events.push_back(absl::StrFormat(
+      R"({"name":"collection","cat":"gc","ph":"X","ts":%s,"dur":%s,%s,)"
+      R"("args":{"number":%d,"reason":%s,"live":%d,"freed":%d,)"
+      R"("live_bytes":%d,"freed_bytes":%d,"heap_bytes":%d}})",
+      Microseconds(event.start), Micros(event.mark + event.sweep), kIds,
+      event.number, JsonString(mem::ToString(event.reason)), event.live,
+      event.freed, event.live_bytes, event.freed_bytes, event.heap_bytes));
+  // Phases follow each other from the start: nested in the collection.
+  std::chrono::steady_clock::time_point phase_start = event.start;
+  for (std::size_t p = 0; p < mem::kCollectionPhases; ++p) {
+    const auto phase = static_cast<mem::CollectionPhase>(p);
+    events.push_back(absl::StrFormat(
+        R"({"name":%s,"cat":"gc.phase","ph":"X","ts":%s,"dur":%s,%s})",
+        JsonString(mem::ToString(phase)), Microseconds(phase_start),
+        Micros(event.phases[p]), kIds));
+    phase_start += event.phases[p];
+  }
+  const std::string end = Microseconds(phase_start);
+  for (const mem::ArenaCollectionStats& arena : event.arenas) {
+    events.push_back(absl::StrFormat(
+        R"({"name":%s,"cat":"gc.heap","ph":"C","ts":%s,%s,)"
+        R"("args":{"live":%d,"slot_bytes":%d,"external_bytes":%d}})",
+        JsonString(arena.type), end, kIds, arena.live, arena.slot_bytes,
+        arena.external_bytes));
+  }
+  events.push_back(absl::StrFormat(
+      R"({"name":"heap","cat":"gc.heap","ph":"C","ts":%s,%s,)"
+      R"("args":{"heap_bytes":%d,"live_bytes":%d}})",
+      end, kIds, event.heap_bytes, event.live_bytes));
+  Append(",\n" + absl::StrJoin(events, ",\n"));
+  if (status_.ok()) ++collections_;
+}
+
+mem::CollectionObserver TraceEventWriter::Observer() {
+  return [this](const mem::CollectionEvent& event) { Write(event); };
+}
+
+void TraceEventWriter::Append(const std::string& events) {
+  out_.seekp(end_);
+  out_ << events;
+  end_ = out_.tellp();
+  out_ << kClose;
+  out_.flush();
+  if (!out_) {
+    status_ = absl::DataLossError(
+        absl::StrFormat("writing the trace file '%s' failed", path_));
+  }
+}
+
+}  // namespace kamo::timeline
