@@ -34,27 +34,40 @@ inline int NumIters(const GcBenchParams& p, int depth) {
   return 2 * TreeSize(p.stretch_depth) / TreeSize(depth);
 }
 
+// One collection on a run's timeline, in nanoseconds from the run's start.
+struct CollectionSample {
+  std::int64_t start_ns = 0;
+  std::int64_t pause_ns = 0;
+  std::int64_t heap_bytes = 0;  // held by the collector after it
+};
+
 struct GcBenchReport {
-  bool valid = false;                   // the long-lived data survived
-  std::int64_t collections = -1;        // -1 where there is no collector
-  std::vector<std::int64_t> pauses_ns;  // one per collection, if known
+  bool valid = false;              // the long-lived data survived
+  std::int64_t collections = -1;   // -1 where there is no collector
+  std::vector<CollectionSample> timeline;  // one per collection, if known
+};
+
+struct RunSettings {
+  // Not empty: the kamo-mem variants write their collections there as a
+  // Trace Event Format trace (timeline/trace_event_writer.h).
+  std::string trace_path;
 };
 
 struct Variant {
   std::string_view name;
   std::string_view description;
-  GcBenchReport (*run)(const GcBenchParams&);
+  GcBenchReport (*run)(const GcBenchParams&, const RunSettings&);
 };
 
 // Every variant, Boehm GC first (the others' ratios are to it).
 const std::vector<Variant>& Variants();
 
-GcBenchReport RunKamoValue(const GcBenchParams& p);
-GcBenchReport RunKamoNode(const GcBenchParams& p);
-GcBenchReport RunBoehm(const GcBenchParams& p);
-GcBenchReport RunNewDelete(const GcBenchParams& p);
-GcBenchReport RunSharedPtr(const GcBenchParams& p);
-GcBenchReport RunMimalloc(const GcBenchParams& p);
+GcBenchReport RunKamoValue(const GcBenchParams& p, const RunSettings& s);
+GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s);
+GcBenchReport RunBoehm(const GcBenchParams& p, const RunSettings& s);
+GcBenchReport RunNewDelete(const GcBenchParams& p, const RunSettings& s);
+GcBenchReport RunSharedPtr(const GcBenchParams& p, const RunSettings& s);
+GcBenchReport RunMimalloc(const GcBenchParams& p, const RunSettings& s);
 
 }  // namespace kamo::bench
 

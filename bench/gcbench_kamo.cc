@@ -1,10 +1,15 @@
 // GCBench on kamo-mem: value/ Pairs (car = left, cdr = right) with a value/
 // Vector of doubles, and a typed Node through the generic arena API.
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
 
 #include "bench/gcbench.h"
 #include "mem/member.h"
 #include "mem/mutator.h"
+#include "timeline/trace_event_writer.h"
 #include "value/heap.h"
 
 namespace kamo::bench {
@@ -15,12 +20,39 @@ using mem::Mutator;
 using mem::Pointer;
 using value::Value;
 
-// Records each collection's pause (mark + sweep).
-void ObservePauses(Mutator& mutator, GcBenchReport& report) {
-  mutator.set_collection_observer([&report](const mem::CollectionEvent& e) {
-    report.pauses_ns.push_back((e.mark + e.sweep).count());
-  });
-}
+// Records each collection on the report's timeline, and in a trace file if
+// the settings name one (an unwritable one stops the run with a message).
+class Observer {
+ public:
+  Observer(Mutator& mutator, GcBenchReport& report,
+           const RunSettings& settings, std::string_view variant)
+      : mutator_(mutator), report_(report) {
+    if (!settings.trace_path.empty()) {
+      auto writer =
+          timeline::TraceEventWriter::Open(settings.trace_path, variant);
+      if (!writer.ok()) {
+        std::fprintf(stderr, "gcbench: %s\n",
+                     std::string(writer.status().message()).c_str());
+        std::exit(1);
+      }
+      writer_ = *std::move(writer);
+    }
+    mutator.set_collection_observer([this](const mem::CollectionEvent& e) {
+      report_.timeline.push_back({(e.start - origin_).count(),
+                                  (e.mark + e.sweep).count(),
+                                  static_cast<std::int64_t>(e.heap_bytes)});
+      if (writer_ != nullptr) writer_->Write(e);
+    });
+  }
+  ~Observer() { mutator_.set_collection_observer(nullptr); }
+
+ private:
+  Mutator& mutator_;
+  GcBenchReport& report_;
+  const std::chrono::steady_clock::time_point origin_ =
+      std::chrono::steady_clock::now();
+  std::unique_ptr<timeline::TraceEventWriter> writer_;
+};
 
 // ---- value/ Pairs ------------------------------------------------------
 
@@ -103,10 +135,10 @@ bool NodeTreeIntact(const Node* node, int depth) {
 
 }  // namespace
 
-GcBenchReport RunKamoValue(const GcBenchParams& p) {
+GcBenchReport RunKamoValue(const GcBenchParams& p, const RunSettings& s) {
   GcBenchReport report;
   Mutator mutator;
-  ObservePauses(mutator, report);
+  Observer observer(mutator, report, s, "kamo-value");
   value::Heap heap(mutator);
 
   MakePairTree(heap, p.stretch_depth);  // dropped at once
@@ -131,14 +163,13 @@ GcBenchReport RunKamoValue(const GcBenchParams& p) {
   report.valid = PairTreeIntact(long_lived, p.long_lived_depth) &&
                  array->Get(1000)->AsFloat() == 1.0 / 1000;
   report.collections = static_cast<std::int64_t>(mutator.collections());
-  mutator.set_collection_observer(nullptr);
   return report;
 }
 
-GcBenchReport RunKamoNode(const GcBenchParams& p) {
+GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s) {
   GcBenchReport report;
   Mutator mutator;
-  ObservePauses(mutator, report);
+  Observer observer(mutator, report, s, "kamo-node");
 
   MakeNodeTree(mutator, p.stretch_depth);
 
@@ -159,7 +190,6 @@ GcBenchReport RunKamoNode(const GcBenchParams& p) {
   report.valid = NodeTreeIntact(long_lived.get(), p.long_lived_depth) &&
                  array->values[1000] == 1.0 / 1000;
   report.collections = static_cast<std::int64_t>(mutator.collections());
-  mutator.set_collection_observer(nullptr);
   return report;
 }
 

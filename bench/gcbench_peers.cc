@@ -127,17 +127,24 @@ void PopulateGc(int depth, GcNode* node) {
 
 // Boehm's collection event callback has no user data: the one run in this
 // process records into these.
-std::vector<std::int64_t>* boehm_pauses = nullptr;
+std::vector<CollectionSample>* boehm_timeline = nullptr;
+std::chrono::steady_clock::time_point boehm_origin;
 std::chrono::steady_clock::time_point boehm_pause_start;
+
+std::int64_t Nanos(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
 
 void OnBoehmEvent(GC_EventType event) {
   if (event == GC_EVENT_START) {
     boehm_pause_start = std::chrono::steady_clock::now();
-  } else if (event == GC_EVENT_END && boehm_pauses != nullptr) {
-    boehm_pauses->push_back(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(
-            std::chrono::steady_clock::now() - boehm_pause_start)
-            .count());
+  } else if (event == GC_EVENT_END && boehm_timeline != nullptr) {
+    // GC_get_heap_size takes the allocation lock only once threads exist;
+    // this process has one thread, so it is safe inside the callback.
+    boehm_timeline->push_back(
+        {Nanos(boehm_pause_start - boehm_origin),
+         Nanos(std::chrono::steady_clock::now() - boehm_pause_start),
+         static_cast<std::int64_t>(GC_get_heap_size())});
   }
 }
 
@@ -170,10 +177,12 @@ void PopulateShared(int depth, SharedNode* node) {
 
 }  // namespace
 
-GcBenchReport RunBoehm(const GcBenchParams& p) {
+// Boehm's collections go on the report's timeline; it writes no trace.
+GcBenchReport RunBoehm(const GcBenchParams& p, const RunSettings&) {
   GcBenchReport report;
   GC_INIT();
-  boehm_pauses = &report.pauses_ns;
+  boehm_origin = std::chrono::steady_clock::now();
+  boehm_timeline = &report.timeline;
   GC_set_on_collection_event(&OnBoehmEvent);
   const GC_word collections_before = GC_get_gc_no();
 
@@ -194,19 +203,20 @@ GcBenchReport RunBoehm(const GcBenchParams& p) {
   report.collections =
       static_cast<std::int64_t>(GC_get_gc_no() - collections_before);
   GC_set_on_collection_event(nullptr);
-  boehm_pauses = nullptr;
+  boehm_timeline = nullptr;
   return report;
 }
 
-GcBenchReport RunNewDelete(const GcBenchParams& p) {
+// The peers without a collector have no timeline: RunSettings is unused.
+GcBenchReport RunNewDelete(const GcBenchParams& p, const RunSettings&) {
   return RunManual<GlobalNew>(p);
 }
 
-GcBenchReport RunMimalloc(const GcBenchParams& p) {
+GcBenchReport RunMimalloc(const GcBenchParams& p, const RunSettings&) {
   return RunManual<Mimalloc>(p);
 }
 
-GcBenchReport RunSharedPtr(const GcBenchParams& p) {
+GcBenchReport RunSharedPtr(const GcBenchParams& p, const RunSettings&) {
   MakeSharedTree(p.stretch_depth);
   auto long_lived = std::make_shared<SharedNode>();
   PopulateShared(p.long_lived_depth, long_lived.get());

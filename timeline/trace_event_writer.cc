@@ -34,7 +34,8 @@ std::string JsonString(std::string_view text) {
 std::string Micros(std::chrono::nanoseconds d) {
   const std::int64_t ns = d.count();
   return absl::StrFormat("%s%d.%03d", ns < 0 ? "-" : "",
-                         (ns < 0 ? -ns : ns) / 1000, (ns < 0 ? -ns : ns) % 1000);
+                         (ns < 0 ? -ns : ns) / 1000,
+                         (ns < 0 ? -ns : ns) % 1000);
 }
 
 }  // namespace
@@ -97,10 +98,10 @@ void TraceEventWriter::Write(const mem::CollectionEvent& event) {
         JsonString(arena.type), end, kIds, arena.live, arena.slot_bytes,
         arena.external_bytes));
   }
-  events.push_back(absl::StrFormat(
-      R"({"name":"heap","cat":"gc.heap","ph":"C","ts":%s,%s,)"
-      R"("args":{"heap_bytes":%d,"live_bytes":%d}})",
-      end, kIds, event.heap_bytes, event.live_bytes));
+  events.push_back(
+      absl::StrFormat(R"({"name":"heap","cat":"gc.heap","ph":"C","ts":%s,%s,)"
+                      R"("args":{"heap_bytes":%d,"live_bytes":%d}})",
+                      end, kIds, event.heap_bytes, event.live_bytes));
   Append(",\n" + absl::StrJoin(events, ",\n"));
   if (status_.ok()) ++collections_;
 }

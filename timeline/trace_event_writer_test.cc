@@ -86,9 +86,8 @@ TEST(TraceEventWriterTest, EveryCollectionWithNestedPhasesAndCounters) {
     EXPECT_EQ(x["args"]["live"], stats_after[c].live);
     EXPECT_EQ(Nanos(x["dur"]), (event.mark + event.sweep).count());
     if (c > 0) {
-      EXPECT_GE(Nanos(x["ts"]),
-                Nanos(collections[c - 1]["ts"]) +
-                    Nanos(collections[c - 1]["dur"]));
+      EXPECT_GE(Nanos(x["ts"]), Nanos(collections[c - 1]["ts"]) +
+                                    Nanos(collections[c - 1]["dur"]));
     }
   }
 

@@ -4,6 +4,7 @@
 // each variant's ratio to Boehm GC.
 //
 //   gcbench [--size=small|standard|large] [--runs=N] [--only=a,b] [--json]
+//           [--trace=DIR] [--plot=FILE.svg]
 #include "bench/gcbench.h"
 
 #include <sys/resource.h>
@@ -16,6 +17,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +28,8 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "tools/gcbench_plot.h"
 
 ABSL_FLAG(std::string, size, "standard",
           "GCBench parameters: small, standard (stretch 18, long-lived 16, "
@@ -36,16 +41,25 @@ ABSL_FLAG(std::vector<std::string>, only, {},
           "variants to run, comma-separated: boehm, kamo-value, kamo-node, "
           "new-delete, shared-ptr, mimalloc (default all)");
 ABSL_FLAG(bool, json, false, "machine-readable output");
+ABSL_FLAG(std::string, trace, "",
+          "directory (created if missing) for one Trace Event Format trace "
+          "per kamo-mem variant and run, <variant>-<size>-run<N>.json: open "
+          "them in https://ui.perfetto.dev");
+ABSL_FLAG(std::string, plot, "",
+          "SVG file: heap held over time, each pause, and the pause "
+          "distribution of the collectors' median runs (needs gnuplot)");
 
 namespace {
 
+using kamo::bench::CollectionSample;
 using kamo::bench::GcBenchParams;
+using kamo::bench::RunSettings;
 using kamo::bench::Variant;
 
 constexpr char kUsage[] =
     "gcbench: GCBench on kamo-mem and its peers, side by side.\n"
     "usage: gcbench [--size=small|standard|large] [--runs=N] "
-    "[--only=NAME,...] [--json]";
+    "[--only=NAME,...] [--json] [--trace=DIR] [--plot=FILE.svg]";
 
 struct Options {
   std::string size;
@@ -53,6 +67,8 @@ struct Options {
   int runs = 3;
   std::vector<const Variant*> variants;
   bool json = false;
+  std::string trace_dir;  // empty: no traces
+  std::string plot;       // empty: no plot
 };
 
 // One run of one variant, as its child process measured it.
@@ -63,6 +79,7 @@ struct Sample {
   std::int64_t collections = -1;
   double max_pause_ms = -1;
   double p99_pause_ms = -1;
+  std::vector<CollectionSample> timeline;
 };
 
 [[noreturn]] void UsageError(const std::string& message) {
@@ -92,6 +109,19 @@ Options OptionsFromFlags() {
                      [&](const Variant& v) { return v.name == name; })) {
       UsageError("unknown variant '" + name + "'");
     }
+  }
+  options.trace_dir = absl::GetFlag(FLAGS_trace);
+  if (!options.trace_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.trace_dir, error);
+    if (error) {
+      UsageError(absl::StrFormat("cannot create --trace directory '%s': %s",
+                                 options.trace_dir, error.message()));
+    }
+  }
+  options.plot = absl::GetFlag(FLAGS_plot);
+  if (!options.plot.empty() && !std::ofstream(options.plot)) {
+    UsageError(absl::StrFormat("cannot write --plot file '%s'", options.plot));
   }
   for (const Variant& variant : all) {
     if (only.empty() ||
@@ -124,35 +154,44 @@ std::string JsonString(std::string_view text) {
   return out + "\"";
 }
 
-double Percentile(std::vector<std::int64_t> values, double fraction) {
-  if (values.empty()) return -1;
+double Percentile(const std::vector<CollectionSample>& timeline,
+                  double fraction) {
+  if (timeline.empty()) return -1;
+  std::vector<std::int64_t> values;
+  for (const CollectionSample& c : timeline) values.push_back(c.pause_ns);
   std::sort(values.begin(), values.end());
   const auto index = static_cast<std::size_t>(
       fraction * static_cast<double>(values.size() - 1) + 0.5);
   return static_cast<double>(values[index]) / 1e6;
 }
 
-// In the child: runs the variant, measures it, writes one line, exits.
+// In the child: runs the variant, measures it, writes one line and then
+// one per collection ("start pause heap"), exits.
 [[noreturn]] void RunChild(const Variant& variant, const GcBenchParams& params,
-                           int fd) {
+                           const RunSettings& settings, int fd) {
   const auto start = std::chrono::steady_clock::now();
-  const kamo::bench::GcBenchReport report = variant.run(params);
+  const kamo::bench::GcBenchReport report = variant.run(params, settings);
   const auto end = std::chrono::steady_clock::now();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   const double cpu_ms = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
                         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
-  const std::string line = absl::StrFormat(
+  std::string line = absl::StrFormat(
       "%d %.3f %.3f %.3f %d %.4f %.4f\n", report.valid ? 1 : 0,
       std::chrono::duration<double, std::milli>(end - start).count(), cpu_ms,
       usage.ru_maxrss / 1024.0, report.collections,
-      Percentile(report.pauses_ns, 1.0), Percentile(report.pauses_ns, 0.99));
+      Percentile(report.timeline, 1.0), Percentile(report.timeline, 0.99));
+  for (const CollectionSample& c : report.timeline) {
+    absl::StrAppendFormat(&line, "%d %d %d\n", c.start_ns, c.pause_ns,
+                          c.heap_bytes);
+  }
   const bool written =
       write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   _exit(written ? 0 : 1);
 }
 
-Sample RunInChild(const Variant& variant, const GcBenchParams& params) {
+Sample RunInChild(const Variant& variant, const GcBenchParams& params,
+                  const RunSettings& settings) {
   int fds[2];
   if (pipe(fds) != 0) {
     std::perror("gcbench: pipe");
@@ -166,7 +205,7 @@ Sample RunInChild(const Variant& variant, const GcBenchParams& params) {
   }
   if (pid == 0) {
     close(fds[0]);
-    RunChild(variant, params, fds[1]);
+    RunChild(variant, params, settings, fds[1]);
   }
   close(fds[1]);
   std::string line;
@@ -197,6 +236,22 @@ Sample RunInChild(const Variant& variant, const GcBenchParams& params) {
     std::exit(1);
   }
   sample.collections = collections;
+  const std::vector<std::string> lines =
+      absl::StrSplit(line, '\n', absl::SkipEmpty());
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    CollectionSample c;
+    long long start = 0, pause = 0, heap = 0;
+    if (std::sscanf(lines[i].c_str(), "%lld %lld %lld", &start,
+                    &pause, &heap) != 3) {
+      std::fprintf(stderr, "gcbench: variant %s sent a bad timeline line\n",
+                   std::string(variant.name).c_str());
+      std::exit(1);
+    }
+    c.start_ns = start;
+    c.pause_ns = pause;
+    c.heap_bytes = heap;
+    sample.timeline.push_back(c);
+  }
   return sample;
 }
 
@@ -221,6 +276,32 @@ Sample MedianOf(const std::vector<Sample>& samples) {
   m.max_pause_ms = median(&Sample::max_pause_ms);
   m.p99_pause_ms = median(&Sample::p99_pause_ms);
   return m;
+}
+
+// Plots, for each variant that collects, its run with the median wall
+// time; exits with a message if the plot cannot be made.
+void WritePlotOfMedianRuns(const Options& options,
+                           const std::vector<std::vector<Sample>>& samples) {
+  std::vector<kamo::tools::PlotSeries> series;
+  for (std::size_t v = 0; v < options.variants.size(); ++v) {
+    std::vector<Sample> runs = samples[v];
+    if (runs.front().collections < 0) continue;  // no collector
+    std::sort(runs.begin(), runs.end(), [](const Sample& a, const Sample& b) {
+      return a.wall_ms < b.wall_ms;
+    });
+    const Sample& median = runs[runs.size() / 2];
+    series.push_back({std::string(options.variants[v]->name), median.wall_ms,
+                      median.timeline});
+  }
+  const std::string title =
+      absl::StrFormat("GCBench %s, the median run of %d per collector",
+                      options.size, options.runs);
+  if (absl::Status s = kamo::tools::WritePlot(options.plot, title, series);
+      !s.ok()) {
+    std::fprintf(stderr, "gcbench: --plot: %s\n",
+                 std::string(s.message()).c_str());
+    std::exit(1);
+  }
 }
 
 // A pause in ms, or "-" where there is none.
@@ -248,13 +329,21 @@ int main(int argc, char** argv) {
                      options.size.c_str(), run + 1, options.runs,
                      std::string(options.variants[v]->name).c_str());
       }
-      samples[v].push_back(RunInChild(*options.variants[v], options.params));
+      RunSettings settings;
+      if (!options.trace_dir.empty()) {
+        settings.trace_path = absl::StrFormat(
+            "%s/%s-%s-run%d.json", options.trace_dir,
+            options.variants[v]->name, options.size, run + 1);
+      }
+      samples[v].push_back(
+          RunInChild(*options.variants[v], options.params, settings));
     }
   }
   if (progress) std::fprintf(stderr, "\r\033[K");
 
   std::vector<Sample> medians;
   for (const auto& s : samples) medians.push_back(MedianOf(s));
+  if (!options.plot.empty()) WritePlotOfMedianRuns(options, samples);
   const Sample* boehm = nullptr;
   for (std::size_t v = 0; v < options.variants.size(); ++v) {
     if (options.variants[v]->name == "boehm") boehm = &medians[v];
