@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "timeline/json_string.h"
 
 namespace kamo::timeline {
 namespace {
@@ -14,21 +15,6 @@ namespace {
 // Every event is on process 1, thread 1: one track of collections.
 constexpr std::string_view kIds = R"("pid":1,"tid":1)";
 constexpr std::string_view kClose = "\n]}\n";
-
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      absl::StrAppendFormat(&out, "\\u%04x", static_cast<int>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // A duration in microseconds, exact to the nanosecond.
 std::string Micros(std::chrono::nanoseconds d) {

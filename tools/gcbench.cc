@@ -29,6 +29,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "timeline/json_string.h"
 #include "tools/gcbench_plot.h"
 
 ABSL_FLAG(std::string, size, "standard",
@@ -55,6 +56,7 @@ using kamo::bench::CollectionSample;
 using kamo::bench::GcBenchParams;
 using kamo::bench::RunSettings;
 using kamo::bench::Variant;
+using kamo::timeline::JsonString;
 
 constexpr char kUsage[] =
     "gcbench: GCBench on kamo-mem and its peers, side by side.\n"
@@ -136,22 +138,6 @@ Options OptionsFromFlags() {
 std::string JsonNumber(double value, int decimals) {
   if (!std::isfinite(value)) return "null";
   return absl::StrFormat("%.*f", decimals, value);
-}
-
-// A JSON string literal.
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      absl::StrAppendFormat(&out, "\\u%04x", static_cast<int>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 double Percentile(const std::vector<CollectionSample>& timeline,
