@@ -158,7 +158,7 @@ std::size_t Mutator::Collect(CollectionReason reason) {
     last = now;
   };
 
-  for (const auto& arena : arenas_) arena->FinishSweeping();
+  for (const auto& arena : arenas_) arena->PrepareForCollection();
   end_phase(CollectionPhase::kFinishSweeping);
   internal::Marker marker(pending_, this);
   for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer());

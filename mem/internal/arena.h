@@ -2,7 +2,10 @@
 //
 // Complexity (where the seed scans buckets, this keeps indexes):
 //   allocation   O(1): `available_` is a stack of the buckets that have a
-//                vacant slot; allocation takes from its top.
+//                vacant slot. Allocation takes a bitmap word of free slots
+//                at a time from its top into the allocation cache and hands
+//                them out from there: a bit scan, with no load of the
+//                bucket's free bitmap or of the stack.
 //   coercion     O(log buckets): `by_address_`, a B-tree of the buckets
 //                by start address (dense nodes: a lookup touches a few
 //                cache lines even with thousands of buckets); adding or
@@ -18,12 +21,15 @@
 //
 // Invariant: a bucket is on `available_` (once, with listed() set) exactly
 // when it has a vacant slot or will after its pending sweep (has_room());
+// the cache's slots are taken slots of cache_.bucket (outside a collection
+// only: PrepareForCollection gives them back);
 // len_ is the sum of the buckets' live values, capacity_ of their slots;
 // unswept_buckets_ counts the buckets a lazy Sweep left unswept.
 #ifndef KAMO_MEM_INTERNAL_ARENA_H_
 #define KAMO_MEM_INTERNAL_ARENA_H_
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -59,10 +65,11 @@ class ArenaBase {
   virtual void MarkRoots(Tracer& tracer) = 0;
   // Frees unmarked unlocked values; returns how many. With `lazy`, an arena
   // of a type without a destructor only counts them, and sweeps each bucket
-  // when allocation next needs it (or FinishSweeping does).
+  // when allocation next needs it (or PrepareForCollection does).
   virtual std::size_t Sweep(bool lazy) = 0;
-  // Sweeps every bucket a lazy Sweep left: before the next marking.
-  virtual void FinishSweeping() = 0;
+  // Gives the allocation cache's slots back to their bucket and sweeps
+  // every bucket a lazy Sweep left: the start of every collection.
+  virtual void PrepareForCollection() = 0;
   // Releases empty buckets while the vacant slots left stay at least
   // `keep_vacant`; returns how many.
   virtual std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) = 0;
@@ -108,7 +115,7 @@ class Arena final : public ArenaBase {
     return Bucket<T>::BlockBytes(bucket_capacity_);
   }
 
-  bool has_vacant() const { return !available_.empty(); }
+  bool has_vacant() const { return cache_.bits != 0 || !available_.empty(); }
 
   // Adds an empty bucket. On std::bad_alloc nothing has changed. O(log
   // buckets): the vectors grow geometrically (a reserve of one more element
@@ -140,17 +147,18 @@ class Arena final : public ArenaBase {
   template <typename... Args>
   T* Emplace(Args&&... args) {
     MEM_DCHECK(has_vacant(), "Emplace after Grow");
-    Bucket<T>* bucket = available_.back();
-    if (bucket->unswept()) [[unlikely]] {  // once per bucket per collection
-      bucket->Sweep();
-      --unswept_buckets_;
-    }
-    const std::uint32_t index = bucket->TakeVacant();
-    if (bucket->full()) Unlist(bucket);
+    if (cache_.bits == 0) [[unlikely]]
+      RefillCache();
+    // Taken out of the cache before constructing: a constructor that
+    // allocates a T itself takes the next slot, or refills the cache.
+    Bucket<T>* const bucket = cache_.bucket;
+    const auto bit = static_cast<std::uint32_t>(std::countr_zero(cache_.bits));
+    cache_.bits &= cache_.bits - 1;
+    const std::uint32_t index = cache_.first_index + bit;
+    void* const slot = cache_.first_slot + std::size_t{bit} * sizeof(T);
     T* value;
     try {
-      value = Bucket<T>::Construct(bucket->SlotAt(index),
-                                   std::forward<Args>(args)...);
+      value = Bucket<T>::Construct(slot, std::forward<Args>(args)...);
     } catch (...) {
       bucket->Release(index);
       if (!bucket->listed()) List(bucket);
@@ -166,7 +174,8 @@ class Arena final : public ArenaBase {
   }
 
   std::size_t Sweep(bool lazy) override {
-    MEM_DCHECK(unswept_buckets_ == 0, "FinishSweeping before marking");
+    MEM_DCHECK(unswept_buckets_ == 0 && cache_.bits == 0,
+               "PrepareForCollection before marking");
     // Destructors run in the collection that frees their values: only
     // types without one are swept lazily.
     lazy = lazy && std::is_trivially_destructible_v<T>;
@@ -189,7 +198,12 @@ class Arena final : public ArenaBase {
     return freed;
   }
 
-  void FinishSweeping() override {
+  void PrepareForCollection() override {
+    if (cache_.bits != 0) {
+      cache_.bucket->ReturnFree({cache_.first_index, cache_.bits});
+      if (!cache_.bucket->listed()) List(cache_.bucket);
+      cache_.bits = 0;
+    }
     if (unswept_buckets_ == 0) return;
     for (const auto& bucket : buckets_) {
       if (bucket->unswept()) bucket->Sweep();
@@ -259,8 +273,8 @@ class Arena final : public ArenaBase {
       len += bucket->live();
       unswept += bucket->unswept();
     }
-    return len == len_ && with_vacant == available_.size() &&
-           unswept == unswept_buckets_ &&
+    return CacheIsConsistent() && len == len_ &&
+           with_vacant == available_.size() && unswept == unswept_buckets_ &&
            capacity_ == buckets_.size() * bucket_capacity_ &&
            by_address_.size() == buckets_.size() &&
            std::all_of(by_address_.begin(), by_address_.end(),
@@ -276,6 +290,32 @@ class Arena final : public ArenaBase {
     if (vector.capacity() < size) {
       vector.reserve(std::max(size, 2 * vector.capacity()));
     }
+  }
+
+  // Takes the free slots of a bitmap word of the bucket on top of
+  // available_ (sweeping it first if a lazy Sweep left it): once per 64
+  // allocations at most.
+  [[gnu::noinline]] void RefillCache() {
+    Bucket<T>* const bucket = available_.back();
+    if (bucket->unswept()) {  // once per bucket per collection
+      bucket->Sweep();
+      --unswept_buckets_;
+    }
+    const typename Bucket<T>::FreeWord taken = bucket->TakeFreeWord();
+    if (bucket->full()) Unlist(bucket);
+    cache_ = {bucket, taken.first_index,
+              static_cast<std::byte*>(bucket->SlotAt(taken.first_index)),
+              taken.bits};
+  }
+
+  // The cache's slots are taken slots of one of the arena's buckets.
+  bool CacheIsConsistent() const {
+    if (cache_.bits == 0) return true;
+    const bool ours = std::any_of(
+        buckets_.begin(), buckets_.end(),
+        [this](const BucketPtr& b) { return b.get() == cache_.bucket; });
+    return ours && cache_.bucket->AreTaken({cache_.first_index, cache_.bits}) &&
+           cache_.first_slot == cache_.bucket->SlotAt(cache_.first_index);
   }
 
   // available_ has room for every bucket (reserved in Grow), so List never
@@ -296,10 +336,19 @@ class Arena final : public ArenaBase {
   [[maybe_unused]] const void* mutator_;
   using BucketPtr = std::unique_ptr<Bucket<T>, typename Bucket<T>::Deleter>;
 
+  // The allocation cache: taken slots of one bucket, handed out by Emplace.
+  struct Cache {
+    Bucket<T>* bucket = nullptr;
+    std::uint32_t first_index = 0;    // the slot of bit 0
+    std::byte* first_slot = nullptr;  // its storage
+    std::uint64_t bits = 0;           // the slots left; 0: empty
+  };
+  Cache cache_;
+  std::size_t len_ = 0;  // occupied slots; beside the cache, which Emplace
+                         // reads with it
   std::vector<BucketPtr> buckets_;
   std::vector<Bucket<T>*> available_;  // buckets with a vacant slot
   absl::btree_map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin
-  std::size_t len_ = 0;                                     // occupied slots
   std::size_t capacity_ = 0;         // slots in all buckets
   std::size_t unswept_buckets_ = 0;  // left by a lazy Sweep
 };

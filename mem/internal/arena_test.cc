@@ -1,5 +1,6 @@
 #include "mem/internal/arena.h"
 
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -30,6 +31,7 @@ class ArenaTest : public ::testing::Test {
 
   // Marks the locked values only and sweeps: frees every unlocked value.
   std::size_t SweepUnlocked(bool lazy = false) {
+    arena_.PrepareForCollection();
     std::vector<Root> pending;
     Marker marker(pending, /*mutator=*/nullptr);
     arena_.MarkRoots(marker.tracer());
@@ -76,7 +78,7 @@ TEST_F(ArenaTest, LazySweepCountsTheDeadAndSweepsABucketWhenAllocationTakesIt) {
   EXPECT_FALSE(last->unswept());
   EXPECT_TRUE(first->unswept()) << "untouched until allocation or marking";
   EXPECT_TRUE(arena_.IsConsistent());
-  arena_.FinishSweeping();
+  arena_.PrepareForCollection();
   EXPECT_FALSE(first->unswept());
   EXPECT_FALSE(first->occupied(first->IndexOf(slots[1])));
   EXPECT_EQ(arena_.len(), 9u);
@@ -144,6 +146,74 @@ TEST_F(ArenaTest, ReleaseEmptyBucketsKeepsTheVacantSlotsAskedFor) {
   EXPECT_EQ(arena_.available(), 3u);
   EXPECT_TRUE(arena_.IsConsistent());
   UnlockValue(slots[0], kName);
+}
+
+TEST_F(ArenaTest, AllocationCacheHoldsTheRestOfAWordUntilACollection) {
+  Leaf* first = Put(1);
+  const auto* bucket =
+      static_cast<const Bucket<Leaf>*>(BucketHeader::Of(first));
+  EXPECT_EQ(bucket->occupied(), 1u);
+  EXPECT_FALSE(bucket->empty()) << "the other three slots are in the cache";
+  EXPECT_TRUE(arena_.has_vacant());
+  EXPECT_EQ(arena_.available(), 3u);
+  EXPECT_TRUE(arena_.IsConsistent());
+  const void* cached = bucket->SlotAt(bucket->IndexOf(first) + 1);
+  EXPECT_EQ(arena_.SlotOfValue(cached).status().code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "a slot in the cache holds no value";
+
+  // The collection starts by giving the cache back: the bucket, empty once
+  // its one value is swept, can be released.
+  EXPECT_EQ(SweepUnlocked(), 1u);
+  EXPECT_TRUE(bucket->empty());
+  EXPECT_TRUE(arena_.IsConsistent());
+  EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/0), 1u);
+  EXPECT_EQ(arena_.bucket_count(), 0u);
+  EXPECT_FALSE(arena_.has_vacant());
+  EXPECT_TRUE(arena_.IsConsistent());
+}
+
+// A value whose constructor allocates its inner values in the same arena
+// (and then throws, if asked), as a Mutator's Allocate may from a
+// constructor.
+struct Nest {
+  Nest(Arena<Nest>& arena, int depth, bool throws)
+      : inner(depth == 0 ? nullptr : Make(arena, depth - 1, false)) {
+    if (throws) throw std::invalid_argument("outer nest");
+  }
+  static Nest* Make(Arena<Nest>& arena, int depth, bool throws) {
+    if (!arena.has_vacant()) arena.Grow();
+    return arena.Emplace(arena, depth, throws);
+  }
+  void Trace(Tracer&) const {}
+  Nest* inner;
+};
+
+TEST(ArenaNestTest, ConstructorsThatAllocateRefillTheCacheSafely) {
+  Arena<Nest> arena(4, /*mutator=*/nullptr);
+  // The outer value takes slot 0; its inner values use up the first
+  // bucket's cache and refill it from a new bucket.
+  Nest* outer = Nest::Make(arena, /*depth=*/5, /*throws=*/false);
+  std::set<const Nest*> seen;
+  for (const Nest* nest = outer; nest != nullptr; nest = nest->inner) {
+    EXPECT_TRUE(seen.insert(nest).second) << "two values in one slot";
+    const BucketHeader* bucket = BucketHeader::Of(nest);
+    EXPECT_TRUE(bucket->holds_live(bucket->IndexOf(nest)));
+  }
+  EXPECT_EQ(seen.size(), 6u);
+  EXPECT_EQ(arena.len(), 6u);
+  EXPECT_EQ(arena.bucket_count(), 2u);
+  EXPECT_TRUE(arena.IsConsistent());
+
+  // Now the outer constructor throws after its inner values (in another
+  // bucket by then) were made: only its own slot comes back.
+  EXPECT_THROW(Nest::Make(arena, /*depth=*/3, /*throws=*/true),
+               std::invalid_argument);
+  EXPECT_EQ(arena.len(), 9u) << "the three inner values stay";
+  EXPECT_TRUE(arena.IsConsistent());
+  arena.PrepareForCollection();
+  EXPECT_EQ(arena.available(), 3u);
+  EXPECT_TRUE(arena.IsConsistent());
 }
 
 TEST_F(ArenaTest, SlotOfValueSearchesEveryBucket) {

@@ -102,29 +102,52 @@ class Bucket final : public BucketHeader {
   bool listed() const { return listed_; }
   void set_listed(bool listed) { listed_ = listed; }
 
-  // Allocation is three steps so that a constructor may itself allocate (or
-  // throw) without seeing a half-updated bucket: TakeVacant takes a free
-  // slot's index, the caller constructs the value in SlotAt(index)
-  // (Construct), then Occupy publishes it; if the constructor throws,
-  // Release frees the slot again.
-  std::uint32_t TakeVacant() {
-    MEM_DCHECK(!full(), "TakeVacant needs a vacant slot");
+  // Allocation takes free slots a bitmap word at a time (TakeFreeWord): the
+  // word's free slots become taken, and the arena hands them out one by one
+  // (its allocation cache) without touching the bucket again until the
+  // word is used up, then gives back whatever it did not use (ReturnFree).
+  // A taken slot's value is constructed in SlotAt(index) (Construct), then
+  // Occupy publishes it; a constructor may itself allocate (or throw)
+  // without seeing a half-updated bucket, and if it throws, Release frees
+  // the slot again.
+  struct FreeWord {
+    std::uint32_t first_index;  // the slot of bit 0, a multiple of 64
+    std::uint64_t bits;         // the taken slots, never 0
+  };
+  FreeWord TakeFreeWord() {
+    MEM_DCHECK(!full(), "TakeFreeWord needs a vacant slot");
     std::uint32_t word = free_cursor_;
     while (free_[word] == 0) ++word;  // stops: the bucket is not full
     free_cursor_ = word;
-    const auto bit = static_cast<std::uint32_t>(std::countr_zero(free_[word]));
-    free_[word] &= free_[word] - 1;
-    --vacant_;
-    const std::uint32_t index = word * 64 + bit;
-    UnpoisonSlot(SlotAt(index), sizeof(T));
-    return index;
+    const std::uint64_t bits = std::exchange(free_[word], 0);
+    vacant_ -= static_cast<std::uint32_t>(std::popcount(bits));
+    return {word * 64, bits};
   }
 
-  // Constructs a T in a taken slot: with a constructor if T has a matching
-  // one, else as an aggregate (clang 14 has no parenthesised aggregate
-  // initialisation).
+  // Frees taken slots that were never occupied (their storage stays
+  // poisoned under ASan: it was never handed out).
+  void ReturnFree(FreeWord taken) {
+    MEM_DCHECK(AreTaken(taken), "ReturnFree of slots that were not taken");
+    const std::uint32_t word = taken.first_index / 64;
+    free_[word] |= taken.bits;
+    free_cursor_ = std::min(free_cursor_, word);
+    vacant_ += static_cast<std::uint32_t>(std::popcount(taken.bits));
+  }
+
+  // Whether the slots are taken: neither free nor occupied.
+  bool AreTaken(FreeWord slots) const {
+    const std::uint32_t word = slots.first_index / 64;
+    return slots.first_index % 64 == 0 && word < BitmapWords(capacity_) &&
+           (slots.bits & ~ValidBits(word)) == 0 &&
+           ((free_[word] | occupied_[word]) & slots.bits) == 0;
+  }
+
+  // Constructs a T in a taken slot (unpoisoned first, under ASan): with a
+  // constructor if T has a matching one, else as an aggregate (clang 14 has
+  // no parenthesised aggregate initialisation).
   template <typename... Args>
   static T* Construct(void* slot, Args&&... args) {
+    UnpoisonSlot(slot, sizeof(T));
     if constexpr (std::is_constructible_v<T, Args&&...>) {
       return ::new (slot) T(std::forward<Args>(args)...);
     } else {
@@ -142,11 +165,10 @@ class Bucket final : public BucketHeader {
     ++occupied_count_;
   }
 
+  // Frees a taken slot whose constructor threw.
   void Release(std::uint32_t index) {
     PoisonSlot(SlotAt(index), sizeof(T));
-    Set(free_, index);
-    free_cursor_ = std::min(free_cursor_, index / 64);
-    ++vacant_;
+    ReturnFree({index / 64 * 64, std::uint64_t{1} << (index % 64)});
   }
 
   // Marks every locked slot and pushes it to the tracer: the roots. Reads
@@ -261,11 +283,9 @@ class Bucket final : public BucketHeader {
       occupied += static_cast<std::uint32_t>(std::popcount(occupied_[w]));
       vacant += static_cast<std::uint32_t>(std::popcount(free_[w]));
     }
-    if (capacity_ % 64 != 0) {
-      const std::uint64_t past = ~((std::uint64_t{1} << (capacity_ % 64)) - 1);
-      if (((free_[words - 1] | occupied_[words - 1]) & past) != 0) {
-        return false;
-      }
+    const auto last = static_cast<std::uint32_t>(words - 1);
+    if (((free_[last] | occupied_[last]) & ~ValidBits(last)) != 0) {
+      return false;
     }
     std::uint32_t locked = 0;
     for (std::uint32_t i = 0; i < capacity_; ++i) {

@@ -19,7 +19,9 @@
 //
 //   state      free  occupied  marked  locks
 //   vacant     1     0         0       0
-//   taken      0     0         0       0    (value under construction)
+//   taken      0     0         0       0    (in the arena's allocation
+//                                            cache, or a value under
+//                                            construction)
 //   unlocked   0     1         0       0
 //   locked     0     1         0       >0   (a root)
 //   marked     0     1         1       any  (between the mark and the sweep
@@ -206,6 +208,11 @@ class BucketHeader {
   }
   static std::size_t BitmapWords(std::uint32_t capacity) {
     return (std::size_t{capacity} + 63) / 64;
+  }
+  // The bits of bitmap word `word` that stand for slots.
+  std::uint64_t ValidBits(std::uint32_t word) const {
+    const std::uint32_t slots = capacity_ - word * 64;
+    return slots >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << slots) - 1;
   }
   static bool Test(const std::uint64_t* bits, std::uint32_t index) {
     return (bits[index / 64] >> (index % 64)) & 1;

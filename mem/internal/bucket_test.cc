@@ -1,6 +1,7 @@
 #include "mem/internal/bucket.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <set>
 #include <vector>
@@ -20,12 +21,24 @@ auto LeafName() {
   return [] { return std::string_view("Leaf"); };
 }
 
+// Takes the first free slot as the arena's cache does: a whole word, then
+// gives the rest of the word back.
+template <typename T>
+std::uint32_t TakeOne(Bucket<T>* bucket) {
+  const typename Bucket<T>::FreeWord word = bucket->TakeFreeWord();
+  const auto bit = static_cast<std::uint32_t>(std::countr_zero(word.bits));
+  if (const std::uint64_t rest = word.bits & (word.bits - 1); rest != 0) {
+    bucket->ReturnFree({word.first_index, rest});
+  }
+  return word.first_index + bit;
+}
+
 class BucketTest : public ::testing::Test {
  protected:
   ~BucketTest() override { Bucket<Leaf>::Destroy(bucket_); }
 
   Leaf* Put(int value) {
-    const std::uint32_t index = bucket_->TakeVacant();
+    const std::uint32_t index = TakeOne(bucket_);
     Leaf* leaf = Bucket<Leaf>::Construct(bucket_->SlotAt(index), value);
     bucket_->Occupy(index);  // locked once, as for Allocate's Pointer
     UnlockValue(leaf, LeafName());
@@ -70,14 +83,46 @@ TEST_F(BucketTest, FillsEverySlotOnceThenIsFull) {
 }
 
 TEST_F(BucketTest, ReleaseReturnsATakenSlot) {
-  const std::uint32_t taken = bucket_->TakeVacant();
+  const std::uint32_t taken = TakeOne(bucket_);
   EXPECT_FALSE(bucket_->empty()) << "a slot under construction is not empty";
   EXPECT_FALSE(bucket_->occupied(taken));
   bucket_->Release(taken);
   EXPECT_TRUE(bucket_->empty());
   EXPECT_TRUE(bucket_->IsConsistent());
-  EXPECT_EQ(bucket_->TakeVacant(), taken) << "the released slot is reused";
+  EXPECT_EQ(TakeOne(bucket_), taken) << "the released slot is reused";
   bucket_->Release(taken);
+}
+
+TEST_F(BucketTest, TakeFreeWordTakesEveryFreeSlotOfTheFirstWordWithOne) {
+  Bucket<Leaf>* bucket = Bucket<Leaf>::Create(130, /*owner=*/nullptr);
+  const Bucket<Leaf>::FreeWord first = bucket->TakeFreeWord();
+  EXPECT_EQ(first.first_index, 0u);
+  EXPECT_EQ(first.bits, ~std::uint64_t{0});
+  EXPECT_TRUE(bucket->AreTaken(first));
+  EXPECT_EQ(bucket->occupied(), 0u);
+  EXPECT_FALSE(bucket->empty()) << "taken slots are not vacant";
+  EXPECT_TRUE(bucket->IsConsistent());
+  const Bucket<Leaf>::FreeWord second = bucket->TakeFreeWord();
+  const Bucket<Leaf>::FreeWord third = bucket->TakeFreeWord();
+  EXPECT_EQ(second.first_index, 64u);
+  EXPECT_EQ(third.first_index, 128u);
+  EXPECT_EQ(third.bits, 0b11u) << "only the slots the bucket has";
+  EXPECT_TRUE(bucket->full());
+  EXPECT_TRUE(bucket->IsConsistent());
+
+  // Part of the first word comes back: the next take finds it first.
+  bucket->ReturnFree({0, 0b1010});
+  EXPECT_FALSE(bucket->AreTaken(first));
+  EXPECT_TRUE(bucket->AreTaken({0, first.bits & ~std::uint64_t{0b1010}}));
+  const Bucket<Leaf>::FreeWord again = bucket->TakeFreeWord();
+  EXPECT_EQ(again.first_index, 0u);
+  EXPECT_EQ(again.bits, 0b1010u);
+  bucket->ReturnFree(first);
+  bucket->ReturnFree(second);
+  bucket->ReturnFree(third);
+  EXPECT_TRUE(bucket->empty());
+  EXPECT_TRUE(bucket->IsConsistent());
+  Bucket<Leaf>::Destroy(bucket);
 }
 
 TEST_F(BucketTest, LocksAreCountedPerSlotAndPerBucket) {
@@ -191,7 +236,7 @@ TEST(BucketDestroyTest, DestroysRemainingValuesOnce) {
   Bucket<Counted>* bucket = Bucket<Counted>::Create(70, nullptr);
   std::vector<Counted*> values;
   for (int i = 0; i < 67; ++i) {  // across two bitmap words
-    const std::uint32_t index = bucket->TakeVacant();
+    const std::uint32_t index = TakeOne(bucket);
     Counted* value =
         Bucket<Counted>::Construct(bucket->SlotAt(index), &destroyed);
     bucket->Occupy(index);
