@@ -39,7 +39,7 @@ std::uint32_t StressInterval(const MutatorOptions& options) {
 
 Mutator::Mutator(Options options)
     : options_(options), stress_interval_(StressInterval(options)) {
-  if (stress_interval_ != 0) stress_left_ = stress_interval_;
+  stress_left_ = stress_interval_;
   UpdatePressure();
   MEM_CHECK(options.bucket_capacity > 0 &&
                 options.bucket_capacity <= internal::kMaxBucketCapacity,
@@ -82,16 +82,22 @@ void Mutator::UpdatePressure() {
       pressure_ = std::numeric_limits<std::size_t>::max();
       break;
   }
+  UpdateAllocationLimit();
 }
 
-void Mutator::CollectBeforeAllocation() {
-  if (stress_left_ == 0) {
+void Mutator::BeforeAllocation(std::string_view (*type_name)()) {
+  MEM_CHECK(!collecting_,
+            "Mutator::Allocate<%s> during a collection (from Trace or a "
+            "destructor)",
+            type_name());
+  if (stress_interval_ != 0 && --stress_left_ == 0) {
     stress_left_ = stress_interval_;
     Collect(CollectionReason::kStress);
-    return;
+  } else if (allocated_bytes_ >= pressure_) {
+    Log(LogLevel::kDebug, "allocation pressure of %d bytes reached",
+        pressure_);
+    Collect(CollectionReason::kPressure);
   }
-  Log(LogLevel::kDebug, "allocation pressure of %d bytes reached", pressure_);
-  Collect(CollectionReason::kPressure);
 }
 
 void Mutator::GainExternal(internal::ArenaBase& arena, std::size_t bytes) {
@@ -145,6 +151,7 @@ std::size_t Mutator::Collect(CollectionReason reason) {
             "Mutator::CollectGarbage during a collection (from Trace or a "
             "destructor)");
   collecting_ = true;
+  UpdateAllocationLimit();  // an allocation now stops in BeforeAllocation
   using Clock = std::chrono::steady_clock;
   const bool observed = static_cast<bool>(observer_);
   CollectionEvent event;
@@ -208,6 +215,7 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   Compact();
   UpdatePressure();  // the seed's pressure follows the capacity
   collecting_ = false;
+  UpdateAllocationLimit();
   MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "a collection keeps the heap whole");
   Log(LogLevel::kInfo, "collection %d freed %d values, %d live in %d arenas",
       collections_, freed, live, arenas_.size());

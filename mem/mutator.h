@@ -255,8 +255,14 @@ class Mutator {
   }
   [[noreturn]] void FailThread(std::string_view operation) const;
   std::size_t Collect(CollectionReason reason);
-  // Runs the collection an allocation is due for (stress or pressure).
-  void CollectBeforeAllocation();
+  // Where an allocation goes when allocated_bytes_ reaches
+  // allocation_limit_: stops if a collection is running, else runs the
+  // collection that is due (stress or pressure), if any.
+  void BeforeAllocation(std::string_view (*type_name)());
+  // Sets allocation_limit_ from pressure_, stress mode and collecting_.
+  void UpdateAllocationLimit() {
+    allocation_limit_ = collecting_ || stress_interval_ != 0 ? 0 : pressure_;
+  }
   // ExternalMemory's accounting, per arena and in total: Gain may collect,
   // then throws HeapLimitExceeded (counting nothing) past the heap limit.
   void GainExternal(internal::ArenaBase& arena, std::size_t bytes);
@@ -295,10 +301,13 @@ class Mutator {
   std::size_t allocations_ = 0;      // values since the last collection
   std::size_t allocated_bytes_ = 0;  // bytes since the last collection
   std::size_t collections_ = 0;
+  // Allocate's one test, so that the checks for stress mode and for an
+  // allocation during a collection stay off its fast path: pressure_, or 0
+  // (every allocation calls BeforeAllocation) in stress mode and during a
+  // collection.
+  std::size_t allocation_limit_ = 0;
   std::uint32_t stress_interval_ = 0;  // 0: off
-  // Allocations left before the next stress collection; with stress off it
-  // starts at the largest value and never reaches 0.
-  std::uint64_t stress_left_ = std::numeric_limits<std::uint64_t>::max();
+  std::uint32_t stress_left_ = 0;      // allocations before the next one
   bool collecting_ = false;
   LogSink* log_sink_ = nullptr;
   std::thread::id owner_thread_ = std::this_thread::get_id();
@@ -313,12 +322,8 @@ class Mutator {
 template <Traceable T, typename... Args>
 [[gnu::always_inline]] inline Pointer<T> Mutator::Allocate(Args&&... args) {
   CheckThread("Allocate");
-  MEM_CHECK(!collecting_,
-            "Mutator::Allocate<%s> during a collection (from Trace or a "
-            "destructor)",
-            internal::TypeName<T>());
-  if (--stress_left_ == 0 || allocated_bytes_ >= pressure_) [[unlikely]] {
-    CollectBeforeAllocation();
+  if (allocated_bytes_ >= allocation_limit_) [[unlikely]] {
+    BeforeAllocation(&internal::TypeName<T>);
   }
   internal::Arena<T>& arena = ArenaOf<T>();
   if (!arena.has_vacant()) [[unlikely]]
