@@ -14,6 +14,7 @@ namespace {
 
 using testing::Fan;
 using testing::Node;
+using testing::WeakFan;
 
 class DebugMisuseDeathTest : public ::testing::Test {
  protected:
@@ -51,6 +52,38 @@ TEST_F(DebugMisuseDeathTest, MemberInABufferIsCaughtWhenTraced) {
         here.CollectGarbage();
       },
       "a kamo::mem::testing::Fan of the Mutator being collected holds a "
+      "reference to a kamo::mem::testing::Node of another Mutator \\(found "
+      "while tracing\\)");
+}
+
+TEST_F(DebugMisuseDeathTest, WeakMemberStoredAcrossHeapsStopsAtTheStore) {
+  struct Holder {
+    void Trace(Tracer& tracer) const { tracer.Visit(weak); }
+    WeakMember<Node> weak;
+  };
+  EXPECT_DEATH(
+      {
+        Mutator here;
+        Mutator there;
+        Pointer<Holder> holder = here.Allocate<Holder>();
+        Pointer<Node> foreign = there.Allocate<Node>(2, nullptr);
+        holder->weak = foreign;
+      },
+      "of one Mutator stores a reference to a kamo::mem::testing::Node of "
+      "another Mutator");
+}
+
+TEST_F(DebugMisuseDeathTest, WeakMemberInABufferIsCaughtWhenTraced) {
+  EXPECT_DEATH(
+      {
+        Mutator here;
+        Mutator there;
+        Pointer<WeakFan> fan = here.Allocate<WeakFan>();
+        Pointer<Node> foreign = there.Allocate<Node>(2, nullptr);
+        fan->children.push_back(foreign);
+        here.CollectGarbage();
+      },
+      "a kamo::mem::testing::WeakFan of the Mutator being collected holds a "
       "reference to a kamo::mem::testing::Node of another Mutator \\(found "
       "while tracing\\)");
 }

@@ -17,7 +17,8 @@
 //                    they reach for the first time is marked and pushed (an
 //                    explicit stack with a prefetch window, never
 //                    recursion);
-//   3. clear weaks   Weak handles to unmarked values are cleared;
+//   3. clear weaks   WeakMembers traced in step 2 and Weak handles whose
+//                    targets are unmarked are set to null;
 //   4. sweep         every occupied, unmarked slot is destroyed (its C++
 //                    destructor runs) and made vacant, 64 slots a bitmap
 //                    word at a time; marks are cleared;
@@ -85,6 +86,7 @@
 #include "mem/stats.h"
 #include "mem/trace.h"
 #include "mem/weak.h"
+#include "mem/weak_member.h"
 
 namespace kamo::mem {
 
@@ -290,6 +292,7 @@ class Mutator {
   std::vector<std::unique_ptr<internal::ArenaBase>> arenas_;  // by creation
   std::vector<internal::ArenaBase*> arenas_by_type_;  // by TypeIdOf<T>()
   std::vector<Root> pending_;  // the tracer's stack, kept between collections
+  std::vector<void**> weak_slots_;  // the WeakMembers traced, likewise
   std::vector<internal::ArenaBase*> compactable_;  // per collection, reused
   std::vector<std::function<void()>> weak_callbacks_;
   CollectionObserver observer_;

@@ -70,6 +70,13 @@ concept ToRoot = requires(const T& value) {
   { value.ToRoot() } -> std::same_as<Root>;
 };
 
+// A weak reference held in a managed value (WeakMember): where its target's
+// address lies, for the collection to clear.
+template <typename T>
+concept ToWeakSlot = requires(const T& value) {
+  { value.WeakSlot() } -> std::same_as<void* const*>;
+};
+
 // What Trace reports its references to. A value is marked when it is first
 // visited (its mark bit lives in its bucket's bitmap, see
 // internal/bucket_header.h) and traced later, from an explicit stack that
@@ -99,8 +106,26 @@ class Tracer {
     Visit(ref.ToRoot());
   }
 
+  // A weak reference: its target is not marked; the collection remembers
+  // the reference and clears it after marking unless the target was
+  // reached some other way.
+  template <ToWeakSlot Ref>
+  void Visit(const Ref& ref) {
+    void* const* slot = ref.WeakSlot();
+    if (*slot == nullptr) return;
+#if KAMO_MEM_DEBUG_CHECKS
+    if (internal::BucketHeader::Of(*slot)->owner() != mutator_) {
+      internal::CheckTraced(mutator_, holder_, *slot);
+    }
+#endif
+    // The holder is a managed value, constructed non-const: the collection
+    // may write through the slot.
+    weak_slots_.push_back(const_cast<void**>(slot));
+  }
+
   template <std::ranges::input_range Range>
-  requires ToRoot<std::ranges::range_value_t<Range>>
+  requires ToRoot<std::ranges::range_value_t<Range>> ||
+      ToWeakSlot<std::ranges::range_value_t<Range>>
   void VisitAll(const Range& range) {
     for (const auto& ref : range) Visit(ref);
   }
@@ -110,10 +135,12 @@ class Tracer {
 
   // `mutator` is the Mutator whose heap is traced; debug builds check that
   // every reference leads into it (internal/heap_registry.h).
-  Tracer(std::vector<Root>& pending, const void* mutator)
-      : pending_(pending), mutator_(mutator) {}
+  Tracer(std::vector<Root>& pending, std::vector<void**>& weak_slots,
+         const void* mutator)
+      : pending_(pending), weak_slots_(weak_slots), mutator_(mutator) {}
 
   std::vector<Root>& pending_;
+  std::vector<void**>& weak_slots_;  // the weak references traced
   [[maybe_unused]] const void* mutator_;
 #if KAMO_MEM_DEBUG_CHECKS
   const void* holder_ = nullptr;  // the value being traced, null for roots

@@ -33,7 +33,8 @@ class ArenaTest : public ::testing::Test {
   std::size_t SweepUnlocked(bool lazy = false) {
     arena_.PrepareForCollection();
     std::vector<Root> pending;
-    Marker marker(pending, /*mutator=*/nullptr);
+    std::vector<void**> weak_slots;
+    Marker marker(pending, weak_slots, /*mutator=*/nullptr);
     arena_.MarkRoots(marker.tracer());
     marker.Drain();
     return arena_.Sweep(lazy);

@@ -169,7 +169,8 @@ TEST_F(BucketTest, MarkRootsMarksAndPushesExactlyTheLockedSlots) {
   Leaf* unlocked = Put(2);
   bucket_->Lock(Index(locked), LeafName());
   std::vector<Root> pending;
-  Marker marker(pending, /*mutator=*/nullptr);
+  std::vector<void**> weak_slots;
+  Marker marker(pending, weak_slots, /*mutator=*/nullptr);
   bucket_->MarkRoots(marker.tracer());
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].address(), locked);

@@ -30,4 +30,12 @@ void Marker::Drain() {
   }
 }
 
+void Marker::ClearUnmarkedWeakSlots() {
+  for (void** slot : tracer_.weak_slots_) {
+    const BucketHeader* bucket = BucketHeader::Of(*slot);
+    if (!bucket->marked(bucket->IndexOf(*slot))) *slot = nullptr;
+  }
+  tracer_.weak_slots_.clear();
+}
+
 }  // namespace kamo::mem::internal

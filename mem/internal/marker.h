@@ -12,16 +12,22 @@ namespace kamo::mem::internal {
 
 class Marker {
  public:
-  // `pending` is the stack (kept by the Mutator between collections, so
-  // that its capacity is reused); `mutator` the heap being marked.
-  Marker(std::vector<Root>& pending, const void* mutator)
-      : tracer_(pending, mutator) {}
+  // `pending` is the stack and `weak_slots` the weak references traced
+  // (both kept by the Mutator between collections, so that their capacity
+  // is reused); `mutator` the heap being marked.
+  Marker(std::vector<Root>& pending, std::vector<void**>& weak_slots,
+         const void* mutator)
+      : tracer_(pending, weak_slots, mutator) {}
 
   Tracer& tracer() { return tracer_; }
 
   // Traces pending values until none are left; each was marked when it was
   // pushed, and its Trace pushes what it reaches for the first time.
   void Drain();
+
+  // After Drain: sets to null every weak reference traced whose target is
+  // not marked, and forgets them all.
+  void ClearUnmarkedWeakSlots();
 
  private:
   Tracer tracer_;

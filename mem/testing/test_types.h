@@ -9,6 +9,7 @@
 
 #include "mem/member.h"
 #include "mem/trace.h"
+#include "mem/weak_member.h"
 
 namespace kamo::mem::testing {
 
@@ -61,6 +62,12 @@ struct SmallNode {
 struct Fan {
   void Trace(Tracer& tracer) const { tracer.VisitAll(children); }
   std::vector<Member<Node>> children;
+};
+
+// A value with any number of weak references, traced through VisitAll.
+struct WeakFan {
+  void Trace(Tracer& tracer) const { tracer.VisitAll(children); }
+  std::vector<WeakMember<Node>> children;
 };
 
 }  // namespace kamo::mem::testing
