@@ -18,6 +18,9 @@ constexpr std::size_t kMaxBytes = 16;
 // limit at once. (Up to 64 pairs, the bursts took a quarter of the
 // fuzzer's time for no more coverage.)
 int GarbagePairs(const Op& op) { return op.b / 8; }
+
+// Link's third byte, unused by a strong edge, makes every other one weak.
+bool IsWeakLink(const Op& op) { return op.c % 2 == 1; }
 std::size_t GarbageBytes(const Op& op) {
   return static_cast<std::size_t>(op.a) * 256;
 }
@@ -166,7 +169,11 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       graph.VectorPop(op.a, op.b);
       break;
     case OpCode::kLink:
-      graph.Link(op.a, op.b);
+      if (IsWeakLink(op)) {
+        graph.WeakLink(op.a, op.b);
+      } else {
+        graph.Link(op.a, op.b);
+      }
       break;
     case OpCode::kUnlink:
       graph.Unlink(op.a, op.c);
@@ -232,7 +239,8 @@ std::string ToString(const Op& op) {
     case OpCode::kVectorPop:
       return absl::StrFormat("VectorPop h%d -> h%d", a, b);
     case OpCode::kLink:
-      return absl::StrFormat("Link h%d -> h%d", a, b);
+      return absl::StrFormat(
+          IsWeakLink(op) ? "WeakLink h%d ~> h%d" : "Link h%d -> h%d", a, b);
     case OpCode::kUnlink:
       return absl::StrFormat("Unlink h%d edge %d", a, op.c);
     case OpCode::kTakeOut:

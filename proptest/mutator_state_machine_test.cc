@@ -175,17 +175,28 @@ struct LinkBlobs : Command {
     RC_PRE(Is(m, blob, Holds::kBlob) && Is(m, target, Holds::kBlob));
   }
   int blob = AnyHandle(), target = AnyHandle();
-  bool unlink = *rc::gen::inRange(0, 4) == 0;
+  // 0: unlink, 1: set the weak edge, 2 and 3: link.
+  int mode = *rc::gen::inRange(0, 4);
   void checkPreconditions(const Model& m) const override {
     RC_PRE(Is(m, blob, Holds::kBlob) && Is(m, target, Holds::kBlob));
   }
   void run(const Model&, HeapGraph& g) const override {
-    unlink ? g.Unlink(blob, target) : g.Link(blob, target);
+    if (mode == 0) {
+      g.Unlink(blob, target);
+    } else if (mode == 1) {
+      g.WeakLink(blob, target);
+    } else {
+      g.Link(blob, target);
+    }
     Require(g);
   }
   void show(std::ostream& os) const override {
-    os << (unlink ? "Unlink h" : "Link h") << blob
-       << (unlink ? " edge " : " -> h") << target;
+    if (mode == 0) {
+      os << "Unlink h" << blob << " edge " << target;
+    } else {
+      os << (mode == 1 ? "WeakLink h" : "Link h") << blob
+         << (mode == 1 ? " ~> h" : " -> h") << target;
+    }
   }
 };
 

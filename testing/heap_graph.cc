@@ -164,6 +164,11 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     std::string().swap(node.bytes);  // a freed node's contents are not read
     return true;
   });
+  // Weak edges to what was freed are cleared in the same collection.
+  for (NodeId id : live_ids_) {
+    NodeId& weak = nodes_[id].weak;
+    if (weak >= 0 && nodes_[weak].freed) weak = -1;
+  }
   return freed;
 }
 
@@ -403,6 +408,22 @@ void HeapGraph::CheckWeaks() {
       return;
     }
   }
+  for (NodeId id : live_ids_) {
+    const Node& node = nodes_[id];
+    if (node.kind != Kind::kBlob) continue;
+    const void* expected = node.weak < 0 ? nullptr : nodes_[node.weak].address;
+    const void* actual =
+        static_cast<const Blob*>(node.address)->weak_edge.get();
+    if (actual != expected) {
+      Fail(absl::StrFormat(
+          "after collection %d n%d's weak edge leads to %p, the model's to "
+          "%s (%p)",
+          model_collections_, id, actual,
+          node.weak < 0 ? "nothing" : absl::StrFormat("n%d", node.weak),
+          expected));
+      return;
+    }
+  }
 }
 
 // ---- Operations -----------------------------------------------------------
@@ -613,6 +634,19 @@ void HeapGraph::Link(int blob, int target) {
   nodes_[HandleRef(blob).node].edges.push_back(HandleRef(target));
 }
 
+void HeapGraph::WeakLink(int blob, int target) {
+  if (!ok() || !IsNode(blob, Kind::kBlob)) return;
+  Blob& real = *std::get<mem::Pointer<Blob>>(handles_[H(blob)]);
+  NodeId& weak = nodes_[HandleRef(blob).node].weak;
+  if (IsNode(target, Kind::kBlob)) {
+    real.weak_edge = std::get<mem::Pointer<Blob>>(handles_[H(target)]);
+    weak = HandleRef(target).node;
+  } else {
+    real.weak_edge = nullptr;
+    weak = -1;
+  }
+}
+
 void HeapGraph::Unlink(int blob, std::size_t index) {
   if (!ok() || !IsNode(blob, Kind::kBlob)) return;
   std::vector<Ref>& edges = nodes_[HandleRef(blob).node].edges;
@@ -636,14 +670,17 @@ void HeapGraph::TakeOut(int destination, int container, std::size_t index) {
     const Ref ref = edges[index];
     Store(destination, ref, *(*ValueOf(container).AsVector())->Get(index));
   } else if (IsNode(container, Kind::kBlob)) {
-    const std::vector<Ref>& edges = nodes_[HandleRef(container).node].edges;
-    if (edges.empty()) return;
-    index %= edges.size();
-    const Ref ref = edges[index];
-    Store(destination, ref,
-          std::get<mem::Pointer<Blob>>(handles_[H(container)])
-              ->edges[index]
-              .Lock());
+    const Node& node = nodes_[HandleRef(container).node];
+    const Blob& real = *std::get<mem::Pointer<Blob>>(handles_[H(container)]);
+    index %= node.edges.size() + 1;
+    if (index < node.edges.size()) {
+      Store(destination, node.edges[index], real.edges[index].Lock());
+    } else if (node.weak < 0) {
+      Store(destination, Ref{}, std::monostate());  // nil: none, or cleared
+    } else {
+      Store(destination, Ref{.kind = Ref::kNode, .node = node.weak},
+            real.weak_edge.Lock());
+    }
   }
 }
 
@@ -758,6 +795,7 @@ std::string HeapGraph::Describe() const {
     for (const Ref& edge : node.edges) {
       absl::StrAppendFormat(&out, " %s", RefName(edge));
     }
+    if (node.weak >= 0) absl::StrAppendFormat(&out, " weak n%d", node.weak);
     out += "\n";
   }
   return out;

@@ -14,6 +14,7 @@
 //     names) and edges, read from the values themselves;
 //   - Weak handles to Blobs: cleared, with their callback run once, exactly
 //     when the model freed the target, and still leading to it otherwise;
+//     likewise each Blob's WeakMember, checked after every collection;
 //   - (after every Nth collection, explicit ones, and with CheckNow) the
 //     contents of every survivor and the heap verifier's walk;
 //   - the collector's own reports agree: the number a collection returns,
@@ -47,6 +48,7 @@
 #include "mem/member.h"
 #include "mem/mutator.h"
 #include "mem/weak.h"
+#include "mem/weak_member.h"
 #include "testing/ledger.h"
 #include "value/heap.h"
 
@@ -59,7 +61,8 @@ enum class NodeKind { kPair, kVector, kString, kSymbol, kByteVector, kBlob };
 std::string_view ToString(NodeKind kind);
 
 // The user-defined traceable type among the value/ types: it holds edges to
-// other Blobs through Members and reports its lifetime to the ledger.
+// other Blobs through Members, and one weak edge through a WeakMember, and
+// reports its lifetime to the ledger.
 struct Blob {
   static constexpr const char* kTypeName = "Blob";
 
@@ -77,11 +80,13 @@ struct Blob {
     // The deliberate bug of the broken variant (teeth tests only).
     if (hide_last_edge && traced > 0) --traced;
     for (std::size_t i = 0; i < traced; ++i) tracer.Visit(edges[i]);
+    tracer.Visit(weak_edge);
   }
 
   int id;
   bool hide_last_edge;
   std::vector<mem::Member<Blob>> edges;
+  mem::WeakMember<Blob> weak_edge;
 };
 
 class HeapGraph {
@@ -123,8 +128,10 @@ class HeapGraph {
   void VectorInsert(int vector, std::size_t index, int source);
   void VectorRemove(int vector, std::size_t index);
   void VectorPop(int vector, int destination);
-  // Adds an edge from one Blob to another; removes one.
+  // Adds an edge from one Blob to another; removes one. WeakLink sets the
+  // Blob's weak edge to the Blob in `target` (to null if it holds none).
   void Link(int blob, int target);
+  void WeakLink(int blob, int target);
   void Unlink(int blob, std::size_t index);
   // Weak slot `weak` (modulo kWeaks) gets a Weak handle to the Blob in
   // `target`, with a callback that counts its runs (the handle it replaces
@@ -133,7 +140,8 @@ class HeapGraph {
   void MakeWeak(int weak, int target);
   void WeakLock(int destination, int weak);
   // Takes an element out of a container into a handle: car or cdr (index
-  // even or odd), a vector element, a Blob edge.
+  // even or odd), a vector element, a Blob edge (index modulo the edges
+  // and one more: the last is the weak edge, nil once cleared).
   void TakeOut(int destination, int container, std::size_t index);
   void Copy(int destination, int source);
   void Drop(int handle);
@@ -179,6 +187,7 @@ class HeapGraph {
     std::vector<Ref> edges = {};    // Pair: {car, cdr}; Vector, Blob: elements
     const void* address = nullptr;  // the value's address in the heap
     int blob_id = -1;
+    NodeId weak = -1;  // a Blob's weak edge; -1: none, or cleared
     bool freed = false;
     Ledger::Identity identity = Ledger::kNone;  // set by Adopt
     std::uint64_t reached = 0;  // the last ModelCollect epoch that reached it
@@ -231,6 +240,7 @@ class HeapGraph {
   void CheckCounts();
   // The ledger's destructions since the last check are exactly `freed`.
   void CheckDestroyed(const std::vector<NodeId>& freed);
+  // Weak handles and the Blobs' weak edges against the model.
   void CheckWeaks();
   void Fail(std::string message);
   std::string CheckNode(NodeId id) const;
