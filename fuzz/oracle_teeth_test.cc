@@ -69,5 +69,28 @@ TEST(OracleTeethTest, HandWrittenProgramShowsTheViolation) {
       << violation;
 }
 
+TEST(OracleTeethTest, AWeakEdgeToAFreedBlobIsExpectedCleared) {
+  // Blob 0's weak edge leads to Blob 1, which nothing else holds: the
+  // collection frees Blob 1, and the model expects the edge cleared (a
+  // collector that left it would fail the check after the collection);
+  // taken out afterwards it is nil.
+  const std::vector<Op> ops = {
+      {.code = OpCode::kNewBlob, .a = 0},
+      {.code = OpCode::kNewBlob, .a = 1},
+      {.code = OpCode::kLink, .a = 0, .b = 1, .c = 1},  // odd c: weak
+      {.code = OpCode::kCopy, .a = 2, .b = 1},
+      {.code = OpCode::kCollect},
+      {.code = OpCode::kTakeOut, .a = 0, .b = 3, .c = 0},  // the weak edge
+      {.code = OpCode::kDrop, .a = 1},
+      {.code = OpCode::kDrop, .a = 2},
+      {.code = OpCode::kDrop, .a = 3},
+      {.code = OpCode::kCollect},
+      {.code = OpCode::kTakeOut, .a = 0, .b = 4, .c = 0},
+      {.code = OpCode::kCollect},
+  };
+  EXPECT_EQ(ToString(ops[2]), "WeakLink h0 ~> h1");
+  EXPECT_EQ(RunOps(ops), "");
+}
+
 }  // namespace
 }  // namespace kamo::fuzz
