@@ -239,8 +239,8 @@ std::string ToString(const Op& op) {
     case OpCode::kVectorPop:
       return absl::StrFormat("VectorPop h%d -> h%d", a, b);
     case OpCode::kLink:
-      return absl::StrFormat(
-          IsWeakLink(op) ? "WeakLink h%d ~> h%d" : "Link h%d -> h%d", a, b);
+      if (IsWeakLink(op)) return absl::StrFormat("WeakLink h%d ~> h%d", a, b);
+      return absl::StrFormat("Link h%d -> h%d", a, b);
     case OpCode::kUnlink:
       return absl::StrFormat("Unlink h%d edge %d", a, op.c);
     case OpCode::kTakeOut:
