@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mem/ephemeron.h"
 #include "mem/member.h"
 #include "mem/mutator.h"
 #include "mem/weak_member.h"
@@ -32,6 +33,12 @@ struct Node {
   Member<Node> left;
   Member<Node> right;
 };
+
+// The "ns_per_object" counter: the benchmark's time over `objects`.
+void SetNsPerObject(benchmark::State& state, double objects) {
+  state.counters["ns_per_object"] = benchmark::Counter(
+      objects, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
 
 // ---- Allocation --------------------------------------------------------
 
@@ -150,9 +157,7 @@ void BM_CollectLive(benchmark::State& state) {
   level.clear();
   for (auto _ : state) benchmark::DoNotOptimize(mutator.CollectGarbage());
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
-  state.counters["ns_per_object"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * n),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  SetNsPerObject(state, static_cast<double>(state.iterations() * n));
 }
 BENCHMARK(BM_CollectLive)
     ->RangeMultiplier(10)
@@ -177,9 +182,7 @@ void BM_CollectDead(benchmark::State& state) {
     freed += mutator.CollectGarbage();
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(freed));
-  state.counters["ns_per_object"] = benchmark::Counter(
-      static_cast<double>(freed),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  SetNsPerObject(state, static_cast<double>(freed));
 }
 BENCHMARK(BM_CollectDead)
     ->RangeMultiplier(10)
@@ -218,11 +221,38 @@ void BM_CollectClearingWeakMembers(benchmark::State& state) {
     cleared += n;
   }
   if (head->weak) state.SkipWithError("a dead target's WeakMember survived");
-  state.counters["ns_per_object"] = benchmark::Counter(
-      static_cast<double>(cleared),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  SetNsPerObject(state, static_cast<double>(cleared));
 }
 BENCHMARK(BM_CollectClearingWeakMembers)
+    ->RangeMultiplier(10)
+    ->Range(1000, 1'000'000)
+    ->Unit(benchmark::kMillisecond);
+
+// A chain of N ephemerons, key i to value i + 1, listed last link first,
+// with only the first key held: each key is marked after its ephemeron was
+// traced, the order in which a fixpoint that rescans the waiting
+// ephemerons takes one pass per link (quadratic). ns_per_object is per link
+// and must stay flat.
+struct EphemeronChain {
+  void Trace(mem::Tracer& tracer) const { tracer.VisitAll(links); }
+  std::vector<mem::Ephemeron<Node, Node>> links;
+};
+
+void BM_CollectEphemeronChain(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  Mutator mutator;
+  Pointer<EphemeronChain> chain = mutator.Allocate<EphemeronChain>();
+  std::vector<Pointer<Node>> keys;
+  for (std::size_t i = 0; i <= n; ++i) keys.push_back(mutator.Allocate<Node>());
+  for (std::size_t i = n; i-- > 0;) {
+    chain->links.emplace_back(keys[i], keys[i + 1]);
+  }
+  keys.resize(1);  // only the first key stays locked
+  for (auto _ : state) benchmark::DoNotOptimize(mutator.CollectGarbage());
+  if (!chain->links.front()) state.SkipWithError("the chain was broken");
+  SetNsPerObject(state, static_cast<double>(state.iterations() * n));
+}
+BENCHMARK(BM_CollectEphemeronChain)
     ->RangeMultiplier(10)
     ->Range(1000, 1'000'000)
     ->Unit(benchmark::kMillisecond);

@@ -88,6 +88,28 @@ TEST_F(DebugMisuseDeathTest, WeakMemberInABufferIsCaughtWhenTraced) {
       "while tracing\\)");
 }
 
+// An ephemeron's value from another heap, set in a buffer (where the store
+// check cannot see the holder) and found when the holder is traced.
+TEST_F(DebugMisuseDeathTest, EphemeronValueInABufferIsCaughtWhenTraced) {
+  struct EphemeronFan {
+    void Trace(Tracer& tracer) const { tracer.VisitAll(entries); }
+    std::vector<Ephemeron<Node, Node>> entries;
+  };
+  EXPECT_DEATH(
+      {
+        Mutator here;
+        Mutator there;
+        Pointer<EphemeronFan> fan = here.Allocate<EphemeronFan>();
+        Pointer<Node> key = here.Allocate<Node>(1, nullptr);
+        Pointer<Node> foreign = there.Allocate<Node>(2, nullptr);
+        fan->entries.emplace_back(key, foreign);
+        here.CollectGarbage();
+      },
+      "EphemeronFan of the Mutator being collected holds a reference to a "
+      "kamo::mem::testing::Node of another Mutator \\(found while "
+      "tracing\\)");
+}
+
 TEST_F(DebugMisuseDeathTest, WeakToAnotherHeapsValueStops) {
   EXPECT_DEATH(
       {

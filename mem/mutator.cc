@@ -167,13 +167,13 @@ std::size_t Mutator::Collect(CollectionReason reason) {
 
   for (const auto& arena : arenas_) arena->PrepareForCollection();
   end_phase(CollectionPhase::kFinishSweeping);
-  internal::Marker marker(pending_, weak_slots_, this);
+  internal::Marker marker(pending_, weak_slots_, ephemerons_, this);
   for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer());
   end_phase(CollectionPhase::kRoots);
   marker.Drain();
   end_phase(CollectionPhase::kTrace);
 
-  marker.ClearUnmarkedWeakSlots();
+  marker.ClearUnreachedWeaks();
   weak_registry_.ClearUnmarked(weak_callbacks_);
   end_phase(CollectionPhase::kWeaks);
 

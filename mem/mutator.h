@@ -78,7 +78,9 @@
 #include "absl/strings/str_format.h"
 #include "mem/check.h"
 #include "mem/collection_event.h"
+#include "mem/ephemeron.h"
 #include "mem/internal/arena.h"
+#include "mem/internal/ephemeron_table.h"
 #include "mem/internal/type_info.h"
 #include "mem/log.h"
 #include "mem/member.h"
@@ -293,6 +295,7 @@ class Mutator {
   std::vector<internal::ArenaBase*> arenas_by_type_;  // by TypeIdOf<T>()
   std::vector<Root> pending_;  // the tracer's stack, kept between collections
   std::vector<void**> weak_slots_;  // the WeakMembers traced, likewise
+  internal::EphemeronTable ephemerons_;  // those waiting on a key, likewise
   std::vector<internal::ArenaBase*> compactable_;  // per collection, reused
   std::vector<std::function<void()>> weak_callbacks_;
   CollectionObserver observer_;

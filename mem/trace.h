@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "mem/internal/bucket_header.h"
+#include "mem/internal/ephemeron_table.h"
 #include "mem/internal/heap_registry.h"
 
 namespace kamo::mem {
@@ -75,6 +76,13 @@ concept ToRoot = requires(const T& value) {
 template <typename T>
 concept ToWeakSlot = requires(const T& value) {
   { value.WeakSlot() } -> std::same_as<void* const*>;
+};
+
+// An ephemeron held in a managed value (Ephemeron): its key weak, its value
+// kept alive only while the key is reachable from elsewhere.
+template <typename T>
+concept ToEphemeronFields = requires(const T& value) {
+  { value.EphemeronFields() } -> std::same_as<internal::EphemeronFields>;
 };
 
 // What Trace reports its references to. A value is marked when it is first
@@ -123,9 +131,34 @@ class Tracer {
     weak_slots_.push_back(const_cast<void**>(slot));
   }
 
+  // An ephemeron: its value is visited now if its key is already marked,
+  // or the moment the key is (internal/ephemeron_table.h); if the key is
+  // never reached, the collection sets both to null after marking.
+  template <ToEphemeronFields Ref>
+  void Visit(const Ref& ref) {
+    const internal::EphemeronFields fields = ref.EphemeronFields();
+    if (*fields.key == nullptr) return;
+#if KAMO_MEM_DEBUG_CHECKS
+    for (const void* target : {*fields.key, *fields.value}) {
+      if (target != nullptr &&
+          internal::BucketHeader::Of(target)->owner() != mutator_) {
+        internal::CheckTraced(mutator_, holder_, target);
+      }
+    }
+#endif
+    const internal::BucketHeader* key_bucket =
+        internal::BucketHeader::Of(*fields.key);
+    if (!key_bucket->marked(key_bucket->IndexOf(*fields.key))) {
+      ephemerons_.Add(fields);
+    } else if (*fields.value != nullptr) {
+      Visit(Root(*fields.value, fields.trace_value));
+    }
+  }
+
   template <std::ranges::input_range Range>
   requires ToRoot<std::ranges::range_value_t<Range>> ||
-      ToWeakSlot<std::ranges::range_value_t<Range>>
+      ToWeakSlot<std::ranges::range_value_t<Range>> ||
+      ToEphemeronFields<std::ranges::range_value_t<Range>>
   void VisitAll(const Range& range) {
     for (const auto& ref : range) Visit(ref);
   }
@@ -136,11 +169,15 @@ class Tracer {
   // `mutator` is the Mutator whose heap is traced; debug builds check that
   // every reference leads into it (internal/heap_registry.h).
   Tracer(std::vector<Root>& pending, std::vector<void**>& weak_slots,
-         const void* mutator)
-      : pending_(pending), weak_slots_(weak_slots), mutator_(mutator) {}
+         internal::EphemeronTable& ephemerons, const void* mutator)
+      : pending_(pending),
+        weak_slots_(weak_slots),
+        ephemerons_(ephemerons),
+        mutator_(mutator) {}
 
   std::vector<Root>& pending_;
   std::vector<void**>& weak_slots_;  // the weak references traced
+  internal::EphemeronTable& ephemerons_;  // those waiting for their key
   [[maybe_unused]] const void* mutator_;
 #if KAMO_MEM_DEBUG_CHECKS
   const void* holder_ = nullptr;  // the value being traced, null for roots

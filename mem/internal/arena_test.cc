@@ -34,7 +34,8 @@ class ArenaTest : public ::testing::Test {
     arena_.PrepareForCollection();
     std::vector<Root> pending;
     std::vector<void**> weak_slots;
-    Marker marker(pending, weak_slots, /*mutator=*/nullptr);
+    EphemeronTable ephemerons;
+    Marker marker(pending, weak_slots, ephemerons, /*mutator=*/nullptr);
     arena_.MarkRoots(marker.tracer());
     marker.Drain();
     return arena_.Sweep(lazy);

@@ -177,6 +177,11 @@ class BucketHeader {
     --locks;
   }
 
+  // During a collection's marking, the ephemerons waiting on keys in this
+  // bucket (EphemeronTable's, opaque here); null otherwise.
+  void* waiting_ephemerons() const { return waiting_ephemerons_; }
+  void set_waiting_ephemerons(void* waiting) { waiting_ephemerons_ = waiting; }
+
   // For tests of the overflow and underflow checks only.
   void SetLocksForTesting(std::uint32_t index, std::uint32_t locks);
 
@@ -254,6 +259,7 @@ class BucketHeader {
   // that still look occupied.
   bool unswept_ = false;
   std::uint32_t dead_ = 0;  // unswept: the values its sweep will free
+  void* waiting_ephemerons_ = nullptr;
 };
 
 // Lock and unlock the value at `value`, which must be a slot's start.

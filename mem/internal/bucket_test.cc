@@ -170,7 +170,8 @@ TEST_F(BucketTest, MarkRootsMarksAndPushesExactlyTheLockedSlots) {
   bucket_->Lock(Index(locked), LeafName());
   std::vector<Root> pending;
   std::vector<void**> weak_slots;
-  Marker marker(pending, weak_slots, /*mutator=*/nullptr);
+  EphemeronTable ephemerons;
+  Marker marker(pending, weak_slots, ephemerons, /*mutator=*/nullptr);
   bucket_->MarkRoots(marker.tracer());
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].address(), locked);

@@ -27,10 +27,14 @@ void Marker::Drain() {
     tracer_.holder_ = root.address();
 #endif
     root.TraceValue(tracer_);
+    if (!tracer_.ephemerons_.empty()) {
+      tracer_.ephemerons_.Resolve(root.address(), tracer_);
+    }
   }
 }
 
-void Marker::ClearUnmarkedWeakSlots() {
+void Marker::ClearUnreachedWeaks() {
+  tracer_.ephemerons_.ClearUnresolved();
   for (void** slot : tracer_.weak_slots_) {
     const BucketHeader* bucket = BucketHeader::Of(*slot);
     if (!bucket->marked(bucket->IndexOf(*slot))) *slot = nullptr;

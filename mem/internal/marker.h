@@ -12,22 +12,25 @@ namespace kamo::mem::internal {
 
 class Marker {
  public:
-  // `pending` is the stack and `weak_slots` the weak references traced
-  // (both kept by the Mutator between collections, so that their capacity
-  // is reused); `mutator` the heap being marked.
+  // `pending` is the stack, `weak_slots` the weak references traced and
+  // `ephemerons` the ephemerons waiting for their key (all kept by the
+  // Mutator between collections, so that their capacity is reused);
+  // `mutator` the heap being marked.
   Marker(std::vector<Root>& pending, std::vector<void**>& weak_slots,
-         const void* mutator)
-      : tracer_(pending, weak_slots, mutator) {}
+         EphemeronTable& ephemerons, const void* mutator)
+      : tracer_(pending, weak_slots, ephemerons, mutator) {}
 
   Tracer& tracer() { return tracer_; }
 
   // Traces pending values until none are left; each was marked when it was
-  // pushed, and its Trace pushes what it reaches for the first time.
+  // pushed, and its Trace pushes what it reaches for the first time, as
+  // does the resolution of the ephemerons waiting on it.
   void Drain();
 
-  // After Drain: sets to null every weak reference traced whose target is
-  // not marked, and forgets them all.
-  void ClearUnmarkedWeakSlots();
+  // After Drain: breaks every ephemeron whose key is unreachable, then sets
+  // to null every weak reference traced whose target is not marked, and
+  // forgets them all.
+  void ClearUnreachedWeaks();
 
  private:
   Tracer tracer_;
