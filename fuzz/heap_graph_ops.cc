@@ -19,8 +19,12 @@ constexpr std::size_t kMaxBytes = 16;
 // fuzzer's time for no more coverage.)
 int GarbagePairs(const Op& op) { return op.b / 8; }
 
-// Link's third byte, unused by a strong edge, makes every other one weak.
-bool IsWeakLink(const Op& op) { return op.c % 2 == 1; }
+// Link's third byte, unused by a strong edge, makes one in four weak
+// (c % 4 == 1) and one in four an ephemeron (c % 4 == 3) from the Blob in
+// b to the Blob in handle c / 4.
+bool IsWeakLink(const Op& op) { return op.c % 4 == 1; }
+bool IsEphemeronLink(const Op& op) { return op.c % 4 == 3; }
+int EphemeronValue(const Op& op) { return op.c / 4; }
 std::size_t GarbageBytes(const Op& op) {
   return static_cast<std::size_t>(op.a) * 256;
 }
@@ -169,7 +173,9 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       graph.VectorPop(op.a, op.b);
       break;
     case OpCode::kLink:
-      if (IsWeakLink(op)) {
+      if (IsEphemeronLink(op)) {
+        graph.EphemeronLink(op.a, op.b, EphemeronValue(op));
+      } else if (IsWeakLink(op)) {
         graph.WeakLink(op.a, op.b);
       } else {
         graph.Link(op.a, op.b);
@@ -239,6 +245,10 @@ std::string ToString(const Op& op) {
     case OpCode::kVectorPop:
       return absl::StrFormat("VectorPop h%d -> h%d", a, b);
     case OpCode::kLink:
+      if (IsEphemeronLink(op)) {
+        return absl::StrFormat("EphemeronLink h%d: h%d => h%d", a, b,
+                               EphemeronValue(op) % n);
+      }
       if (IsWeakLink(op)) return absl::StrFormat("WeakLink h%d ~> h%d", a, b);
       return absl::StrFormat("Link h%d -> h%d", a, b);
     case OpCode::kUnlink:

@@ -92,5 +92,32 @@ TEST(OracleTeethTest, AWeakEdgeToAFreedBlobIsExpectedCleared) {
   EXPECT_EQ(RunOps(ops), "");
 }
 
+TEST(OracleTeethTest, AnEphemeronChainLivesAndDiesWithItsFirstKey) {
+  // Blob 0's ephemeron: Blob 1 => Blob 2; Blob 2's: Blob 2 => Blob 3.
+  // Holding Blobs 0 and 1 keeps 2 (through the first) and so 3 (through
+  // the second); dropping Blob 1 frees 1, 2 and 3 and breaks Blob 0's
+  // ephemeron, so its key taken out afterwards is nil. The model derives
+  // all of it; a collector that disagreed would fail the replay.
+  const std::vector<Op> ops = {
+      {.code = OpCode::kNewBlob, .a = 0},
+      {.code = OpCode::kNewBlob, .a = 1},
+      {.code = OpCode::kNewBlob, .a = 2},
+      {.code = OpCode::kNewBlob, .a = 3},
+      {.code = OpCode::kLink, .a = 0, .b = 1, .c = 3 + 4 * 2},
+      {.code = OpCode::kLink, .a = 2, .b = 2, .c = 3 + 4 * 3},
+      {.code = OpCode::kDrop, .a = 2},
+      {.code = OpCode::kDrop, .a = 3},
+      {.code = OpCode::kCollect},
+      {.code = OpCode::kTakeOut, .a = 0, .b = 4, .c = 2},  // the value
+      {.code = OpCode::kDrop, .a = 4},
+      {.code = OpCode::kDrop, .a = 1},
+      {.code = OpCode::kCollect},
+      {.code = OpCode::kTakeOut, .a = 0, .b = 5, .c = 1},  // the key: nil
+      {.code = OpCode::kCollect},
+  };
+  EXPECT_EQ(ToString(ops[4]), "EphemeronLink h0: h1 => h2");
+  EXPECT_EQ(RunOps(ops), "");
+}
+
 }  // namespace
 }  // namespace kamo::fuzz

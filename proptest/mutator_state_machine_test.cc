@@ -174,9 +174,10 @@ struct LinkBlobs : Command {
   explicit LinkBlobs(const Model& m) {
     RC_PRE(Is(m, blob, Holds::kBlob) && Is(m, target, Holds::kBlob));
   }
-  int blob = AnyHandle(), target = AnyHandle();
-  // 0: unlink, 1: set the weak edge, 2 and 3: link.
-  int mode = *rc::gen::inRange(0, 4);
+  int blob = AnyHandle(), target = AnyHandle(), value = AnyHandle();
+  // 0: unlink, 1: set the weak edge, 2: set the ephemeron (key `target`,
+  // value `value`, none if that holds no Blob), 3 and 4: link.
+  int mode = *rc::gen::inRange(0, 5);
   void checkPreconditions(const Model& m) const override {
     RC_PRE(Is(m, blob, Holds::kBlob) && Is(m, target, Holds::kBlob));
   }
@@ -185,6 +186,8 @@ struct LinkBlobs : Command {
       g.Unlink(blob, target);
     } else if (mode == 1) {
       g.WeakLink(blob, target);
+    } else if (mode == 2) {
+      g.EphemeronLink(blob, target, value);
     } else {
       g.Link(blob, target);
     }
@@ -193,9 +196,12 @@ struct LinkBlobs : Command {
   void show(std::ostream& os) const override {
     if (mode == 0) {
       os << "Unlink h" << blob << " edge " << target;
+    } else if (mode == 1) {
+      os << "WeakLink h" << blob << " ~> h" << target;
+    } else if (mode == 2) {
+      os << "EphemeronLink h" << blob << ": h" << target << " => h" << value;
     } else {
-      os << (mode == 1 ? "WeakLink h" : "Link h") << blob
-         << (mode == 1 ? " ~> h" : " -> h") << target;
+      os << "Link h" << blob << " -> h" << target;
     }
   }
 };

@@ -149,10 +149,25 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     }
   };
   for (const Ref& ref : model_handles_) visit(ref);
-  while (!pending.empty()) {
-    const NodeId id = pending.back();
-    pending.pop_back();
-    for (const Ref& edge : nodes_[id].edges) visit(edge);
+  // Ephemerons by the definition: mark, then keep the value of every
+  // ephemeron of a reached Blob whose key is reached, and mark again, until
+  // a round adds nothing (quadratic at worst, which the model can afford).
+  bool grew = true;
+  while (grew) {
+    while (!pending.empty()) {
+      const NodeId id = pending.back();
+      pending.pop_back();
+      for (const Ref& edge : nodes_[id].edges) visit(edge);
+    }
+    for (NodeId id : live_ids_) {
+      const Node& node = nodes_[id];
+      if (node.reached == epoch_ && node.ephemeron_key >= 0 &&
+          node.ephemeron_value >= 0 &&
+          nodes_[node.ephemeron_key].reached == epoch_) {
+        visit(Ref{.kind = Ref::kNode, .node = node.ephemeron_value});
+      }
+    }
+    grew = !pending.empty();
   }
   std::vector<NodeId> freed;
   std::erase_if(live_ids_, [&](NodeId id) {
@@ -165,9 +180,13 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     return true;
   });
   // Weak edges to what was freed are cleared in the same collection.
+  // So are the ephemerons whose key was freed.
   for (NodeId id : live_ids_) {
-    NodeId& weak = nodes_[id].weak;
-    if (weak >= 0 && nodes_[weak].freed) weak = -1;
+    Node& node = nodes_[id];
+    if (node.weak >= 0 && nodes_[node.weak].freed) node.weak = -1;
+    if (node.ephemeron_key >= 0 && nodes_[node.ephemeron_key].freed) {
+      node.ephemeron_key = node.ephemeron_value = -1;
+    }
   }
   return freed;
 }
@@ -411,15 +430,23 @@ void HeapGraph::CheckWeaks() {
   for (NodeId id : live_ids_) {
     const Node& node = nodes_[id];
     if (node.kind != Kind::kBlob) continue;
-    const void* expected = node.weak < 0 ? nullptr : nodes_[node.weak].address;
-    const void* actual =
-        static_cast<const Blob*>(node.address)->weak_edge.get();
-    if (actual != expected) {
+    const Blob& real = *static_cast<const Blob*>(node.address);
+    const struct {
+      const char* what;
+      NodeId model;
+      const void* actual;
+    } edges[] = {
+        {"weak edge", node.weak, real.weak_edge.get()},
+        {"ephemeron key", node.ephemeron_key, real.ephemeron.key()},
+        {"ephemeron value", node.ephemeron_value, real.ephemeron.value()}};
+    for (const auto& edge : edges) {
+      const void* expected =
+          edge.model < 0 ? nullptr : nodes_[edge.model].address;
+      if (edge.actual == expected) continue;
       Fail(absl::StrFormat(
-          "after collection %d n%d's weak edge leads to %p, the model's to "
-          "%s (%p)",
-          model_collections_, id, actual,
-          node.weak < 0 ? "nothing" : absl::StrFormat("n%d", node.weak),
+          "after collection %d n%d's %s leads to %p, the model's to %s (%p)",
+          model_collections_, id, edge.what, edge.actual,
+          edge.model < 0 ? "nothing" : absl::StrFormat("n%d", edge.model),
           expected));
       return;
     }
@@ -647,6 +674,23 @@ void HeapGraph::WeakLink(int blob, int target) {
   }
 }
 
+void HeapGraph::EphemeronLink(int blob, int key, int value) {
+  if (!ok() || !IsNode(blob, Kind::kBlob)) return;
+  Blob& real = *std::get<mem::Pointer<Blob>>(handles_[H(blob)]);
+  Node& node = nodes_[HandleRef(blob).node];
+  if (!IsNode(key, Kind::kBlob)) {
+    real.ephemeron = nullptr;
+    node.ephemeron_key = node.ephemeron_value = -1;
+    return;
+  }
+  const bool has_value = IsNode(value, Kind::kBlob);
+  real.ephemeron.Set(
+      std::get<mem::Pointer<Blob>>(handles_[H(key)]),
+      has_value ? std::get<mem::Pointer<Blob>>(handles_[H(value)]) : nullptr);
+  node.ephemeron_key = HandleRef(key).node;
+  node.ephemeron_value = has_value ? HandleRef(value).node : -1;
+}
+
 void HeapGraph::Unlink(int blob, std::size_t index) {
   if (!ok() || !IsNode(blob, Kind::kBlob)) return;
   std::vector<Ref>& edges = nodes_[HandleRef(blob).node].edges;
@@ -672,15 +716,23 @@ void HeapGraph::TakeOut(int destination, int container, std::size_t index) {
   } else if (IsNode(container, Kind::kBlob)) {
     const Node& node = nodes_[HandleRef(container).node];
     const Blob& real = *std::get<mem::Pointer<Blob>>(handles_[H(container)]);
-    index %= node.edges.size() + 1;
+    index %= node.edges.size() + 3;
     if (index < node.edges.size()) {
       Store(destination, node.edges[index], real.edges[index].Lock());
-    } else if (node.weak < 0) {
-      Store(destination, Ref{}, std::monostate());  // nil: none, or cleared
-    } else {
-      Store(destination, Ref{.kind = Ref::kNode, .node = node.weak},
-            real.weak_edge.Lock());
+      return;
     }
+    index -= node.edges.size();
+    const NodeId target = index == 0   ? node.weak
+                          : index == 1 ? node.ephemeron_key
+                                       : node.ephemeron_value;
+    if (target < 0) {
+      Store(destination, Ref{}, std::monostate());  // nil: none, or cleared
+      return;
+    }
+    Store(destination, Ref{.kind = Ref::kNode, .node = target},
+          index == 0   ? real.weak_edge.Lock()
+          : index == 1 ? real.ephemeron.LockKey()
+                       : real.ephemeron.LockValue());
   }
 }
 
@@ -796,6 +848,12 @@ std::string HeapGraph::Describe() const {
       absl::StrAppendFormat(&out, " %s", RefName(edge));
     }
     if (node.weak >= 0) absl::StrAppendFormat(&out, " weak n%d", node.weak);
+    if (node.ephemeron_key >= 0) {
+      absl::StrAppendFormat(&out, " ephemeron n%d => %s", node.ephemeron_key,
+                            node.ephemeron_value < 0
+                                ? std::string("none")
+                                : absl::StrFormat("n%d", node.ephemeron_value));
+    }
     out += "\n";
   }
   return out;

@@ -15,6 +15,11 @@
 //   - Weak handles to Blobs: cleared, with their callback run once, exactly
 //     when the model freed the target, and still leading to it otherwise;
 //     likewise each Blob's WeakMember, checked after every collection;
+//   - ephemerons: a Blob's ephemeron keeps its value alive exactly while
+//     its key is reachable some other way (the model finds that by
+//     repeating its marking until no ephemeron adds anything, a fixpoint
+//     independent of the collector's), and is broken (key and value null)
+//     in the collection that frees its key;
 //   - (after every Nth collection, explicit ones, and with CheckNow) the
 //     contents of every survivor and the heap verifier's walk;
 //   - the collector's own reports agree: the number a collection returns,
@@ -45,6 +50,7 @@
 #include <variant>
 #include <vector>
 
+#include "mem/ephemeron.h"
 #include "mem/member.h"
 #include "mem/mutator.h"
 #include "mem/weak.h"
@@ -61,8 +67,9 @@ enum class NodeKind { kPair, kVector, kString, kSymbol, kByteVector, kBlob };
 std::string_view ToString(NodeKind kind);
 
 // The user-defined traceable type among the value/ types: it holds edges to
-// other Blobs through Members, and one weak edge through a WeakMember, and
-// reports its lifetime to the ledger.
+// other Blobs through Members, one weak edge through a WeakMember and one
+// ephemeron from a Blob key to a Blob value, and reports its lifetime to
+// the ledger.
 struct Blob {
   static constexpr const char* kTypeName = "Blob";
 
@@ -81,12 +88,14 @@ struct Blob {
     if (hide_last_edge && traced > 0) --traced;
     for (std::size_t i = 0; i < traced; ++i) tracer.Visit(edges[i]);
     tracer.Visit(weak_edge);
+    tracer.Visit(ephemeron);
   }
 
   int id;
   bool hide_last_edge;
   std::vector<mem::Member<Blob>> edges;
   mem::WeakMember<Blob> weak_edge;
+  mem::Ephemeron<Blob, Blob> ephemeron;
 };
 
 class HeapGraph {
@@ -132,6 +141,9 @@ class HeapGraph {
   // Blob's weak edge to the Blob in `target` (to null if it holds none).
   void Link(int blob, int target);
   void WeakLink(int blob, int target);
+  // Sets the Blob's ephemeron to the Blob in `key` and the Blob in `value`
+  // (no value if `value` holds no Blob); empties it if `key` holds none.
+  void EphemeronLink(int blob, int key, int value);
   void Unlink(int blob, std::size_t index);
   // Weak slot `weak` (modulo kWeaks) gets a Weak handle to the Blob in
   // `target`, with a callback that counts its runs (the handle it replaces
@@ -141,7 +153,8 @@ class HeapGraph {
   void WeakLock(int destination, int weak);
   // Takes an element out of a container into a handle: car or cdr (index
   // even or odd), a vector element, a Blob edge (index modulo the edges
-  // and one more: the last is the weak edge, nil once cleared).
+  // and three more: the weak edge, the ephemeron's key, its value; each nil
+  // when empty or cleared).
   void TakeOut(int destination, int container, std::size_t index);
   void Copy(int destination, int source);
   void Drop(int handle);
@@ -188,6 +201,9 @@ class HeapGraph {
     const void* address = nullptr;  // the value's address in the heap
     int blob_id = -1;
     NodeId weak = -1;  // a Blob's weak edge; -1: none, or cleared
+    // A Blob's ephemeron; -1: none, or broken (key), or no value.
+    NodeId ephemeron_key = -1;
+    NodeId ephemeron_value = -1;
     bool freed = false;
     Ledger::Identity identity = Ledger::kNone;  // set by Adopt
     std::uint64_t reached = 0;  // the last ModelCollect epoch that reached it
@@ -240,7 +256,7 @@ class HeapGraph {
   void CheckCounts();
   // The ledger's destructions since the last check are exactly `freed`.
   void CheckDestroyed(const std::vector<NodeId>& freed);
-  // Weak handles and the Blobs' weak edges against the model.
+  // Weak handles and the Blobs' weak edges and ephemerons against the model.
   void CheckWeaks();
   void Fail(std::string message);
   std::string CheckNode(NodeId id) const;
