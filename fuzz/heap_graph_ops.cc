@@ -25,6 +25,10 @@ int GarbagePairs(const Op& op) { return op.b / 8; }
 bool IsWeakLink(const Op& op) { return op.c % 4 == 1; }
 bool IsEphemeronLink(const Op& op) { return op.c % 4 == 3; }
 int EphemeronValue(const Op& op) { return op.c / 4; }
+
+// MakeWeak's and WeakLock's third byte, unused otherwise, turns every other
+// one into the guardian's Register (of the Blob in b) and Take (into b).
+bool IsGuardianOp(const Op& op) { return op.c % 2 == 1; }
 std::size_t GarbageBytes(const Op& op) {
   return static_cast<std::size_t>(op.a) * 256;
 }
@@ -197,10 +201,18 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       graph.AllocateGarbage(GarbagePairs(op), GarbageBytes(op));
       break;
     case OpCode::kMakeWeak:
-      graph.MakeWeak(op.a, op.b);
+      if (IsGuardianOp(op)) {
+        graph.GuardianRegister(op.b);
+      } else {
+        graph.MakeWeak(op.a, op.b);
+      }
       break;
     case OpCode::kWeakLock:
-      graph.WeakLock(op.b, op.a);
+      if (IsGuardianOp(op)) {
+        graph.GuardianTake(op.b);
+      } else {
+        graph.WeakLock(op.b, op.a);
+      }
       break;
     case OpCode::kCollect:
     case OpCode::kCount:
@@ -263,8 +275,10 @@ std::string ToString(const Op& op) {
       return absl::StrFormat("AllocateGarbage %d pairs, %d bytes",
                              GarbagePairs(op), GarbageBytes(op));
     case OpCode::kMakeWeak:
+      if (IsGuardianOp(op)) return absl::StrFormat("GuardianRegister h%d", b);
       return absl::StrFormat("MakeWeak w%d -> h%d", op.a % testing::HeapGraph::kWeaks, b);
     case OpCode::kWeakLock:
+      if (IsGuardianOp(op)) return absl::StrFormat("GuardianTake h%d", b);
       return absl::StrFormat("WeakLock h%d = w%d", b, op.a % testing::HeapGraph::kWeaks);
     case OpCode::kCollect:
     case OpCode::kCount:

@@ -119,5 +119,32 @@ TEST(OracleTeethTest, AnEphemeronChainLivesAndDiesWithItsFirstKey) {
   EXPECT_EQ(RunOps(ops), "");
 }
 
+TEST(OracleTeethTest, AGuardedBlobIsHandedOverWithWhatItReaches) {
+  // Blob 0 -> Blob 1, Blob 0 registered with the guardian, both dropped:
+  // the collection frees neither and hands Blob 0 over; taken, it still
+  // leads to Blob 1; dropped again, both go. The model says so, the replay
+  // checks the heap against it.
+  const std::vector<Op> ops = {
+      {.code = OpCode::kNewBlob, .a = 0},
+      {.code = OpCode::kNewBlob, .a = 1},
+      {.code = OpCode::kLink, .a = 0, .b = 1},
+      {.code = OpCode::kMakeWeak, .a = 0, .b = 0, .c = 1},  // Register h0
+      {.code = OpCode::kDrop, .a = 0},
+      {.code = OpCode::kDrop, .a = 1},
+      {.code = OpCode::kCollect},
+      {.code = OpCode::kWeakLock, .a = 0, .b = 2, .c = 1},  // Take into h2
+      {.code = OpCode::kTakeOut, .a = 2, .b = 3, .c = 0},
+      {.code = OpCode::kCollect},
+      {.code = OpCode::kDrop, .a = 2},
+      {.code = OpCode::kDrop, .a = 3},
+      {.code = OpCode::kCollect},
+      {.code = OpCode::kWeakLock, .a = 0, .b = 4, .c = 1},  // nothing left
+      {.code = OpCode::kCollect},
+  };
+  EXPECT_EQ(ToString(ops[3]), "GuardianRegister h0");
+  EXPECT_EQ(ToString(ops[7]), "GuardianTake h2");
+  EXPECT_EQ(RunOps(ops), "");
+}
+
 }  // namespace
 }  // namespace kamo::fuzz

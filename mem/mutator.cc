@@ -169,8 +169,13 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   end_phase(CollectionPhase::kFinishSweeping);
   internal::Marker marker(pending_, weak_slots_, ephemerons_, this);
   for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer());
+  guardian_registry_.MarkReady(marker.tracer());
   end_phase(CollectionPhase::kRoots);
   marker.Drain();
+  // What the guardians get back is kept, with all it reaches.
+  if (guardian_registry_.HandOverUnreached(marker.tracer()) > 0) {
+    marker.Drain();
+  }
   end_phase(CollectionPhase::kTrace);
 
   marker.ClearUnreachedWeaks();

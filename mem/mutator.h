@@ -79,6 +79,7 @@
 #include "mem/check.h"
 #include "mem/collection_event.h"
 #include "mem/ephemeron.h"
+#include "mem/guardian.h"
 #include "mem/internal/arena.h"
 #include "mem/internal/ephemeron_table.h"
 #include "mem/internal/type_info.h"
@@ -198,6 +199,11 @@ class Mutator {
   Weak<T> MakeWeak(const Pointer<T>& target,
                    std::function<void()> on_clear = nullptr);
 
+  // A Guardian of values of type T, with nothing registered (see
+  // guardian.h).
+  template <Traceable T>
+  Guardian<T> MakeGuardian();
+
   // Live values of type T (0 if T has no arena yet). O(1).
   template <Traceable T>
   std::size_t CountLive() const;
@@ -291,6 +297,7 @@ class Mutator {
   // Declared before the arenas: values destroyed with the arenas may own
   // Weak handles, which unregister from it.
   internal::WeakRegistry weak_registry_;
+  internal::GuardianRegistry guardian_registry_{this};        // likewise
   std::vector<std::unique_ptr<internal::ArenaBase>> arenas_;  // by creation
   std::vector<internal::ArenaBase*> arenas_by_type_;  // by TypeIdOf<T>()
   std::vector<Root> pending_;  // the tracer's stack, kept between collections
@@ -373,6 +380,14 @@ Weak<T> Mutator::MakeWeak(const Pointer<T>& target,
   cell->on_clear = std::move(on_clear);
   weak_registry_.Add(cell.get());
   return Weak<T>(std::move(cell));
+}
+
+template <Traceable T>
+Guardian<T> Mutator::MakeGuardian() {
+  CheckThread("MakeGuardian");
+  auto cell = std::make_unique<internal::GuardianCell>();
+  guardian_registry_.Add(cell.get());
+  return Guardian<T>(std::move(cell));
 }
 
 template <Traceable T>

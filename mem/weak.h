@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "mem/internal/intrusive_list.h"
 #include "mem/pointer.h"
 
 namespace kamo::mem {
@@ -39,15 +40,14 @@ class WeakRegistry {
 
   void Add(WeakCell* cell);
   void Remove(WeakCell* cell);
-  std::size_t size() const { return size_; }
+  std::size_t size() const { return cells_.size(); }
 
   // Clears every cell whose target is not marked, moving its callback into
   // `callbacks` for the caller to run after the sweep.
   void ClearUnmarked(std::vector<std::function<void()>>& callbacks);
 
  private:
-  WeakCell* head_ = nullptr;
-  std::size_t size_ = 0;
+  IntrusiveList<WeakCell> cells_;
 };
 
 }  // namespace internal

@@ -274,6 +274,30 @@ struct WeakLock : Command {
   }
 };
 
+struct GuardianRegister : Command {
+  int handle = AnyHandle();
+  void run(const Model&, HeapGraph& g) const override {
+    g.GuardianRegister(handle);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "GuardianRegister h" << handle;
+  }
+};
+
+struct GuardianTake : Command {
+  int destination = AnyHandle();
+  // A Blob handed over, or nothing.
+  void apply(Model& m) const override { m.handles[destination] = Holds::kAny; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.GuardianTake(destination);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "GuardianTake h" << destination;
+  }
+};
+
 struct Collect : Command {
   void run(const Model&, HeapGraph& g) const override {
     g.Collect();
@@ -303,8 +327,8 @@ RC_GTEST_PROP(MutatorStateMachine, HeapMatchesTheModelAfterEveryCollection,
                    rc::state::gen::execOneOfWithArgs<
                        NewPair, NewVector, NewString, Intern, NewBlob, SetInt,
                        SetCarOrCdr, VectorEdit, LinkBlobs, TakeRoot, CopyRoot,
-                       DropRoot, Collect, AllocateGarbage, MakeWeak,
-                       WeakLock>());
+                       DropRoot, Collect, AllocateGarbage, MakeWeak, WeakLock,
+                       GuardianRegister, GuardianTake>());
   graph.Collect();
   Require(graph);
   graph.Teardown();

@@ -55,6 +55,7 @@ HeapGraph::HeapGraph(Options options)
       model_handles_(handles_.size()) {
   mutator_.emplace(options.mutator);
   heap_.emplace(*mutator_);
+  guardian_ = mutator_->MakeGuardian<Blob>();
 }
 
 template <typename Operation>
@@ -148,27 +149,47 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
       pending.push_back(ref.node);
     }
   };
-  for (const Ref& ref : model_handles_) visit(ref);
   // Ephemerons by the definition: mark, then keep the value of every
   // ephemeron of a reached Blob whose key is reached, and mark again, until
   // a round adds nothing (quadratic at worst, which the model can afford).
-  bool grew = true;
-  while (grew) {
-    while (!pending.empty()) {
-      const NodeId id = pending.back();
-      pending.pop_back();
-      for (const Ref& edge : nodes_[id].edges) visit(edge);
-    }
-    for (NodeId id : live_ids_) {
-      const Node& node = nodes_[id];
-      if (node.reached == epoch_ && node.ephemeron_key >= 0 &&
-          node.ephemeron_value >= 0 &&
-          nodes_[node.ephemeron_key].reached == epoch_) {
-        visit(Ref{.kind = Ref::kNode, .node = node.ephemeron_value});
+  const auto mark = [&] {
+    bool grew = true;
+    while (grew) {
+      while (!pending.empty()) {
+        const NodeId id = pending.back();
+        pending.pop_back();
+        for (const Ref& edge : nodes_[id].edges) visit(edge);
       }
+      for (NodeId id : live_ids_) {
+        const Node& node = nodes_[id];
+        if (node.reached == epoch_ && node.ephemeron_key >= 0 &&
+            node.ephemeron_value >= 0 &&
+            nodes_[node.ephemeron_key].reached == epoch_) {
+          visit(Ref{.kind = Ref::kNode, .node = node.ephemeron_value});
+        }
+      }
+      grew = !pending.empty();
     }
-    grew = !pending.empty();
+  };
+  const auto node_ref = [](NodeId id) {
+    return Ref{.kind = Ref::kNode, .node = id};
+  };
+  for (const Ref& ref : model_handles_) visit(ref);
+  for (NodeId id : model_ready_) visit(node_ref(id));  // roots until taken
+  mark();
+  // Every registered Blob left unreached is handed over, and kept with all
+  // it reaches: decided for all of them before any is marked.
+  std::vector<NodeId> handed_over;
+  std::erase_if(model_registered_, [&](NodeId id) {
+    if (nodes_[id].reached == epoch_) return false;
+    handed_over.push_back(id);
+    return true;
+  });
+  for (NodeId id : handed_over) {
+    model_ready_.push_back(id);
+    visit(node_ref(id));
   }
+  mark();
   std::vector<NodeId> freed;
   std::erase_if(live_ids_, [&](NodeId id) {
     Node& node = nodes_[id];
@@ -402,6 +423,15 @@ void HeapGraph::CheckDestroyed(const std::vector<NodeId>& freed) {
 }
 
 void HeapGraph::CheckWeaks() {
+  if (guardian_.registered() != model_registered_.size() ||
+      guardian_.ready() != model_ready_.size()) {
+    Fail(absl::StrFormat(
+        "after collection %d the guardian has %d registered and %d ready, "
+        "the model %d and %d",
+        model_collections_, guardian_.registered(), guardian_.ready(),
+        model_registered_.size(), model_ready_.size()));
+    return;
+  }
   for (std::size_t w = 0; w < weaks_.size(); ++w) {
     const WeakSlot& slot = weaks_[w];
     if (slot.target < 0) continue;
@@ -770,6 +800,36 @@ void HeapGraph::MakeWeak(int weak, int target) {
   slot.serial = serial;
 }
 
+void HeapGraph::GuardianRegister(int handle) {
+  if (!ok() || !IsNode(handle, Kind::kBlob)) return;
+  guardian_.Register(std::get<mem::Pointer<Blob>>(handles_[H(handle)]));
+  model_registered_.push_back(HandleRef(handle).node);
+}
+
+void HeapGraph::GuardianTake(int destination) {
+  if (!ok()) return;
+  mem::Pointer<Blob> taken = guardian_.Take();
+  if (model_ready_.empty()) {
+    if (taken != nullptr) {
+      Fail(absl::StrFormat("the guardian handed out %p, the model nothing",
+                           static_cast<const void*>(taken.get())));
+      return;
+    }
+    Store(destination, Ref{}, std::monostate());
+    return;
+  }
+  const NodeId expected = model_ready_.front();
+  model_ready_.pop_front();
+  if (taken.get() != nodes_[expected].address) {
+    Fail(absl::StrFormat("the guardian handed out %p, the model n%d (%p)",
+                         static_cast<const void*>(taken.get()), expected,
+                         nodes_[expected].address));
+    return;
+  }
+  Store(destination, Ref{.kind = Ref::kNode, .node = expected},
+        std::move(taken));
+}
+
 void HeapGraph::WeakLock(int destination, int weak) {
   if (!ok()) return;
   const WeakSlot& slot = weaks_[static_cast<std::size_t>(
@@ -833,6 +893,10 @@ std::string HeapGraph::Describe() const {
   for (int h = 0; h < static_cast<int>(handles_.size()); ++h) {
     absl::StrAppendFormat(&out, " h%d=%s", h, RefName(model_handles_[h]));
   }
+  out += "\n  guardian: registered";
+  for (NodeId id : model_registered_) absl::StrAppendFormat(&out, " n%d", id);
+  out += ", ready";
+  for (NodeId id : model_ready_) absl::StrAppendFormat(&out, " n%d", id);
   out += "\n";
   for (NodeId id = 0; id < static_cast<NodeId>(nodes_.size()); ++id) {
     const Node& node = nodes_[id];

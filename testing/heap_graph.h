@@ -20,6 +20,11 @@
 //     repeating its marking until no ephemeron adds anything, a fixpoint
 //     independent of the collector's), and is broken (key and value null)
 //     in the collection that frees its key;
+//   - a guardian of Blobs: a registered Blob the handles cannot reach (nor
+//     the Blobs already waiting in the guardian) is handed over in that
+//     collection, kept with all it reaches, and not destroyed; the
+//     guardian's counts of registrations and ready Blobs match the model's
+//     after every collection, and Take hands out the model's next one;
 //   - (after every Nth collection, explicit ones, and with CheckNow) the
 //     contents of every survivor and the heap verifier's walk;
 //   - the collector's own reports agree: the number a collection returns,
@@ -43,6 +48,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,6 +57,7 @@
 #include <vector>
 
 #include "mem/ephemeron.h"
+#include "mem/guardian.h"
 #include "mem/member.h"
 #include "mem/mutator.h"
 #include "mem/weak.h"
@@ -151,6 +158,11 @@ class HeapGraph {
   // the Weak leads to (nil once cleared) in `destination`.
   void MakeWeak(int weak, int target);
   void WeakLock(int destination, int weak);
+  // Registers the Blob in `handle` with the guardian (nothing if it holds
+  // none); GuardianTake stores the next Blob handed over (nil if none) in
+  // `destination`.
+  void GuardianRegister(int handle);
+  void GuardianTake(int destination);
   // Takes an element out of a container into a handle: car or cdr (index
   // even or odd), a vector element, a Blob edge (index modulo the edges
   // and three more: the weak edge, the ephemeron's key, its value; each nil
@@ -256,7 +268,8 @@ class HeapGraph {
   void CheckCounts();
   // The ledger's destructions since the last check are exactly `freed`.
   void CheckDestroyed(const std::vector<NodeId>& freed);
-  // Weak handles and the Blobs' weak edges and ephemerons against the model.
+  // Weak handles, the Blobs' weak edges and ephemerons, and the guardian's
+  // counts against the model.
   void CheckWeaks();
   void Fail(std::string message);
   std::string CheckNode(NodeId id) const;
@@ -268,6 +281,9 @@ class HeapGraph {
   std::optional<mem::Mutator> mutator_;
   std::optional<value::Heap> heap_;
   std::vector<WeakSlot> weaks_;
+  mem::Guardian<Blob> guardian_;
+  std::vector<NodeId> model_registered_;  // in registration order
+  std::deque<NodeId> model_ready_;        // handed over, not taken
   std::vector<Handle> handles_;
   std::vector<Ref> model_handles_;
   std::vector<Node> nodes_;
