@@ -30,22 +30,13 @@ mem::Pointer<ByteVector> Heap::NewByteVector(
 }
 
 mem::Pointer<Symbol> Heap::Intern(std::string_view name) {
-  // Debian's Abseil has its own string_view type.
-  auto it = symbols_.find(absl::string_view(name.data(), name.size()));
-  if (it != symbols_.end()) {
-    if (mem::Pointer<Symbol> existing = it->second.Lock()) return existing;
+  // A Symbol in the table is alive: it leaves the table in the sweep that
+  // frees it (symbol_table.h).
+  if (Symbol* existing = symbols_.Find(name)) {
+    return mem::internal::LockedPointer(existing);
   }
   mem::Pointer<Symbol> symbol = mutator_.Allocate<Symbol>(mutator_, name);
-  // The entry goes when the symbol is collected, unless by then the name
-  // was interned again (the entry then holds the new symbol).
-  mem::Weak<Symbol> weak =
-      mutator_.MakeWeak(symbol, [this, key = std::string(name)] {
-        auto entry = symbols_.find(key);
-        if (entry != symbols_.end() && entry->second.expired()) {
-          symbols_.erase(entry);
-        }
-      });
-  symbols_.insert_or_assign(std::string(name), std::move(weak));
+  symbols_.Add(symbol.get());
   return symbol;
 }
 

@@ -14,14 +14,13 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "mem/mutator.h"
-#include "mem/weak.h"
 #include "value/bytevector.h"
 #include "value/pair.h"
 #include "value/string.h"
 #include "value/symbol.h"
+#include "value/symbol_table.h"
 #include "value/value.h"
 #include "value/vector.h"
 
@@ -65,7 +64,7 @@ class Heap {
   Value ListOf(std::span<const Value> values, const Value& tail);
 
   mem::Mutator& mutator_;
-  absl::flat_hash_map<std::string, mem::Weak<Symbol>> symbols_;
+  SymbolTable symbols_;
 };
 
 }  // namespace kamo::value

@@ -1,5 +1,6 @@
 // String, ByteVector and Symbol (with the weak intern table).
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -83,6 +84,39 @@ TEST_F(ScalarTypesTest, TableDoesNotKeepSymbolsAlive) {
   EXPECT_EQ(mutator_.CollectGarbage(), 3u);
   EXPECT_EQ(heap_.symbol_count(), 0u) << "collected symbols leave the table";
   EXPECT_EQ(mutator_.CountLive<Symbol>(), 0u);
+}
+
+TEST_F(ScalarTypesTest, SymbolsOfOneNameAreOneEntryUnderPressure) {
+  // Many symbols interned and dropped while pressure collections run: the
+  // table holds exactly the live ones after each collection.
+  mem::Mutator mutator(mem::MutatorOptions{.stress_interval = 3});
+  Heap heap(mutator);
+  std::vector<mem::Pointer<Symbol>> held;
+  for (int i = 0; i < 300; ++i) {
+    mem::Pointer<Symbol> symbol = heap.Intern("s" + std::to_string(i % 50));
+    if (i % 7 == 0) held.push_back(symbol);
+  }
+  mutator.CollectGarbage();
+  EXPECT_EQ(heap.symbol_count(), mutator.CountLive<Symbol>());
+  for (const auto& symbol : held) {
+    EXPECT_EQ(heap.Intern(symbol->name()), symbol) << symbol->name();
+  }
+}
+
+TEST(SymbolTableTest, TheHeapMayGoBeforeItsSymbols) {
+  mem::Mutator mutator;
+  mem::Pointer<Symbol> kept;  // destroyed before the Mutator
+  {
+    Heap heap(mutator);
+    kept = heap.Intern("kept");
+    heap.Intern("dropped");
+    EXPECT_EQ(heap.symbol_count(), 2u);
+  }
+  // The table went first and detached its symbols, so neither the
+  // collection that frees "dropped" nor the Mutator's destruction of
+  // "kept" touches it (ASan would report the use after free).
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+  EXPECT_EQ(kept->name(), "kept");
 }
 
 TEST_F(ScalarTypesTest, InternAfterCollectionMakesAFreshSymbol) {

@@ -1,6 +1,7 @@
 // Symbol: an immutable, interned name (any bytes). Heap::Intern returns the
 // same slot for the same name while the symbol is reachable; the intern table
-// holds symbols weakly.
+// (symbol_table.h) holds symbols weakly, and a symbol leaves it when it is
+// destroyed.
 #ifndef KAMO_VALUE_SYMBOL_H_
 #define KAMO_VALUE_SYMBOL_H_
 
@@ -11,6 +12,7 @@
 #include "mem/trace.h"
 #include "value/counted_buffer.h"
 #include "value/ledger_hook.h"
+#include "value/symbol_table.h"
 
 namespace kamo::value {
 
@@ -25,7 +27,10 @@ class Symbol {
     external_.Grow(BufferBytes(name_));
     internal::RecordConstructed(kTypeName, this);
   }
-  ~Symbol() { internal::RecordDestroyed(kTypeName, this); }
+  ~Symbol() {
+    if (table_ != nullptr) table_->Remove(this);
+    internal::RecordDestroyed(kTypeName, this);
+  }
   Symbol(const Symbol&) = delete;
   Symbol& operator=(const Symbol&) = delete;
 
@@ -34,8 +39,11 @@ class Symbol {
   void Trace(mem::Tracer&) const {}
 
  private:
+  friend class SymbolTable;
+
   mem::ExternalMemory external_;  // the capacity of name_
   const std::string name_;
+  SymbolTable* table_ = nullptr;  // the table that interned it, if any
 };
 
 }  // namespace kamo::value
