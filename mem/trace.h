@@ -56,6 +56,7 @@ class Root {
 
   // Visits the references held by the value.
   void TraceValue(Tracer& tracer) const { trace_(value_, tracer); }
+  TraceFn trace_fn() const { return trace_; }
 
   friend bool operator==(const Root& a, const Root& b) {
     return a.value_ == b.value_;
@@ -139,7 +140,8 @@ class Tracer {
     const internal::EphemeronFields fields = ref.EphemeronFields();
     if (*fields.key == nullptr) return;
 #if KAMO_MEM_DEBUG_CHECKS
-    for (const void* target : {*fields.key, *fields.value}) {
+    for (const void* target :
+         {*fields.key, fields.value == nullptr ? nullptr : *fields.value}) {
       if (target != nullptr &&
           internal::BucketHeader::Of(target)->owner() != mutator_) {
         internal::CheckTraced(mutator_, holder_, target);
@@ -150,7 +152,7 @@ class Tracer {
         internal::BucketHeader::Of(*fields.key);
     if (!key_bucket->marked(key_bucket->IndexOf(*fields.key))) {
       ephemerons_.Add(fields);
-    } else if (*fields.value != nullptr) {
+    } else if (fields.value != nullptr && *fields.value != nullptr) {
       Visit(Root(*fields.value, fields.trace_value));
     }
   }

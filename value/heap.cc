@@ -29,6 +29,10 @@ mem::Pointer<ByteVector> Heap::NewByteVector(
   return mutator_.Allocate<ByteVector>(mutator_, bytes);
 }
 
+mem::Pointer<Hashtable> Heap::NewHashtable(Hashtable::Weakness weakness) {
+  return mutator_.Allocate<Hashtable>(mutator_, weakness);
+}
+
 mem::Pointer<Symbol> Heap::Intern(std::string_view name) {
   // A Symbol in the table is alive: it leaves the table in the sweep that
   // frees it (symbol_table.h).

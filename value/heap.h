@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "mem/mutator.h"
 #include "value/bytevector.h"
+#include "value/hashtable.h"
 #include "value/pair.h"
 #include "value/string.h"
 #include "value/symbol.h"
@@ -41,6 +42,10 @@ class Heap {
   absl::StatusOr<mem::Pointer<String>> NewString(std::string_view utf8);
   mem::Pointer<ByteVector> NewByteVector(
       std::span<const std::uint8_t> bytes = {});
+
+  // An empty eq?/eqv? hashtable, strong or weak (hashtable.h).
+  mem::Pointer<Hashtable> NewHashtable(
+      Hashtable::Weakness weakness = Hashtable::Weakness::kStrong);
 
   // The symbol named `name` (any bytes): the same slot as long as the symbol
   // is reachable, a new one after it was collected.

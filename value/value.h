@@ -147,6 +147,7 @@ class Value {
  private:
   friend class Pair;
   friend class Vector;
+  friend class Hashtable;  // clears weak entries through payload_.heap
 
   // An unlocked copy, for storage inside the container at `holder`; debug
   // builds stop if the value belongs to another Mutator's heap.

@@ -41,7 +41,7 @@ void EphemeronTable::Resolve(const void* value, Tracer& tracer) {
     EphemeronFields& fields = entries_[index].fields;
     fields.key = nullptr;
     --waiting_;
-    if (*fields.value != nullptr) {
+    if (fields.value != nullptr && *fields.value != nullptr) {
       tracer.Visit(Root(*fields.value, fields.trace_value));
     }
   }
@@ -56,7 +56,7 @@ void EphemeronTable::ClearUnresolved() {
     static_cast<BucketWaits*>(bucket->waiting_ephemerons())
         ->erase(bucket->IndexOf(*entry.fields.key));
     *entry.fields.key = nullptr;
-    *entry.fields.value = nullptr;
+    if (entry.fields.value != nullptr) *entry.fields.value = nullptr;
   }
   entries_.clear();
   waiting_ = 0;

@@ -37,7 +37,9 @@ class BucketHeader;
 
 // Where an ephemeron (mem/ephemeron.h) keeps its key and value, and how to
 // trace the value. The holder is a managed value under collection: the
-// collector may write through both.
+// collector may write through both. `value` is null for an ephemeron whose
+// value is not a managed value (an immediate of a tagged value type): only
+// its key is then weak, and only the key is cleared.
 struct EphemeronFields {
   void** key;
   void** value;

@@ -1,0 +1,180 @@
+#include "value/hashtable.h"
+
+#include <bit>
+
+#include "value/equal.h"
+
+namespace kamo::value {
+namespace {
+constexpr std::size_t kMinCapacity = 8;
+}  // namespace
+
+// A key or value held weakly: where its heap address lies, for the
+// collection to clear (a heap Value only).
+struct Hashtable::WeakRef {
+  const Value* value;
+  void* const* WeakSlot() const { return &value->payload_.heap; }
+};
+
+// An entry of an ephemeron table whose key is a heap Value.
+struct Hashtable::EphemeronRef {
+  const Entry* entry;
+  mem::internal::EphemeronFields EphemeronFields() const {
+    Value& key = const_cast<Value&>(entry->key);
+    Value& value = const_cast<Value&>(entry->value);
+    if (!value.is_heap()) return {&key.payload_.heap, nullptr, nullptr};
+    return {&key.payload_.heap, &value.payload_.heap,
+            value.ToRoot().trace_fn()};
+  }
+};
+
+Hashtable::Hashtable(mem::Mutator& mutator, Weakness weakness)
+    : external_(mutator, this),
+      mutator_(mutator),
+      collections_seen_(mutator.collections()),
+      weakness_(weakness) {
+  internal::RecordConstructed(kTypeName, this);
+}
+
+bool Hashtable::Broken(const Entry& entry) const {
+  const Value& weak =
+      weakness_ == Weakness::kWeakValues ? entry.value : entry.key;
+  return weakness_ != Weakness::kStrong && weak.is_heap() &&
+         weak.heap_address() == nullptr;
+}
+
+void Hashtable::DropBroken() {
+  if (collections_seen_ == mutator_.collections()) return;
+  collections_seen_ = mutator_.collections();
+  if (weakness_ == Weakness::kStrong) return;
+  for (Entry& entry : entries_) {
+    if (entry.state != State::kFull || !Broken(entry)) continue;
+    entry.key = Value();
+    entry.value = Value();
+    entry.state = State::kDeleted;
+    --live_;
+    ++deleted_;
+  }
+  // Shrinking gives memory back and allocates nothing managed.
+  if (entries_.size() > kMinCapacity && live_ * 8 < entries_.size()) {
+    Rebuild(std::max(kMinCapacity, std::bit_ceil(live_ * 2)));
+  }
+}
+
+std::size_t Hashtable::Find(const Value& key) {
+  DropBroken();
+  if (live_ == 0) return kNone;
+  const std::size_t mask = entries_.size() - 1;
+  for (std::size_t i = EqHash(key) & mask;; i = (i + 1) & mask) {
+    const Entry& entry = entries_[i];
+    if (entry.state == State::kEmpty) return kNone;
+    if (entry.state == State::kFull && Eq(entry.key, key)) return i;
+  }
+}
+
+void Hashtable::Rebuild(std::size_t capacity) {
+  const std::size_t old_bytes = entries_.capacity() * sizeof(Entry);
+  const std::size_t new_bytes = capacity * sizeof(Entry);
+  // May collect, or throw with nothing changed; the old array is traced.
+  if (new_bytes > old_bytes) external_.Grow(new_bytes - old_bytes);
+  std::vector<Entry> old(capacity);
+  old.swap(entries_);
+  collections_seen_ = mutator_.collections();
+  live_ = deleted_ = 0;
+  const std::size_t mask = capacity - 1;
+  for (Entry& entry : old) {
+    if (entry.state != State::kFull || Broken(entry)) continue;
+    std::size_t i = EqHash(entry.key) & mask;
+    while (entries_[i].state != State::kEmpty) i = (i + 1) & mask;
+    entries_[i] = std::move(entry);  // moving keeps them unlocked
+    ++live_;
+  }
+  if (new_bytes < old_bytes) external_.Shrink(old_bytes - new_bytes);
+}
+
+std::optional<Value> Hashtable::Get(const Value& key) {
+  const std::size_t i = Find(key);
+  if (i == kNone) return std::nullopt;
+  return entries_[i].value;  // a locked copy
+}
+
+void Hashtable::Set(const Value& key, const Value& value) {
+  if (const std::size_t i = Find(key); i != kNone) {
+    entries_[i].value = Value::Stored(this, value);
+    return;
+  }
+  // At most three quarters full, tombstones included, so probes end.
+  if ((live_ + deleted_ + 1) * 4 > entries_.size() * 3) {
+    Rebuild(std::max(kMinCapacity, std::bit_ceil((live_ + 1) * 2)));
+  }
+  const std::size_t mask = entries_.size() - 1;
+  std::size_t i = EqHash(key) & mask;
+  while (entries_[i].state == State::kFull) i = (i + 1) & mask;
+  if (entries_[i].state == State::kDeleted) --deleted_;
+  entries_[i].key = Value::Stored(this, key);
+  entries_[i].value = Value::Stored(this, value);
+  entries_[i].state = State::kFull;
+  ++live_;
+}
+
+bool Hashtable::Remove(const Value& key) {
+  const std::size_t i = Find(key);
+  if (i == kNone) return false;
+  entries_[i].key = Value();
+  entries_[i].value = Value();
+  entries_[i].state = State::kDeleted;
+  --live_;
+  ++deleted_;
+  return true;
+}
+
+void Hashtable::Clear() {
+  external_.Shrink(entries_.capacity() * sizeof(Entry));
+  std::vector<Entry>().swap(entries_);
+  live_ = deleted_ = 0;
+}
+
+std::size_t Hashtable::size() {
+  DropBroken();
+  return live_;
+}
+
+std::vector<std::pair<Value, Value>> Hashtable::Entries() {
+  DropBroken();
+  std::vector<std::pair<Value, Value>> entries;
+  entries.reserve(live_);
+  for (const Entry& entry : entries_) {
+    if (entry.state == State::kFull)
+      entries.emplace_back(entry.key, entry.value);
+  }
+  return entries;
+}
+
+void Hashtable::Trace(mem::Tracer& tracer) const {
+  for (const Entry& entry : entries_) {
+    // A broken entry is never read again: its strong part need not live.
+    if (entry.state != State::kFull || Broken(entry)) continue;
+    switch (weakness_) {
+      case Weakness::kStrong:
+        mem::TraceFields(tracer, entry.key, entry.value);
+        break;
+      case Weakness::kWeakKeys:
+        if (entry.key.is_heap()) tracer.Visit(WeakRef{&entry.key});
+        tracer.Visit(entry.value);
+        break;
+      case Weakness::kWeakValues:
+        tracer.Visit(entry.key);
+        if (entry.value.is_heap()) tracer.Visit(WeakRef{&entry.value});
+        break;
+      case Weakness::kEphemeron:
+        if (entry.key.is_heap()) {
+          tracer.Visit(EphemeronRef{&entry});
+        } else {
+          tracer.Visit(entry.value);
+        }
+        break;
+    }
+  }
+}
+
+}  // namespace kamo::value
