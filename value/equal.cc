@@ -80,7 +80,7 @@ bool Equal(const Value& a, const Value& b) {
         }
         break;
       }
-      default:  // immediates and symbols that are not Eq
+      default:  // immediates, symbols and the weak types that are not Eq
         return false;
     }
   }
@@ -110,6 +110,9 @@ std::size_t EqualHash(const Value& value) {
         h = absl::HashOf(h, AbslView(BytesOf(*v->ByteVectorOrNull())));
         break;
       case Tag::kSymbol:
+      case Tag::kWeakPair:  // equal? is eqv? for these
+      case Tag::kEphemeron:
+      case Tag::kHashtable:
         h = absl::HashOf(h, v->heap_address());
         break;
       case Tag::kPair:

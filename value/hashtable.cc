@@ -9,25 +9,6 @@ namespace {
 constexpr std::size_t kMinCapacity = 8;
 }  // namespace
 
-// A key or value held weakly: where its heap address lies, for the
-// collection to clear (a heap Value only).
-struct Hashtable::WeakRef {
-  const Value* value;
-  void* const* WeakSlot() const { return &value->payload_.heap; }
-};
-
-// An entry of an ephemeron table whose key is a heap Value.
-struct Hashtable::EphemeronRef {
-  const Entry* entry;
-  mem::internal::EphemeronFields EphemeronFields() const {
-    Value& key = const_cast<Value&>(entry->key);
-    Value& value = const_cast<Value&>(entry->value);
-    if (!value.is_heap()) return {&key.payload_.heap, nullptr, nullptr};
-    return {&key.payload_.heap, &value.payload_.heap,
-            value.ToRoot().trace_fn()};
-  }
-};
-
 Hashtable::Hashtable(mem::Mutator& mutator, Weakness weakness)
     : external_(mutator, this),
       mutator_(mutator),
@@ -39,8 +20,7 @@ Hashtable::Hashtable(mem::Mutator& mutator, Weakness weakness)
 bool Hashtable::Broken(const Entry& entry) const {
   const Value& weak =
       weakness_ == Weakness::kWeakValues ? entry.value : entry.key;
-  return weakness_ != Weakness::kStrong && weak.is_heap() &&
-         weak.heap_address() == nullptr;
+  return weakness_ != Weakness::kStrong && weak.is_cleared();
 }
 
 void Hashtable::DropBroken() {
@@ -159,16 +139,16 @@ void Hashtable::Trace(mem::Tracer& tracer) const {
         mem::TraceFields(tracer, entry.key, entry.value);
         break;
       case Weakness::kWeakKeys:
-        if (entry.key.is_heap()) tracer.Visit(WeakRef{&entry.key});
+        if (entry.key.is_heap()) tracer.Visit(WeakValueRef(entry.key));
         tracer.Visit(entry.value);
         break;
       case Weakness::kWeakValues:
         tracer.Visit(entry.key);
-        if (entry.value.is_heap()) tracer.Visit(WeakRef{&entry.value});
+        if (entry.value.is_heap()) tracer.Visit(WeakValueRef(entry.value));
         break;
       case Weakness::kEphemeron:
         if (entry.key.is_heap()) {
-          tracer.Visit(EphemeronRef{&entry});
+          tracer.Visit(EphemeronRef{&entry.key, &entry.value});
         } else {
           tracer.Visit(entry.value);
         }

@@ -86,8 +86,6 @@ class Hashtable {
     Value value;  // unlocked
     State state = State::kEmpty;
   };
-  struct WeakRef;       // a weak key or value, for Tracer::Visit
-  struct EphemeronRef;  // an entry as an ephemeron, for Tracer::Visit
 
   // Whether a collection cleared a weak part of the entry.
   bool Broken(const Entry& entry) const;

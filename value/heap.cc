@@ -29,6 +29,15 @@ mem::Pointer<ByteVector> Heap::NewByteVector(
   return mutator_.Allocate<ByteVector>(mutator_, bytes);
 }
 
+mem::Pointer<WeakPair> Heap::NewWeakPair(const Value& car, const Value& cdr) {
+  return mutator_.Allocate<WeakPair>(car, cdr);
+}
+
+mem::Pointer<Ephemeron> Heap::NewEphemeron(const Value& key,
+                                           const Value& datum) {
+  return mutator_.Allocate<Ephemeron>(key, datum);
+}
+
 mem::Pointer<Hashtable> Heap::NewHashtable(Hashtable::Weakness weakness) {
   return mutator_.Allocate<Hashtable>(mutator_, weakness);
 }

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "mem/mutator.h"
 #include "value/bytevector.h"
+#include "value/ephemeron.h"
 #include "value/hashtable.h"
 #include "value/pair.h"
 #include "value/string.h"
@@ -24,6 +25,7 @@
 #include "value/symbol_table.h"
 #include "value/value.h"
 #include "value/vector.h"
+#include "value/weak_pair.h"
 
 namespace kamo::value {
 
@@ -43,6 +45,10 @@ class Heap {
   mem::Pointer<ByteVector> NewByteVector(
       std::span<const std::uint8_t> bytes = {});
 
+  // (weak-cons car cdr): the car held weakly (weak_pair.h).
+  mem::Pointer<WeakPair> NewWeakPair(const Value& car, const Value& cdr);
+  // (make-ephemeron key datum) (ephemeron.h).
+  mem::Pointer<Ephemeron> NewEphemeron(const Value& key, const Value& datum);
   // An empty eq?/eqv? hashtable, strong or weak (hashtable.h).
   mem::Pointer<Hashtable> NewHashtable(
       Hashtable::Weakness weakness = Hashtable::Weakness::kStrong);

@@ -273,6 +273,17 @@ class Printer {
         out_ += ')';
         break;
       }
+      // Opaque, as Chez and MIT Scheme print them: their weak parts may be
+      // gone by the time anyone reads the text.
+      case Tag::kWeakPair:
+        out_ += "#<weak-pair>";
+        break;
+      case Tag::kEphemeron:
+        out_ += "#<ephemeron>";
+        break;
+      case Tag::kHashtable:
+        out_ += "#<hashtable>";
+        break;
       case Tag::kPair: {
         if (PrintLabel(v)) break;
         out_ += '(';

@@ -5,10 +5,13 @@
 
 #include "mem/internal/enum_name.h"
 #include "value/bytevector.h"
+#include "value/ephemeron.h"
+#include "value/hashtable.h"
 #include "value/pair.h"
 #include "value/string.h"
 #include "value/symbol.h"
 #include "value/vector.h"
+#include "value/weak_pair.h"
 
 namespace kamo::value {
 namespace {
@@ -25,6 +28,12 @@ decltype(auto) WithHeapType(Tag tag, F&& f) {
       return f(static_cast<String*>(nullptr));
     case Tag::kSymbol:
       return f(static_cast<Symbol*>(nullptr));
+    case Tag::kWeakPair:
+      return f(static_cast<WeakPair*>(nullptr));
+    case Tag::kEphemeron:
+      return f(static_cast<Ephemeron*>(nullptr));
+    case Tag::kHashtable:
+      return f(static_cast<Hashtable*>(nullptr));
     default:
       return f(static_cast<ByteVector*>(nullptr));
   }
@@ -46,9 +55,10 @@ const T* ObjectOrNull(const Value& value, Tag tag, void* address) {
 }  // namespace
 
 std::string_view ToString(Tag tag) {
-  static constexpr std::array<std::string_view, 10> kNames = {
-      "nil",  "boolean", "char",   "integer", "float",
-      "pair", "vector",  "string", "symbol",  "bytevector"};
+  static constexpr std::array<std::string_view, 13> kNames = {
+      "nil",       "boolean",   "char",     "integer", "float",
+      "pair",      "vector",    "string",   "symbol",  "bytevector",
+      "weak pair", "ephemeron", "hashtable"};
   return mem::internal::EnumName(tag, kNames);
 }
 
@@ -103,6 +113,15 @@ Value::Value(const mem::Pointer<Symbol>& symbol) {
 Value::Value(const mem::Pointer<ByteVector>& bytes) {
   SetHeap(Tag::kByteVector, bytes);
 }
+Value::Value(const mem::Pointer<WeakPair>& pair) {
+  SetHeap(Tag::kWeakPair, pair);
+}
+Value::Value(const mem::Pointer<Ephemeron>& entry) {
+  SetHeap(Tag::kEphemeron, entry);
+}
+Value::Value(const mem::Pointer<Hashtable>& table) {
+  SetHeap(Tag::kHashtable, table);
+}
 
 std::string_view Value::HeapTypeName(Tag tag) {
   return WithHeapType(
@@ -141,6 +160,24 @@ std::optional<mem::Pointer<Symbol>> Value::AsSymbol() const {
 std::optional<mem::Pointer<ByteVector>> Value::AsByteVector() const {
   return AsHeap<ByteVector>(*this, Tag::kByteVector, payload_.heap);
 }
+std::optional<mem::Pointer<WeakPair>> Value::AsWeakPair() const {
+  return AsHeap<WeakPair>(*this, Tag::kWeakPair, payload_.heap);
+}
+std::optional<mem::Pointer<Ephemeron>> Value::AsEphemeron() const {
+  return AsHeap<Ephemeron>(*this, Tag::kEphemeron, payload_.heap);
+}
+std::optional<mem::Pointer<Hashtable>> Value::AsHashtable() const {
+  return AsHeap<Hashtable>(*this, Tag::kHashtable, payload_.heap);
+}
+
+mem::internal::EphemeronFields EphemeronFieldsOf(const Value& key,
+                                                 const Value& value) {
+  // The holder is a managed value under collection, constructed non-const.
+  void** key_slot = const_cast<void**>(&key.payload_.heap);
+  if (!value.is_heap()) return {key_slot, nullptr, nullptr};
+  return {key_slot, const_cast<void**>(&value.payload_.heap),
+          value.ToRoot().trace_fn()};
+}
 
 const Pair* Value::PairOrNull() const {
   return ObjectOrNull<Pair>(*this, Tag::kPair, payload_.heap);
@@ -178,17 +215,24 @@ static_assert(alignof(Pair) == alignof(void*) &&
               alignof(Vector) == alignof(void*) &&
               alignof(String) == alignof(void*) &&
               alignof(Symbol) == alignof(void*) &&
-              alignof(ByteVector) == alignof(void*));
+              alignof(ByteVector) == alignof(void*) &&
+              alignof(WeakPair) == alignof(void*) &&
+              alignof(Ephemeron) == alignof(void*) &&
+              alignof(Hashtable) == alignof(void*));
 const std::uint64_t Value::kSlotReciprocals[] = {
     mem::internal::BucketHeader::SlotReciprocal(sizeof(Pair)),
     mem::internal::BucketHeader::SlotReciprocal(sizeof(Vector)),
     mem::internal::BucketHeader::SlotReciprocal(sizeof(String)),
     mem::internal::BucketHeader::SlotReciprocal(sizeof(Symbol)),
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(ByteVector))};
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(ByteVector)),
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(WeakPair)),
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(Ephemeron)),
+    mem::internal::BucketHeader::SlotReciprocal(sizeof(Hashtable))};
 
 const mem::Root::TraceFn Value::kTraceFns[] = {
-    &mem::internal::TraceAs<Pair>, &mem::internal::TraceAs<Vector>,
-    &mem::internal::TraceAs<String>, &mem::internal::TraceAs<Symbol>,
-    &mem::internal::TraceAs<ByteVector>};
+    &mem::internal::TraceAs<Pair>,       &mem::internal::TraceAs<Vector>,
+    &mem::internal::TraceAs<String>,     &mem::internal::TraceAs<Symbol>,
+    &mem::internal::TraceAs<ByteVector>, &mem::internal::TraceAs<WeakPair>,
+    &mem::internal::TraceAs<Ephemeron>,  &mem::internal::TraceAs<Hashtable>};
 
 }  // namespace kamo::value

@@ -1,6 +1,6 @@
 // Value: a Scheme datum. Either an immediate (nil, boolean, character,
 // 64-bit integer, double) or a reference to a managed Pair, Vector, String,
-// Symbol or ByteVector.
+// Symbol, ByteVector, WeakPair, Ephemeron or Hashtable.
 //
 // A Value that refers to the heap carries its own locked/unlocked state:
 //   - every Value that C++ code gets from this library is locked (a root);
@@ -30,6 +30,9 @@ class Vector;
 class String;
 class Symbol;
 class ByteVector;
+class WeakPair;
+class Ephemeron;
+class Hashtable;
 
 enum class Tag : std::uint8_t {
   kNil,
@@ -42,6 +45,9 @@ enum class Tag : std::uint8_t {
   kString,
   kSymbol,
   kByteVector,
+  kWeakPair,
+  kEphemeron,
+  kHashtable,
 };
 
 std::string_view ToString(Tag tag);
@@ -64,6 +70,9 @@ class Value {
   Value(const mem::Pointer<String>& string);     // NOLINT: implicit.
   Value(const mem::Pointer<Symbol>& symbol);     // NOLINT: implicit.
   Value(const mem::Pointer<ByteVector>& bytes);  // NOLINT: implicit.
+  Value(const mem::Pointer<WeakPair>& pair);     // NOLINT: implicit.
+  Value(const mem::Pointer<Ephemeron>& entry);   // NOLINT: implicit.
+  Value(const mem::Pointer<Hashtable>& table);   // NOLINT: implicit.
 
   // A locked copy.
   Value(const Value& other)
@@ -106,6 +115,9 @@ class Value {
   bool IsString() const { return tag_ == Tag::kString; }
   bool IsSymbol() const { return tag_ == Tag::kSymbol; }
   bool IsByteVector() const { return tag_ == Tag::kByteVector; }
+  bool IsWeakPair() const { return tag_ == Tag::kWeakPair; }
+  bool IsEphemeron() const { return tag_ == Tag::kEphemeron; }
+  bool IsHashtable() const { return tag_ == Tag::kHashtable; }
   // Scheme truth: everything but #f is true.
   bool IsTrue() const { return !(tag_ == Tag::kBool && !payload_.b); }
 
@@ -119,6 +131,9 @@ class Value {
   std::optional<mem::Pointer<String>> AsString() const;
   std::optional<mem::Pointer<Symbol>> AsSymbol() const;
   std::optional<mem::Pointer<ByteVector>> AsByteVector() const;
+  std::optional<mem::Pointer<WeakPair>> AsWeakPair() const;
+  std::optional<mem::Pointer<Ephemeron>> AsEphemeron() const;
+  std::optional<mem::Pointer<Hashtable>> AsHashtable() const;
 
   // Unchecked access to a heap value's object, for the library's iterative
   // algorithms: valid while this Value (or what holds it) is reachable.
@@ -136,6 +151,11 @@ class Value {
   // The raw payload bits of an immediate (0 for nil), for hashing.
   std::uint64_t immediate_bits() const;
 
+  // A heap value held weakly in a container (WeakPair, Ephemeron, a weak
+  // Hashtable) that a collection found unreachable: its address was
+  // cleared, and the container reads it as gone.
+  bool is_cleared() const { return is_heap() && payload_.heap == nullptr; }
+
   // The root of a heap value, empty for an immediate.
   mem::Root ToRoot() const {
     if (!is_heap()) return mem::Root();
@@ -147,7 +167,12 @@ class Value {
  private:
   friend class Pair;
   friend class Vector;
-  friend class Hashtable;  // clears weak entries through payload_.heap
+  friend class WeakPair;
+  friend class Ephemeron;
+  friend class Hashtable;
+  friend class WeakValueRef;
+  friend mem::internal::EphemeronFields EphemeronFieldsOf(const Value& key,
+                                                          const Value& value);
 
   // An unlocked copy, for storage inside the container at `holder`; debug
   // builds stop if the value belongs to another Mutator's heap.
@@ -184,9 +209,9 @@ class Value {
   }
   static std::string_view HeapTypeName(Tag tag);
   // SlotReciprocal(sizeof) of each heap type, indexed by tag - Tag::kPair.
-  static const std::uint64_t kSlotReciprocals[5];
+  static const std::uint64_t kSlotReciprocals[8];
   // The Trace of each heap type, indexed by tag - Tag::kPair.
-  static const mem::Root::TraceFn kTraceFns[5];
+  static const mem::Root::TraceFn kTraceFns[8];
   template <typename T>
   void SetHeap(Tag tag, const mem::Pointer<T>& pointer);
 
@@ -201,6 +226,30 @@ class Value {
   Tag tag_ = Tag::kNil;
   bool locked_ = false;  // only heap values are ever locked
   Payload payload_{.i = 0};
+};
+
+// For a container that holds `value` (a heap Value stored in it) weakly:
+// Tracer::Visit records where its address lies, and the collection that
+// frees it clears the address (Value::is_cleared).
+class WeakValueRef {
+ public:
+  explicit WeakValueRef(const Value& value) : value_(&value) {}
+  void* const* WeakSlot() const { return &value_->payload_.heap; }
+
+ private:
+  const Value* value_;
+};
+
+// For a container that holds `key` (a heap Value) and `value` as an
+// ephemeron (mem/ephemeron.h): Tracer::Visit(EphemeronRef{...}).
+mem::internal::EphemeronFields EphemeronFieldsOf(const Value& key,
+                                                 const Value& value);
+struct EphemeronRef {
+  const Value* key;
+  const Value* value;
+  mem::internal::EphemeronFields EphemeronFields() const {
+    return EphemeronFieldsOf(*key, *value);
+  }
 };
 
 }  // namespace kamo::value

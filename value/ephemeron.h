@@ -1,0 +1,50 @@
+// Ephemeron: SRFI 124's ephemeron as a Scheme value. The datum is kept
+// only while the key is reachable some other way (not through the datum
+// itself); once a collection frees the key, the ephemeron is broken: key()
+// and datum() read #f and broken() is true. An immediate key never dies,
+// so its datum is kept as a pair's cdr is. See mem/ephemeron.h for the
+// collector's side (chains resolve in one collection, in linear time).
+#ifndef KAMO_VALUE_EPHEMERON_H_
+#define KAMO_VALUE_EPHEMERON_H_
+
+#include "mem/trace.h"
+#include "value/ledger_hook.h"
+#include "value/value.h"
+
+namespace kamo::value {
+
+class Ephemeron {
+ public:
+  static constexpr const char* kTypeName = "Ephemeron";
+
+  // Use Heap::NewEphemeron.
+  Ephemeron(const Value& key, const Value& datum)
+      : key_(Value::Stored(this, key)), datum_(Value::Stored(this, datum)) {
+    internal::RecordConstructed(kTypeName, this);
+  }
+  ~Ephemeron() { internal::RecordDestroyed(kTypeName, this); }
+  Ephemeron(const Ephemeron&) = delete;
+  Ephemeron& operator=(const Ephemeron&) = delete;
+
+  // Locked copies, #f once broken.
+  Value key() const { return broken() ? Value::Bool(false) : key_; }
+  Value datum() const { return broken() ? Value::Bool(false) : datum_; }
+  bool broken() const { return key_.is_cleared(); }
+
+  void Trace(mem::Tracer& tracer) const {
+    if (broken()) return;
+    if (key_.is_heap()) {
+      tracer.Visit(EphemeronRef{&key_, &datum_});
+    } else {
+      tracer.Visit(datum_);
+    }
+  }
+
+ private:
+  Value key_;    // unlocked; held weakly
+  Value datum_;  // unlocked; kept while the key is
+};
+
+}  // namespace kamo::value
+
+#endif  // KAMO_VALUE_EPHEMERON_H_

@@ -1,0 +1,49 @@
+// WeakPair: a pair whose car is held weakly (MIT Scheme's weak pairs,
+// Chez Scheme's weak-cons). The cdr is kept as a Pair's is; the car does
+// not keep its value alive, and once a collection frees it the pair is
+// broken: car() reads #f and broken() is true. An immediate car (an
+// integer, a character, ...) never dies.
+#ifndef KAMO_VALUE_WEAK_PAIR_H_
+#define KAMO_VALUE_WEAK_PAIR_H_
+
+#include "mem/trace.h"
+#include "value/ledger_hook.h"
+#include "value/value.h"
+
+namespace kamo::value {
+
+class WeakPair {
+ public:
+  static constexpr const char* kTypeName = "WeakPair";
+
+  // Use Heap::NewWeakPair.
+  WeakPair(const Value& car, const Value& cdr)
+      : car_(Value::Stored(this, car)), cdr_(Value::Stored(this, cdr)) {
+    internal::RecordConstructed(kTypeName, this);
+  }
+  ~WeakPair() { internal::RecordDestroyed(kTypeName, this); }
+  WeakPair(const WeakPair&) = delete;
+  WeakPair& operator=(const WeakPair&) = delete;
+
+  // Locked copies; the car is #f once broken.
+  Value car() const { return broken() ? Value::Bool(false) : car_; }
+  Value cdr() const { return cdr_; }
+  bool broken() const { return car_.is_cleared(); }
+
+  // Store `value`, return the old one (locked; #f for a broken car).
+  Value SetCar(const Value& value);
+  Value SetCdr(const Value& value);
+
+  void Trace(mem::Tracer& tracer) const {
+    if (car_.is_heap() && !broken()) tracer.Visit(WeakValueRef(car_));
+    tracer.Visit(cdr_);
+  }
+
+ private:
+  Value car_;  // unlocked; held weakly
+  Value cdr_;  // unlocked
+};
+
+}  // namespace kamo::value
+
+#endif  // KAMO_VALUE_WEAK_PAIR_H_
