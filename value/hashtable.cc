@@ -1,6 +1,7 @@
 #include "value/hashtable.h"
 
 #include <bit>
+#include <utility>
 
 #include "value/equal.h"
 
@@ -28,17 +29,27 @@ void Hashtable::DropBroken() {
   collections_seen_ = mutator_.collections();
   if (weakness_ == Weakness::kStrong) return;
   for (Entry& entry : entries_) {
-    if (entry.state != State::kFull || !Broken(entry)) continue;
-    entry.key = Value();
-    entry.value = Value();
-    entry.state = State::kDeleted;
-    --live_;
-    ++deleted_;
+    if (entry.state == State::kFull && Broken(entry)) Erase(entry);
   }
   // Shrinking gives memory back and allocates nothing managed.
   if (entries_.size() > kMinCapacity && live_ * 8 < entries_.size()) {
     Rebuild(std::max(kMinCapacity, std::bit_ceil(live_ * 2)));
   }
+}
+
+void Hashtable::Erase(Entry& entry) {
+  entry.key = Value();
+  entry.value = Value();
+  entry.state = State::kDeleted;
+  --live_;
+  ++deleted_;
+}
+
+std::size_t Hashtable::FreeSlot(const Value& key) const {
+  const std::size_t mask = entries_.size() - 1;
+  std::size_t i = EqHash(key) & mask;
+  while (entries_[i].state == State::kFull) i = (i + 1) & mask;
+  return i;
 }
 
 std::size_t Hashtable::Find(const Value& key) {
@@ -57,16 +68,13 @@ void Hashtable::Rebuild(std::size_t capacity) {
   const std::size_t new_bytes = capacity * sizeof(Entry);
   // May collect, or throw with nothing changed; the old array is traced.
   if (new_bytes > old_bytes) external_.Grow(new_bytes - old_bytes);
-  std::vector<Entry> old(capacity);
-  old.swap(entries_);
+  std::vector<Entry> old =
+      std::exchange(entries_, std::vector<Entry>(capacity));
   collections_seen_ = mutator_.collections();
   live_ = deleted_ = 0;
-  const std::size_t mask = capacity - 1;
   for (Entry& entry : old) {
     if (entry.state != State::kFull || Broken(entry)) continue;
-    std::size_t i = EqHash(entry.key) & mask;
-    while (entries_[i].state != State::kEmpty) i = (i + 1) & mask;
-    entries_[i] = std::move(entry);  // moving keeps them unlocked
+    entries_[FreeSlot(entry.key)] = std::move(entry);  // stays unlocked
     ++live_;
   }
   if (new_bytes < old_bytes) external_.Shrink(old_bytes - new_bytes);
@@ -87,9 +95,7 @@ void Hashtable::Set(const Value& key, const Value& value) {
   if ((live_ + deleted_ + 1) * 4 > entries_.size() * 3) {
     Rebuild(std::max(kMinCapacity, std::bit_ceil((live_ + 1) * 2)));
   }
-  const std::size_t mask = entries_.size() - 1;
-  std::size_t i = EqHash(key) & mask;
-  while (entries_[i].state == State::kFull) i = (i + 1) & mask;
+  const std::size_t i = FreeSlot(key);
   if (entries_[i].state == State::kDeleted) --deleted_;
   entries_[i].key = Value::Stored(this, key);
   entries_[i].value = Value::Stored(this, value);
@@ -100,11 +106,7 @@ void Hashtable::Set(const Value& key, const Value& value) {
 bool Hashtable::Remove(const Value& key) {
   const std::size_t i = Find(key);
   if (i == kNone) return false;
-  entries_[i].key = Value();
-  entries_[i].value = Value();
-  entries_[i].state = State::kDeleted;
-  --live_;
-  ++deleted_;
+  Erase(entries_[i]);
   return true;
 }
 

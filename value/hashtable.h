@@ -93,6 +93,11 @@ class Hashtable {
   void DropBroken();
   // The slot of `key`'s entry, or kNone (after DropBroken).
   std::size_t Find(const Value& key);
+  // The first slot not full on `key`'s probe sequence (one exists: the
+  // array is at most three quarters full).
+  std::size_t FreeSlot(const Value& key) const;
+  // Turns a full entry into a tombstone.
+  void Erase(Entry& entry);
   // Rebuilds the array with `capacity` slots (a power of two, above the
   // live entries), leaving out broken and deleted entries. May collect.
   void Rebuild(std::size_t capacity);
