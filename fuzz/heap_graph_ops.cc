@@ -26,6 +26,23 @@ bool IsWeakLink(const Op& op) { return op.c % 4 == 1; }
 bool IsEphemeronLink(const Op& op) { return op.c % 4 == 3; }
 int EphemeronValue(const Op& op) { return op.c / 4; }
 
+// NewPair's third byte names the cdr by its low bits; from 192 on it makes
+// a WeakPair (below 224) or a value/ Ephemeron (key b, datum c) instead.
+enum class PairKind { kPair, kWeakPair, kEphemeron };
+PairKind PairKindOf(const Op& op) {
+  if (op.c < 192) return PairKind::kPair;
+  return op.c < 224 ? PairKind::kWeakPair : PairKind::kEphemeron;
+}
+
+// NewBlob's second byte, unused otherwise, makes one in four a Hashtable
+// (b % 4 == 3) of weakness c % 4. Unlink's second byte turns one in four
+// into a Hashtable's Set (b % 4 == 2: key c, value b / 4) and one in four
+// into its Remove (b % 4 == 3: key c).
+bool IsNewHashtable(const Op& op) { return op.b % 4 == 3; }
+bool IsHashtableSet(const Op& op) { return op.b % 4 == 2; }
+bool IsHashtableRemove(const Op& op) { return op.b % 4 == 3; }
+int HashtableValue(const Op& op) { return op.b / 4; }
+
 // MakeWeak's and WeakLock's third byte, unused otherwise, turns every other
 // one into the guardian's Register (of the Blob in b) and Take (into b).
 bool IsGuardianOp(const Op& op) { return op.c % 2 == 1; }
@@ -135,7 +152,17 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       graph.SetInt(op.a, op.number);
       break;
     case OpCode::kNewPair:
-      graph.NewPair(op.a, op.b, op.c);
+      switch (PairKindOf(op)) {
+        case PairKind::kPair:
+          graph.NewPair(op.a, op.b, op.c);
+          break;
+        case PairKind::kWeakPair:
+          graph.NewWeakPair(op.a, op.b, op.c);
+          break;
+        case PairKind::kEphemeron:
+          graph.NewEphemeron(op.a, op.b, op.c);
+          break;
+      }
       break;
     case OpCode::kNewVector:
       graph.NewVector(op.a, op.b, op.c);
@@ -153,7 +180,11 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       graph.NewByteVector(op.a, op.bytes);
       break;
     case OpCode::kNewBlob:
-      graph.NewBlob(op.a);
+      if (IsNewHashtable(op)) {
+        graph.NewHashtable(op.a, op.c);
+      } else {
+        graph.NewBlob(op.a);
+      }
       break;
     case OpCode::kSetCar:
       graph.SetCar(op.a, op.b);
@@ -186,7 +217,13 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       }
       break;
     case OpCode::kUnlink:
-      graph.Unlink(op.a, op.c);
+      if (IsHashtableSet(op)) {
+        graph.HashtableSet(op.a, op.c, HashtableValue(op));
+      } else if (IsHashtableRemove(op)) {
+        graph.HashtableRemove(op.a, op.c);
+      } else {
+        graph.Unlink(op.a, op.c);
+      }
       break;
     case OpCode::kTakeOut:
       graph.TakeOut(op.b, op.a, op.c);
@@ -227,8 +264,13 @@ std::string ToString(const Op& op) {
   switch (op.code) {
     case OpCode::kSetInt:
       return absl::StrFormat("SetInt h%d = %d", a, op.number);
-    case OpCode::kNewPair:
-      return absl::StrFormat("NewPair h%d = (h%d . h%d)", a, b, op.c % n);
+    case OpCode::kNewPair: {
+      static constexpr const char* kNames[] = {"NewPair", "NewWeakPair",
+                                               "NewEphemeron"};
+      return absl::StrFormat("%s h%d = (h%d . h%d)",
+                             kNames[static_cast<int>(PairKindOf(op))], a, b,
+                             op.c % n);
+    }
     case OpCode::kNewVector:
       return absl::StrFormat("NewVector h%d = %d handles from h%d", a,
                              op.c % (n + 1), b);
@@ -241,6 +283,11 @@ std::string ToString(const Op& op) {
     case OpCode::kNewByteVector:
       return absl::StrFormat("NewByteVector h%d = %s", a, Quoted(op.bytes));
     case OpCode::kNewBlob:
+      if (IsNewHashtable(op)) {
+        static constexpr const char* kWeakness[] = {"strong", "weak keys",
+                                                    "weak values", "ephemeron"};
+        return absl::StrFormat("NewHashtable h%d (%s)", a, kWeakness[op.c % 4]);
+      }
       return absl::StrFormat("NewBlob h%d", a);
     case OpCode::kSetCar:
       return absl::StrFormat("SetCar h%d <- h%d", a, b);
@@ -264,6 +311,13 @@ std::string ToString(const Op& op) {
       if (IsWeakLink(op)) return absl::StrFormat("WeakLink h%d ~> h%d", a, b);
       return absl::StrFormat("Link h%d -> h%d", a, b);
     case OpCode::kUnlink:
+      if (IsHashtableSet(op)) {
+        return absl::StrFormat("HashtableSet h%d[h%d] = h%d", a, op.c % n,
+                               HashtableValue(op) % n);
+      }
+      if (IsHashtableRemove(op)) {
+        return absl::StrFormat("HashtableRemove h%d[h%d]", a, op.c % n);
+      }
       return absl::StrFormat("Unlink h%d edge %d", a, op.c);
     case OpCode::kTakeOut:
       return absl::StrFormat("TakeOut h%d = h%d[%d]", b, a, op.c);

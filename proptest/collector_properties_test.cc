@@ -3,8 +3,8 @@
 // freed. The graphs are built in a HeapGraph, whose model checks contents,
 // edges, counts, Stats, the symbol table and destructor runs after every
 // collection; each property also checks the counts against the spec's own
-// reachability. Cases per property: RC_PARAMS (1000 by default, see
-// proptest_main.cc).
+// reachability. Cases per property: RC_PARAMS (1000 by default, 300 under
+// a sanitizer, see proptest_main.cc).
 #include <algorithm>
 #include <set>
 #include <utility>

@@ -42,11 +42,12 @@ struct Arbitrary<kamo::proptest::NodeSpec> {
   static Gen<kamo::proptest::NodeSpec> arbitrary() {
     using kamo::proptest::NodeKind;
     return gen::build<kamo::proptest::NodeSpec>(
-        gen::set(&kamo::proptest::NodeSpec::kind,
-                 gen::element(NodeKind::kPair, NodeKind::kPair,
-                              NodeKind::kVector, NodeKind::kString,
-                              NodeKind::kSymbol, NodeKind::kByteVector,
-                              NodeKind::kBlob, NodeKind::kBlob)),
+        gen::set(
+            &kamo::proptest::NodeSpec::kind,
+            gen::element(NodeKind::kPair, NodeKind::kPair, NodeKind::kVector,
+                         NodeKind::kString, NodeKind::kSymbol,
+                         NodeKind::kByteVector, NodeKind::kBlob,
+                         NodeKind::kBlob, NodeKind::kWeakPair)),
         gen::set(&kamo::proptest::NodeSpec::label, gen::inRange(0, 40)),
         // Mostly node references (self-loops, cycles and shared structure
         // come from a small label range), some immediates.

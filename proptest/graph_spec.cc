@@ -22,8 +22,9 @@ int NodeWithLabel(const GraphSpec& spec, int label) {
 std::vector<Edge> EffectiveEdges(const GraphSpec& spec, int node) {
   const NodeSpec& from = spec.nodes[node];
   std::vector<Edge> edges;
-  if (from.kind != NodeKind::kPair && from.kind != NodeKind::kVector &&
-      from.kind != NodeKind::kBlob) {
+  const bool pair =
+      from.kind == NodeKind::kPair || from.kind == NodeKind::kWeakPair;
+  if (!pair && from.kind != NodeKind::kVector && from.kind != NodeKind::kBlob) {
     return edges;
   }
   for (int raw : from.edges) {
@@ -37,7 +38,7 @@ std::vector<Edge> EffectiveEdges(const GraphSpec& spec, int node) {
     if (from.kind == NodeKind::kBlob && !edge.is_node) continue;
     edges.push_back(edge);
   }
-  if (from.kind == NodeKind::kPair) edges.resize(2);  // car, cdr (0 if none)
+  if (pair) edges.resize(2);  // car, cdr (0 if none)
   return edges;
 }
 
@@ -57,7 +58,11 @@ std::set<int> Reachable(const GraphSpec& spec, const std::set<int>& roots) {
   while (!pending.empty()) {
     const int node = pending.back();
     pending.pop_back();
-    for (const Edge& edge : EffectiveEdges(spec, node)) {
+    std::vector<Edge> edges = EffectiveEdges(spec, node);
+    // A WeakPair's car keeps nothing alive.
+    if (spec.nodes[node].kind == NodeKind::kWeakPair)
+      edges.erase(edges.begin());
+    for (const Edge& edge : edges) {
       if (edge.is_node && reached.insert(edge.node).second) {
         pending.push_back(edge.node);
       }
@@ -125,6 +130,15 @@ void Build(const GraphSpec& spec, testing::HeapGraph& graph,
       case NodeKind::kBlob:
         graph.NewBlob(i);
         break;
+      case NodeKind::kWeakPair:
+        graph.NewWeakPair(i, scratch, scratch);
+        break;
+      case NodeKind::kEphemeron:
+      case NodeKind::kHashtable:
+        // Not generated (generators.h): an Ephemeron cannot be linked after
+        // it is made, and a table's law is not a graph's; the state machine
+        // and the fuzzer make both.
+        break;
     }
   }
   // Every node is held while it is linked.
@@ -137,6 +151,7 @@ void Build(const GraphSpec& spec, testing::HeapGraph& graph,
     const std::vector<Edge> edges = EffectiveEdges(spec, i);
     switch (spec.nodes[i].kind) {
       case NodeKind::kPair:
+      case NodeKind::kWeakPair:
         graph.SetCar(i, source(edges[0]));
         graph.SetCdr(i, source(edges[1]));
         break;

@@ -6,7 +6,8 @@
 // labels (the first node with that label), so that shrinking can drop a
 // node without changing what the other edges point at. Edges are
 // normalised the same way for the heap and for the model (EffectiveEdges):
-// a Pair has exactly a car and a cdr, a Vector any number of elements, a
+// a Pair or WeakPair has exactly a car and a cdr (a WeakPair's car reaches
+// nothing), a Vector any number of elements, a
 // Blob edges to Blobs only; an edge naming no node is the integer it names,
 // and so is an edge a type cannot hold (a Pair pointing at a Blob).
 #ifndef KAMO_PROPTEST_GRAPH_SPEC_H_

@@ -1,5 +1,6 @@
 // The Mutator and the values API as a state machine: random command
-// sequences (allocate, link, unlink, take a root, drop a root, collect) run
+// sequences (allocate, link, unlink, weak pairs, ephemerons and weak
+// hashtables, take a root, drop a root, collect) run
 // on a HeapGraph, which mirrors them in its model and checks the heap after
 // every collection, explicit or triggered by pressure. The RapidCheck model
 // tracks what each handle holds, so commands are generated where they apply.
@@ -28,6 +29,9 @@ enum class Holds {
   kString,
   kSymbol,
   kBlob,
+  kWeakPair,
+  kEphemeron,
+  kHashtable,
   kAny
 };
 
@@ -56,6 +60,79 @@ struct NewPair : Command {
   }
   void show(std::ostream& os) const override {
     os << "NewPair h" << h << " = (h" << car << " . h" << cdr << ")";
+  }
+};
+
+struct NewWeakPair : Command {
+  int h = AnyHandle(), car = AnyHandle(), cdr = AnyHandle();
+  void apply(Model& m) const override { m.handles[h] = Holds::kWeakPair; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.NewWeakPair(h, car, cdr);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "NewWeakPair h" << h << " = (h" << car << " . h" << cdr << ")";
+  }
+};
+
+struct NewEphemeron : Command {
+  int h = AnyHandle(), key = AnyHandle(), datum = AnyHandle();
+  void apply(Model& m) const override { m.handles[h] = Holds::kEphemeron; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.NewEphemeron(h, key, datum);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    os << "NewEphemeron h" << h << " = (h" << key << " => h" << datum << ")";
+  }
+};
+
+struct NewHashtable : Command {
+  int h = AnyHandle();
+  int weakness = *rc::gen::inRange(0, 4);  // Hashtable::Weakness
+  void apply(Model& m) const override { m.handles[h] = Holds::kHashtable; }
+  void run(const Model&, HeapGraph& g) const override {
+    g.NewHashtable(h, weakness);
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    static const char* kNames[] = {"strong", "weak keys", "weak values",
+                                   "ephemeron"};
+    os << "NewHashtable h" << h << " (" << kNames[weakness] << ")";
+  }
+};
+
+// Set (twice as often), Remove and Get on a Hashtable.
+struct HashtableEdit : Command {
+  explicit HashtableEdit(const Model& m) {
+    RC_PRE(Is(m, table, Holds::kHashtable));
+  }
+  int table = AnyHandle(), key = AnyHandle(), value = AnyHandle();
+  int op = *rc::gen::inRange(0, 4);
+  void checkPreconditions(const Model& m) const override {
+    RC_PRE(Is(m, table, Holds::kHashtable));
+  }
+  void apply(Model& m) const override {
+    if (op == 3) m.handles[value] = Holds::kAny;
+  }
+  void run(const Model&, HeapGraph& g) const override {
+    if (op < 2) {
+      g.HashtableSet(table, key, value);
+    } else if (op == 2) {
+      g.HashtableRemove(table, key);
+    } else {
+      g.TakeOut(value, table, static_cast<std::size_t>(key));
+    }
+    Require(g);
+  }
+  void show(std::ostream& os) const override {
+    if (op < 2) {
+      os << "HashtableSet h" << table << "[h" << key << "] = h" << value;
+    } else if (op == 2) {
+      os << "HashtableRemove h" << table << "[h" << key << "]";
+    } else {
+      os << "HashtableGet h" << value << " = h" << table << "[h" << key << "]";
+    }
   }
 };
 
@@ -123,11 +200,11 @@ struct SetInt : Command {
 };
 
 struct SetCarOrCdr : Command {
-  explicit SetCarOrCdr(const Model& m) { RC_PRE(Is(m, pair, Holds::kPair)); }
+  explicit SetCarOrCdr(const Model& m) { checkPreconditions(m); }
   int pair = AnyHandle(), source = AnyHandle();
   bool car = *rc::gen::arbitrary<bool>();
   void checkPreconditions(const Model& m) const override {
-    RC_PRE(Is(m, pair, Holds::kPair));
+    RC_PRE(Is(m, pair, Holds::kPair) || Is(m, pair, Holds::kWeakPair));
   }
   void run(const Model&, HeapGraph& g) const override {
     car ? g.SetCar(pair, source) : g.SetCdr(pair, source);
@@ -323,12 +400,13 @@ RC_GTEST_PROP(MutatorStateMachine, HeapMatchesTheModelAfterEveryCollection,
   // nothing, which the model checks like any other step.
   const mem::MutatorOptions options = *MutatorOptionsGen(true);
   HeapGraph graph({.mutator = options});
-  rc::state::check(Model(), graph,
-                   rc::state::gen::execOneOfWithArgs<
-                       NewPair, NewVector, NewString, Intern, NewBlob, SetInt,
-                       SetCarOrCdr, VectorEdit, LinkBlobs, TakeRoot, CopyRoot,
-                       DropRoot, Collect, AllocateGarbage, MakeWeak, WeakLock,
-                       GuardianRegister, GuardianTake>());
+  rc::state::check(
+      Model(), graph,
+      rc::state::gen::execOneOfWithArgs<
+          NewPair, NewVector, NewString, Intern, NewBlob, SetInt, SetCarOrCdr,
+          VectorEdit, LinkBlobs, TakeRoot, CopyRoot, DropRoot, Collect,
+          AllocateGarbage, MakeWeak, WeakLock, GuardianRegister, GuardianTake,
+          NewWeakPair, NewEphemeron, NewHashtable, HashtableEdit>());
   graph.Collect();
   Require(graph);
   graph.Teardown();

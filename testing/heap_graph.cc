@@ -16,23 +16,10 @@ namespace {
 
 using value::Value;
 
-// The address of the object a heap Value refers to, null for immediates.
-const void* AddressOf(const Value& v) {
-  switch (v.tag()) {
-    case value::Tag::kPair:
-      return v.PairOrNull();
-    case value::Tag::kVector:
-      return v.VectorOrNull();
-    case value::Tag::kString:
-      return v.StringOrNull();
-    case value::Tag::kSymbol:
-      return v.SymbolOrNull();
-    case value::Tag::kByteVector:
-      return v.ByteVectorOrNull();
-    default:
-      return nullptr;
-  }
-}
+using Weakness = value::Hashtable::Weakness;
+
+constexpr const char* kWeaknessNames[] = {"strong", "weak-keys", "weak-values",
+                                          "ephemeron"};
 
 std::string Escaped(std::string_view bytes) {
   return absl::CEscape(absl::string_view(bytes.data(), bytes.size()));
@@ -41,10 +28,12 @@ std::string Escaped(std::string_view bytes) {
 }  // namespace
 
 std::string_view ToString(NodeKind kind) {
-  static constexpr std::array<std::string_view, 6> kNames = {
-      value::Pair::kTypeName,   value::Vector::kTypeName,
-      value::String::kTypeName, value::Symbol::kTypeName,
-      value::ByteVector::kTypeName, Blob::kTypeName};
+  static constexpr std::array<std::string_view, kNodeKinds> kNames = {
+      value::Pair::kTypeName,       value::Vector::kTypeName,
+      value::String::kTypeName,     value::Symbol::kTypeName,
+      value::ByteVector::kTypeName, Blob::kTypeName,
+      value::WeakPair::kTypeName,   value::Ephemeron::kTypeName,
+      value::Hashtable::kTypeName};
   return mem::internal::EnumName(kind, kNames);
 }
 
@@ -80,6 +69,8 @@ std::string HeapGraph::RefName(const Ref& ref) const {
   switch (ref.kind) {
     case Ref::kNil:
       return "nil";
+    case Ref::kFalse:
+      return "#f";
     case Ref::kInt:
       return absl::StrFormat("%d", ref.i);
     case Ref::kNode:
@@ -150,7 +141,7 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     }
   };
   // Ephemerons by the definition: mark, then keep the value of every
-  // ephemeron of a reached Blob whose key is reached, and mark again, until
+  // ephemeron of a reached node whose key is reached, and mark again, until
   // a round adds nothing (quadratic at worst, which the model can afford).
   const auto mark = [&] {
     bool grew = true;
@@ -158,14 +149,11 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
       while (!pending.empty()) {
         const NodeId id = pending.back();
         pending.pop_back();
-        for (const Ref& edge : nodes_[id].edges) visit(edge);
+        VisitStrongEdges(nodes_[id], visit);
       }
       for (NodeId id : live_ids_) {
-        const Node& node = nodes_[id];
-        if (node.reached == epoch_ && node.ephemeron_key >= 0 &&
-            node.ephemeron_value >= 0 &&
-            nodes_[node.ephemeron_key].reached == epoch_) {
-          visit(Ref{.kind = Ref::kNode, .node = node.ephemeron_value});
+        if (nodes_[id].reached == epoch_) {
+          VisitResolvedEphemerons(nodes_[id], visit);
         }
       }
       grew = !pending.empty();
@@ -200,16 +188,110 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     std::string().swap(node.bytes);  // a freed node's contents are not read
     return true;
   });
-  // Weak edges to what was freed are cleared in the same collection.
-  // So are the ephemerons whose key was freed.
-  for (NodeId id : live_ids_) {
-    Node& node = nodes_[id];
-    if (node.weak >= 0 && nodes_[node.weak].freed) node.weak = -1;
-    if (node.ephemeron_key >= 0 && nodes_[node.ephemeron_key].freed) {
-      node.ephemeron_key = node.ephemeron_value = -1;
-    }
-  }
+  for (NodeId id : live_ids_) BreakWeakParts(nodes_[id]);
   return freed;
+}
+
+template <typename Visit>
+void HeapGraph::VisitStrongEdges(const Node& node, Visit& visit) const {
+  const std::vector<Ref>& edges = node.edges;
+  switch (node.kind) {
+    case Kind::kWeakPair:
+      visit(edges[1]);
+      return;
+    case Kind::kEphemeron:
+      if (edges[0].kind != Ref::kNode) visit(edges[1]);  // an immediate key
+      return;
+    case Kind::kHashtable:
+      for (std::size_t i = 0; i < edges.size(); i += 2) {
+        const Ref& key = edges[i];
+        const Ref& value = edges[i + 1];
+        const bool key_is_node = key.kind == Ref::kNode;
+        switch (node.weakness) {
+          case Weakness::kStrong:
+            visit(key);
+            visit(value);
+            break;
+          case Weakness::kWeakKeys:
+            visit(value);
+            break;
+          case Weakness::kWeakValues:
+            visit(key);
+            break;
+          case Weakness::kEphemeron:
+            if (!key_is_node) visit(value);
+            break;
+        }
+      }
+      return;
+    default:
+      for (const Ref& edge : edges) visit(edge);
+  }
+}
+
+template <typename Visit>
+void HeapGraph::VisitResolvedEphemerons(const Node& node, Visit& visit) const {
+  const auto reached = [&](const Ref& key) {
+    return key.kind == Ref::kNode && nodes_[key.node].reached == epoch_;
+  };
+  switch (node.kind) {
+    case Kind::kBlob:
+      if (node.ephemeron_key >= 0 && node.ephemeron_value >= 0 &&
+          nodes_[node.ephemeron_key].reached == epoch_) {
+        visit(Ref{.kind = Ref::kNode, .node = node.ephemeron_value});
+      }
+      return;
+    case Kind::kEphemeron:
+      if (reached(node.edges[0])) visit(node.edges[1]);
+      return;
+    case Kind::kHashtable:
+      if (node.weakness != Weakness::kEphemeron) return;
+      for (std::size_t i = 0; i < node.edges.size(); i += 2) {
+        if (reached(node.edges[i])) visit(node.edges[i + 1]);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+void HeapGraph::BreakWeakParts(Node& node) {
+  // Weak edges to what was freed are cleared in the same collection. So
+  // are the ephemerons whose key was freed.
+  if (node.weak >= 0 && nodes_[node.weak].freed) node.weak = -1;
+  if (node.ephemeron_key >= 0 && nodes_[node.ephemeron_key].freed) {
+    node.ephemeron_key = node.ephemeron_value = -1;
+  }
+  std::vector<Ref>& edges = node.edges;
+  switch (node.kind) {
+    case Kind::kWeakPair:
+      if (IsFreed(edges[0])) {
+        edges[0] = Ref{.kind = Ref::kFalse};
+        node.broken = true;
+      }
+      return;
+    case Kind::kEphemeron:
+      if (IsFreed(edges[0])) {
+        edges = {Ref{.kind = Ref::kFalse}, Ref{.kind = Ref::kFalse}};
+        node.broken = true;
+      }
+      return;
+    case Kind::kHashtable: {
+      if (node.weakness == Weakness::kStrong) return;
+      const std::size_t weak_part =
+          node.weakness == Weakness::kWeakValues ? 1 : 0;
+      std::vector<Ref> kept;
+      for (std::size_t i = 0; i < edges.size(); i += 2) {
+        if (IsFreed(edges[i + weak_part])) continue;
+        kept.push_back(edges[i]);
+        kept.push_back(edges[i + 1]);
+      }
+      edges = std::move(kept);
+      return;
+    }
+    default:
+      return;
+  }
 }
 
 void HeapGraph::CheckAfterCollection(const std::vector<NodeId>& freed,
@@ -256,6 +338,17 @@ void HeapGraph::CheckAfterCollection(const std::vector<NodeId>& freed,
       case Kind::kBlob:
         occupied = mutator_->PointerFromRaw<Blob>(node.address).ok();
         break;
+      case Kind::kWeakPair:
+        occupied = mutator_->PointerFromRaw<value::WeakPair>(node.address).ok();
+        break;
+      case Kind::kEphemeron:
+        occupied =
+            mutator_->PointerFromRaw<value::Ephemeron>(node.address).ok();
+        break;
+      case Kind::kHashtable:
+        occupied =
+            mutator_->PointerFromRaw<value::Hashtable>(node.address).ok();
+        break;
     }
     if (occupied) {
       Fail(absl::StrFormat(
@@ -288,15 +381,19 @@ void HeapGraph::CheckNow() {
 
 void HeapGraph::CheckCounts() {
   if (!ok()) return;
-  std::size_t live[6] = {};
+  std::size_t live[kNodeKinds] = {};
   for (NodeId id : live_ids_) ++live[static_cast<int>(nodes_[id].kind)];
-  const std::size_t real[6] = {mutator_->CountLive<value::Pair>(),
-                               mutator_->CountLive<value::Vector>(),
-                               mutator_->CountLive<value::String>(),
-                               mutator_->CountLive<value::Symbol>(),
-                               mutator_->CountLive<value::ByteVector>(),
-                               mutator_->CountLive<Blob>()};
-  for (int k = 0; k < 6; ++k) {
+  const std::size_t real[kNodeKinds] = {
+      mutator_->CountLive<value::Pair>(),
+      mutator_->CountLive<value::Vector>(),
+      mutator_->CountLive<value::String>(),
+      mutator_->CountLive<value::Symbol>(),
+      mutator_->CountLive<value::ByteVector>(),
+      mutator_->CountLive<Blob>(),
+      mutator_->CountLive<value::WeakPair>(),
+      mutator_->CountLive<value::Ephemeron>(),
+      mutator_->CountLive<value::Hashtable>()};
+  for (int k = 0; k < kNodeKinds; ++k) {
     if (live[k] != real[k]) {
       Fail(absl::StrFormat("live %s: the heap has %d, the model %d",
                            ToString(static_cast<Kind>(k)), real[k], live[k]));
@@ -316,10 +413,12 @@ bool HeapGraph::RefMatches(const Ref& ref, const Value& v) const {
   switch (ref.kind) {
     case Ref::kNil:
       return v.IsNil();
+    case Ref::kFalse:
+      return v.AsBool() == false;
     case Ref::kInt:
       return v.AsInt() == ref.i;
     case Ref::kNode:
-      return AddressOf(v) == nodes_[ref.node].address;
+      return v.heap_address() == nodes_[ref.node].address;
   }
   return false;
 }
@@ -387,6 +486,42 @@ std::string HeapGraph::CheckNode(NodeId id) const {
         }
       }
       return "";
+    }
+    case Kind::kWeakPair: {
+      const auto* p = static_cast<const value::WeakPair*>(node.address);
+      if (p->broken() != node.broken) return "broken() differs";
+      return check_edges({p->car(), p->cdr()});
+    }
+    case Kind::kEphemeron: {
+      const auto* e = static_cast<const value::Ephemeron*>(node.address);
+      if (e->broken() != node.broken) return "broken() differs";
+      return check_edges({e->key(), e->datum()});
+    }
+    case Kind::kHashtable:
+      return CheckHashtable(node);
+  }
+  return "";
+}
+
+std::string HeapGraph::CheckHashtable(const Node& node) const {
+  // Entries() first drops the entries the last collections broke, which
+  // changes no live entry and never collects: the check may call it.
+  auto& table = *const_cast<value::Hashtable*>(
+      static_cast<const value::Hashtable*>(node.address));
+  if (table.weakness() != node.weakness) return "its weakness differs";
+  const std::vector<std::pair<Value, Value>> entries = table.Entries();
+  if (entries.size() * 2 != node.edges.size()) {
+    return absl::StrFormat("has %d entries, the model %d", entries.size(),
+                           node.edges.size() / 2);
+  }
+  for (const auto& [key, value] : entries) {
+    std::size_t i = 0;
+    while (i < node.edges.size() && !RefMatches(node.edges[i], key)) i += 2;
+    if (i == node.edges.size()) return "has a key the model has not";
+    if (!RefMatches(node.edges[i + 1], value)) {
+      return absl::StrFormat("the value under %s differs from the model's %s",
+                             RefName(node.edges[i]),
+                             RefName(node.edges[i + 1]));
     }
   }
   return "";
@@ -606,15 +741,118 @@ void HeapGraph::NewBlob(int handle) {
   Store(handle, Ref{.kind = Ref::kNode, .node = id}, std::move(blob));
 }
 
+void HeapGraph::NewWeakPair(int handle, int car, int cdr) {
+  if (!ok() || !HoldsValue(car) || !HoldsValue(cdr)) return;
+  mem::Pointer<value::WeakPair> pair;
+  if (!Guarded(
+          [&] { pair = heap_->NewWeakPair(ValueOf(car), ValueOf(cdr)); })) {
+    return;
+  }
+  const NodeId id = Adopt({.kind = Kind::kWeakPair,
+                           .edges = {HandleRef(car), HandleRef(cdr)},
+                           .address = pair.get()});
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(pair));
+}
+
+void HeapGraph::NewEphemeron(int handle, int key, int datum) {
+  if (!ok() || !HoldsValue(key) || !HoldsValue(datum)) return;
+  mem::Pointer<value::Ephemeron> ephemeron;
+  if (!Guarded([&] {
+        ephemeron = heap_->NewEphemeron(ValueOf(key), ValueOf(datum));
+      })) {
+    return;
+  }
+  const NodeId id = Adopt({.kind = Kind::kEphemeron,
+                           .edges = {HandleRef(key), HandleRef(datum)},
+                           .address = ephemeron.get()});
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(ephemeron));
+}
+
+void HeapGraph::NewHashtable(int handle, int weakness) {
+  if (!ok()) return;
+  const auto kind = static_cast<Weakness>(((weakness % 4) + 4) % 4);
+  mem::Pointer<value::Hashtable> table;
+  if (!Guarded([&] { table = heap_->NewHashtable(kind); })) return;
+  const NodeId id = Adopt(
+      {.kind = Kind::kHashtable, .address = table.get(), .weakness = kind});
+  Store(handle, Ref{.kind = Ref::kNode, .node = id}, Value(table));
+}
+
+std::size_t HeapGraph::ModelEntry(const Node& table, const Ref& key) const {
+  const std::vector<Ref>& edges = table.edges;
+  std::size_t i = 0;
+  while (i < edges.size() &&
+         !(edges[i].kind == key.kind && edges[i].i == key.i &&
+           edges[i].node == key.node)) {
+    i += 2;
+  }
+  return i;
+}
+
+void HeapGraph::HashtableSet(int table, int key, int value) {
+  if (!ok() || !IsNode(table, Kind::kHashtable) || !HoldsValue(key) ||
+      !HoldsValue(value)) {
+    return;
+  }
+  if (!Guarded([&] {
+        (*ValueOf(table).AsHashtable())->Set(ValueOf(key), ValueOf(value));
+      })) {
+    return;
+  }
+  // A growth may have collected before the entry went in; its key and
+  // value are in handles, so the model's reachability is the same either
+  // way.
+  std::vector<Ref>& edges = nodes_[HandleRef(table).node].edges;
+  if (const std::size_t i =
+          ModelEntry(nodes_[HandleRef(table).node], HandleRef(key));
+      i < edges.size()) {
+    edges[i + 1] = HandleRef(value);
+  } else {
+    edges.push_back(HandleRef(key));
+    edges.push_back(HandleRef(value));
+  }
+  CatchUp();
+}
+
+void HeapGraph::HashtableRemove(int table, int key) {
+  if (!ok() || !IsNode(table, Kind::kHashtable) || !HoldsValue(key)) return;
+  const bool removed = (*ValueOf(table).AsHashtable())->Remove(ValueOf(key));
+  Node& node = nodes_[HandleRef(table).node];
+  const std::size_t i = ModelEntry(node, HandleRef(key));
+  if (removed != (i < node.edges.size())) {
+    Fail(absl::StrFormat("Hashtable::Remove(%s) found %s, the model %s",
+                         RefName(HandleRef(key)), removed ? "an entry" : "none",
+                         removed ? "none" : "one"));
+    return;
+  }
+  if (removed) {
+    node.edges.erase(node.edges.begin() + static_cast<std::ptrdiff_t>(i),
+                     node.edges.begin() + static_cast<std::ptrdiff_t>(i + 2));
+  }
+}
+
 void HeapGraph::SetCar(int pair, int source) {
-  if (!ok() || !IsNode(pair, Kind::kPair) || !HoldsValue(source)) return;
-  (*ValueOf(pair).AsPair())->SetCar(ValueOf(source));
+  if (!ok() || !HoldsValue(source)) return;
+  if (IsNode(pair, Kind::kPair)) {
+    (*ValueOf(pair).AsPair())->SetCar(ValueOf(source));
+  } else if (IsNode(pair, Kind::kWeakPair)) {
+    (*ValueOf(pair).AsWeakPair())->SetCar(ValueOf(source));
+    nodes_[HandleRef(pair).node].broken = false;
+  } else {
+    return;
+  }
   nodes_[HandleRef(pair).node].edges[0] = HandleRef(source);
 }
 
 void HeapGraph::SetCdr(int pair, int source) {
-  if (!ok() || !IsNode(pair, Kind::kPair) || !HoldsValue(source)) return;
-  (*ValueOf(pair).AsPair())->SetCdr(ValueOf(source));
+  if (!ok() || !HoldsValue(source)) return;
+  if (IsNode(pair, Kind::kPair)) {
+    (*ValueOf(pair).AsPair())->SetCdr(ValueOf(source));
+  } else if (IsNode(pair, Kind::kWeakPair)) {
+    (*ValueOf(pair).AsWeakPair())->SetCdr(ValueOf(source));
+  } else {
+    return;
+  }
   nodes_[HandleRef(pair).node].edges[1] = HandleRef(source);
 }
 
@@ -737,6 +975,32 @@ void HeapGraph::TakeOut(int destination, int container, std::size_t index) {
     const Ref ref = nodes_[HandleRef(container).node].edges[index % 2];
     mem::Pointer<value::Pair> pair = *ValueOf(container).AsPair();
     Store(destination, ref, index % 2 == 0 ? pair->car() : pair->cdr());
+  } else if (IsNode(container, Kind::kWeakPair)) {
+    const Ref ref = nodes_[HandleRef(container).node].edges[index % 2];
+    mem::Pointer<value::WeakPair> pair = *ValueOf(container).AsWeakPair();
+    Store(destination, ref, index % 2 == 0 ? pair->car() : pair->cdr());
+  } else if (IsNode(container, Kind::kEphemeron)) {
+    const Ref ref = nodes_[HandleRef(container).node].edges[index % 2];
+    mem::Pointer<value::Ephemeron> e = *ValueOf(container).AsEphemeron();
+    Store(destination, ref, index % 2 == 0 ? e->key() : e->datum());
+  } else if (IsNode(container, Kind::kHashtable)) {
+    const int key = static_cast<int>(index % handles_.size());
+    if (!HoldsValue(key)) return;
+    const Node& node = nodes_[HandleRef(container).node];
+    const std::size_t i = ModelEntry(node, HandleRef(key));
+    std::optional<Value> got =
+        (*ValueOf(container).AsHashtable())->Get(ValueOf(key));
+    if (got.has_value() != (i < node.edges.size())) {
+      Fail(absl::StrFormat("Hashtable::Get(%s) found %s, the model %s",
+                           RefName(HandleRef(key)), got ? "an entry" : "none",
+                           got ? "none" : "one"));
+      return;
+    }
+    if (got) {
+      Store(destination, node.edges[i + 1], std::move(*got));
+    } else {
+      Store(destination, Ref{.kind = Ref::kFalse}, Value::Bool(false));
+    }
   } else if (IsNode(container, Kind::kVector)) {
     const std::vector<Ref>& edges = nodes_[HandleRef(container).node].edges;
     if (edges.empty()) return;
@@ -904,6 +1168,11 @@ std::string HeapGraph::Describe() const {
     absl::StrAppendFormat(&out, "  n%d %s", id, ToString(node.kind));
     if (node.kind == Kind::kBlob)
       absl::StrAppendFormat(&out, "#%d", node.blob_id);
+    if (node.kind == Kind::kHashtable) {
+      absl::StrAppendFormat(&out, " %s",
+                            kWeaknessNames[static_cast<int>(node.weakness)]);
+    }
+    if (node.broken) out += " broken";
     if (!node.bytes.empty() || node.kind == Kind::kString ||
         node.kind == Kind::kSymbol) {
       absl::StrAppendFormat(&out, " \"%s\"", Escaped(node.bytes));

@@ -20,6 +20,13 @@
 //     repeating its marking until no ephemeron adds anything, a fixpoint
 //     independent of the collector's), and is broken (key and value null)
 //     in the collection that frees its key;
+//   - value/'s weak types: a WeakPair's car, a weak Hashtable's weak keys
+//     or values, held weakly; a value/ Ephemeron's datum, and an ephemeron
+//     Hashtable's values, kept exactly while their key is reachable some
+//     other way (the same fixpoint); each broken (the pair and ephemeron
+//     reading #f, the table's entry gone) in the collection that frees
+//     what it held weakly, and a table's entries checked against the
+//     model's with every survivor's contents;
 //   - a guardian of Blobs: a registered Blob the handles cannot reach (nor
 //     the Blobs already waiting in the guardian) is handed over in that
 //     collection, kept with all it reaches, and not destroyed; the
@@ -63,14 +70,26 @@
 #include "mem/weak.h"
 #include "mem/weak_member.h"
 #include "testing/ledger.h"
+#include "value/hashtable.h"
 #include "value/heap.h"
 
 namespace kamo::testing {
 
 // The kinds of managed value the harness makes: value/'s heap types and
 // Blob. The fuzzers and the properties share it.
-enum class NodeKind { kPair, kVector, kString, kSymbol, kByteVector, kBlob };
-// The managed type's name: "Pair", ..., "Blob".
+enum class NodeKind {
+  kPair,
+  kVector,
+  kString,
+  kSymbol,
+  kByteVector,
+  kBlob,
+  kWeakPair,
+  kEphemeron,  // value/'s
+  kHashtable,
+};
+inline constexpr int kNodeKinds = 9;
+// The managed type's name: "Pair", ..., "Hashtable".
 std::string_view ToString(NodeKind kind);
 
 // The user-defined traceable type among the value/ types: it holds edges to
@@ -137,6 +156,17 @@ class HeapGraph {
   void Intern(int handle, std::string_view name);
   void NewByteVector(int handle, std::string_view bytes);
   void NewBlob(int handle);
+  // A WeakPair (its car held weakly) and a value/ Ephemeron of the
+  // contents of two handles.
+  void NewWeakPair(int handle, int car, int cdr);
+  void NewEphemeron(int handle, int key, int datum);
+  // An empty Hashtable of Hashtable::Weakness `weakness` (modulo 4).
+  void NewHashtable(int handle, int weakness);
+  // Stores, in the Hashtable in `table`, the contents of `value` under the
+  // contents of `key`; Remove removes the key's entry.
+  void HashtableSet(int table, int key, int value);
+  void HashtableRemove(int table, int key);
+  // Of a Pair or a WeakPair.
   void SetCar(int pair, int source);
   void SetCdr(int pair, int source);
   void VectorPush(int vector, int source);
@@ -164,9 +194,11 @@ class HeapGraph {
   void GuardianRegister(int handle);
   void GuardianTake(int destination);
   // Takes an element out of a container into a handle: car or cdr (index
-  // even or odd), a vector element, a Blob edge (index modulo the edges
-  // and three more: the weak edge, the ephemeron's key, its value; each nil
-  // when empty or cleared).
+  // even or odd) of a Pair or WeakPair, key or datum of an Ephemeron (#f
+  // once broken, as a broken WeakPair's car), a vector element, a Blob edge
+  // (index modulo the edges and three more: the weak edge, the ephemeron's
+  // key, its value; each nil when empty or cleared), or what a Hashtable
+  // stores under the contents of handle `index` (#f if nothing).
   void TakeOut(int destination, int container, std::size_t index);
   void Copy(int destination, int source);
   void Drop(int handle);
@@ -201,7 +233,7 @@ class HeapGraph {
 
   // A model value: nil, an integer, or a node.
   struct Ref {
-    enum { kNil, kInt, kNode } kind = kNil;
+    enum { kNil, kFalse, kInt, kNode } kind = kNil;
     std::int64_t i = 0;
     NodeId node = -1;
   };
@@ -209,13 +241,19 @@ class HeapGraph {
   struct Node {
     Kind kind = Kind::kPair;
     std::string bytes = {};  // String contents, Symbol name, ByteVector bytes
-    std::vector<Ref> edges = {};    // Pair: {car, cdr}; Vector, Blob: elements
+    // Pair, WeakPair: {car, cdr}; Ephemeron: {key, datum}; Vector, Blob:
+    // elements; Hashtable: key, value, key, value, ... (keys eqv-distinct).
+    std::vector<Ref> edges = {};
     const void* address = nullptr;  // the value's address in the heap
     int blob_id = -1;
     NodeId weak = -1;  // a Blob's weak edge; -1: none, or cleared
     // A Blob's ephemeron; -1: none, or broken (key), or no value.
     NodeId ephemeron_key = -1;
     NodeId ephemeron_value = -1;
+    // A WeakPair's or value/ Ephemeron's: their weak part was freed, and
+    // they read #f.
+    bool broken = false;
+    value::Hashtable::Weakness weakness = value::Hashtable::Weakness::kStrong;
     bool freed = false;
     Ledger::Identity identity = Ledger::kNone;  // set by Adopt
     std::uint64_t reached = 0;  // the last ModelCollect epoch that reached it
@@ -234,6 +272,21 @@ class HeapGraph {
   std::string RefName(const Ref& ref) const;
 
   bool IsNode(int handle, Kind kind) const;
+  // The index of `key`'s entry in a Hashtable node's edges (eqv: the same
+  // integer or node), or edges.size().
+  std::size_t ModelEntry(const Node& table, const Ref& key) const;
+  bool IsFreed(const Ref& ref) const {
+    return ref.kind == Ref::kNode && nodes_[ref.node].freed;
+  }
+  // The model's side of a collection's marking: what `node` keeps without
+  // condition, and (for ephemerons) what it keeps once their key is
+  // reached.
+  template <typename Visit>
+  void VisitStrongEdges(const Node& node, Visit& visit) const;
+  template <typename Visit>
+  void VisitResolvedEphemerons(const Node& node, Visit& visit) const;
+  // Clears what a collection freed from a survivor's weak parts.
+  void BreakWeakParts(Node& node);
   Ref HandleRef(int handle) const { return model_handles_[H(handle)]; }
   // The heap Value of a handle holding nil, an integer or a value/ node.
   value::Value ValueOf(int handle) const;
@@ -273,6 +326,7 @@ class HeapGraph {
   void CheckWeaks();
   void Fail(std::string message);
   std::string CheckNode(NodeId id) const;
+  std::string CheckHashtable(const Node& node) const;
   bool RefMatches(const Ref& ref, const value::Value& value) const;
 
   const Options options_;
