@@ -242,6 +242,7 @@ class Mutator {
 
  private:
   friend class ExternalMemory;
+  friend class internal::HeapWalker;
 
   template <typename T>
   internal::Arena<T>& ArenaOf();

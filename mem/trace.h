@@ -20,7 +20,9 @@
 //      forever, and that the Mutator reports as a leak when it is destroyed).
 //
 // TraceFields(tracer, a_, b_, ...) visits several fields at once; a type with
-// no references writes an empty Trace.
+// no references writes an empty Trace. Visit(field, "name") reports a field
+// by name, for heap snapshots and retainer paths (mem/heap_snapshot.h); a
+// collection ignores the name, and it costs nothing there.
 //
 // Root is the type-erased reference to a slot that tracing works with (the
 // seed's Root); anything with a ToRoot() member (the seed's ToRoot trait) can
@@ -30,6 +32,7 @@
 
 #include <concepts>
 #include <ranges>
+#include <string_view>
 #include <vector>
 
 #include "mem/internal/bucket_header.h"
@@ -41,6 +44,7 @@ namespace kamo::mem {
 class Tracer;
 namespace internal {
 class Marker;
+class HeapWalker;
 }  // namespace internal
 
 class Root {
@@ -66,6 +70,17 @@ class Root {
   void* value_ = nullptr;
   TraceFn trace_ = nullptr;
 };
+
+namespace internal {
+// Where a Tracer made for a heap walk (a snapshot, a retainer path; see
+// heap_walker.h) reports each reference, instead of marking it.
+class EdgeSink {
+ public:
+  virtual ~EdgeSink() = default;
+  virtual void Strong(Root target, std::string_view name) = 0;
+  virtual void Weak(const void* target, std::string_view name) = 0;
+};
+}  // namespace internal
 
 template <typename T>
 concept ToRoot = requires(const T& value) {
@@ -96,8 +111,12 @@ class Tracer {
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
 
-  [[gnu::always_inline]] void Visit(Root root) {
+  [[gnu::always_inline]] void Visit(Root root, std::string_view name = {}) {
     if (root.empty()) return;
+    if (edges_ != nullptr) [[unlikely]] {
+      edges_->Strong(root, name);
+      return;
+    }
     internal::BucketHeader* bucket = internal::BucketHeader::Of(root.address());
 #if KAMO_MEM_DEBUG_CHECKS
     // The bucket names its owner; only a stranger costs a registry lookup.
@@ -111,17 +130,21 @@ class Tracer {
   }
 
   template <ToRoot Ref>
-  void Visit(const Ref& ref) {
-    Visit(ref.ToRoot());
+  void Visit(const Ref& ref, std::string_view name = {}) {
+    Visit(ref.ToRoot(), name);
   }
 
   // A weak reference: its target is not marked; the collection remembers
   // the reference and clears it after marking unless the target was
   // reached some other way.
   template <ToWeakSlot Ref>
-  void Visit(const Ref& ref) {
+  void Visit(const Ref& ref, std::string_view name = {}) {
     void* const* slot = ref.WeakSlot();
     if (*slot == nullptr) return;
+    if (edges_ != nullptr) [[unlikely]] {
+      edges_->Weak(*slot, name);
+      return;
+    }
 #if KAMO_MEM_DEBUG_CHECKS
     if (internal::BucketHeader::Of(*slot)->owner() != mutator_) {
       internal::CheckTraced(mutator_, holder_, *slot);
@@ -136,9 +159,19 @@ class Tracer {
   // or the moment the key is (internal/ephemeron_table.h); if the key is
   // never reached, the collection sets both to null after marking.
   template <ToEphemeronFields Ref>
-  void Visit(const Ref& ref) {
+  void Visit(const Ref& ref, std::string_view name = {}) {
     const internal::EphemeronFields fields = ref.EphemeronFields();
     if (*fields.key == nullptr) return;
+    if (edges_ != nullptr) [[unlikely]] {
+      // A snapshot shows the key as weak and the value as held (as V8
+      // shows a WeakMap's entries).
+      edges_->Weak(*fields.key, name.empty() ? "key" : name);
+      if (fields.value != nullptr && *fields.value != nullptr) {
+        edges_->Strong(Root(*fields.value, fields.trace_value),
+                       name.empty() ? "value" : name);
+      }
+      return;
+    }
 #if KAMO_MEM_DEBUG_CHECKS
     for (const void* target :
          {*fields.key, fields.value == nullptr ? nullptr : *fields.value}) {
@@ -167,6 +200,7 @@ class Tracer {
 
  private:
   friend class internal::Marker;
+  friend class internal::HeapWalker;
 
   // `mutator` is the Mutator whose heap is traced; debug builds check that
   // every reference leads into it (internal/heap_registry.h).
@@ -176,10 +210,18 @@ class Tracer {
         weak_slots_(weak_slots),
         ephemerons_(ephemerons),
         mutator_(mutator) {}
+  // A Tracer that reports each reference to `edges` and marks nothing.
+  Tracer(internal::EdgeSink& edges, std::vector<Root>& pending,
+         std::vector<void**>& weak_slots, internal::EphemeronTable& ephemerons,
+         const void* mutator)
+      : Tracer(pending, weak_slots, ephemerons, mutator) {
+    edges_ = &edges;
+  }
 
   std::vector<Root>& pending_;
   std::vector<void**>& weak_slots_;  // the weak references traced
   internal::EphemeronTable& ephemerons_;  // those waiting for their key
+  internal::EdgeSink* edges_ = nullptr;   // set only outside collections
   [[maybe_unused]] const void* mutator_;
 #if KAMO_MEM_DEBUG_CHECKS
   const void* holder_ = nullptr;  // the value being traced, null for roots

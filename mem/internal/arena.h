@@ -39,9 +39,11 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "mem/check.h"
+#include "mem/describe.h"
 #include "mem/internal/bucket.h"
 #include "mem/internal/heap_registry.h"
 #include "mem/internal/type_info.h"
@@ -75,6 +77,11 @@ class ArenaBase {
   virtual std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) = 0;
   virtual std::size_t CountLocked() const = 0;
   virtual bool IsConsistent() const = 0;
+
+  // Heap walks (heap_walker.h), never a collection: the Root of every live
+  // value, bucket by bucket; what a walk shows of one of them.
+  virtual void ForEachLive(absl::FunctionRef<void(Root)> visit) const = 0;
+  virtual ValueDescription DescribeValue(const void* value) const = 0;
 
   // Bytes the arena's live values report through ExternalMemory.
   std::size_t external_bytes() const { return external_bytes_; }
@@ -235,6 +242,17 @@ class Arena final : public ArenaBase {
       return b->empty() && !b->listed();
     });
     return released;
+  }
+
+  void ForEachLive(absl::FunctionRef<void(Root)> visit) const override {
+    for (const auto& bucket : buckets_) {
+      bucket->ForEachLive([&](std::uint32_t index) {
+        visit(Root(bucket->SlotAt(index), &TraceAs<T>));
+      });
+    }
+  }
+  ValueDescription DescribeValue(const void* value) const override {
+    return Describe(*static_cast<const T*>(value));
   }
 
   std::size_t CountLocked() const override {

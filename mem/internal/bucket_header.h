@@ -34,6 +34,7 @@
 #ifndef KAMO_MEM_INTERNAL_BUCKET_HEADER_H_
 #define KAMO_MEM_INTERNAL_BUCKET_HEADER_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -130,6 +131,28 @@ class BucketHeader {
   const void* owner() const { return owner_; }
 
   bool occupied(std::uint32_t index) const { return Test(occupied_, index); }
+  // Calls `visit(index)` for every slot holding a live value, in slot
+  // order (heap walks: snapshots, retainer paths).
+  template <typename Visit>
+  void ForEachLive(Visit&& visit) const {
+    const std::size_t words = BitmapWords(capacity_);
+    for (std::size_t w = 0; w < words; ++w) {
+      for (std::uint64_t bits = LiveWord(w); bits != 0; bits &= bits - 1) {
+        visit(static_cast<std::uint32_t>(w * 64 + std::countr_zero(bits)));
+      }
+    }
+  }
+  // How many slots before `index` hold live values: a walk's number for
+  // the value at `index` within its bucket. O(index / 64).
+  std::uint32_t LiveBefore(std::uint32_t index) const {
+    std::uint32_t count = 0;
+    for (std::uint32_t w = 0; w < index / 64; ++w) {
+      count += static_cast<std::uint32_t>(std::popcount(LiveWord(w)));
+    }
+    const std::uint64_t below = (std::uint64_t{1} << (index % 64)) - 1;
+    return count + static_cast<std::uint32_t>(
+                       std::popcount(LiveWord(index / 64) & below));
+  }
   // Whether the slot holds a value that is alive: occupied, and not left
   // dead by a collection whose sweep of this bucket is still to come.
   bool holds_live(std::uint32_t index) const {
@@ -218,6 +241,9 @@ class BucketHeader {
   std::uint64_t ValidBits(std::uint32_t word) const {
     const std::uint32_t slots = capacity_ - word * 64;
     return slots >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << slots) - 1;
+  }
+  std::uint64_t LiveWord(std::size_t w) const {
+    return occupied_[w] & (unswept_ ? marks_[w] : ~std::uint64_t{0});
   }
   static bool Test(const std::uint64_t* bits, std::uint32_t index) {
     return (bits[index / 64] >> (index % 64)) & 1;

@@ -1,0 +1,398 @@
+#include "mem/heap_snapshot.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "mem/internal/heap_walker.h"
+
+namespace kamo::mem {
+namespace {
+
+using internal::ArenaBase;
+using internal::BucketHeader;
+using internal::EdgeSink;
+using internal::HeapWalker;
+
+// The live values numbered in walk order (arena by arena, bucket by bucket,
+// slot by slot), found by address with a number per bucket: a bucket's
+// first number plus the live slots before the value's.
+class ValueIndex {
+ public:
+  explicit ValueIndex(const HeapWalker& walker) {
+    const BucketHeader* last = nullptr;
+    for (const auto& arena : walker.arenas()) {
+      arena->ForEachLive([&](Root root) {
+        const BucketHeader* bucket = BucketHeader::Of(root.address());
+        if (bucket != last) {
+          buckets_.emplace(bucket, Bucket{size_, arena.get()});
+          last = bucket;
+        }
+        ++size_;
+      });
+    }
+  }
+
+  std::uint32_t size() const { return size_; }
+
+  // The number of the live value at `address`; nullopt if none is there.
+  std::optional<std::uint32_t> Find(const void* address) const {
+    const BucketHeader* bucket = BucketHeader::Of(address);
+    const auto it = buckets_.find(bucket);
+    if (it == buckets_.end()) return std::nullopt;
+    const std::uint32_t index = bucket->IndexOf(address);
+    if (index >= bucket->capacity() || bucket->SlotAt(index) != address ||
+        !bucket->holds_live(index)) {
+      return std::nullopt;
+    }
+    return it->second.first + bucket->LiveBefore(index);
+  }
+
+  // The arena of a value Find found.
+  const ArenaBase& ArenaOf(const void* address) const {
+    return *buckets_.at(BucketHeader::Of(address)).arena;
+  }
+
+ private:
+  struct Bucket {
+    std::uint32_t first;
+    const ArenaBase* arena;
+  };
+  absl::flat_hash_map<const BucketHeader*, Bucket> buckets_;
+  std::uint32_t size_ = 0;
+};
+
+// ---- Snapshot ---------------------------------------------------------------
+
+// V8's node and edge types (the snapshot's meta lists them in this order).
+enum NodeType { kObject = 3, kString = 2, kSynthetic = 9 };
+enum EdgeType { kElement = 1, kProperty = 2, kWeak = 6 };
+constexpr int kNodeFields = 7;
+
+constexpr std::string_view kMeta =
+    R"({"snapshot":{"meta":{"node_fields":["type","name","id","self_size",)"
+    R"("edge_count","trace_node_id","detachedness"],"node_types":[["hidden",)"
+    R"("array","string","object","code","closure","regexp","number","native",)"
+    R"("synthetic","concatenated string","sliced string","symbol","bigint",)"
+    R"("object shape"],"string","number","number","number","number","number"],)"
+    R"("edge_fields":["type","name_or_index","to_node"],"edge_types":[[)"
+    R"("context","element","property","internal","hidden","shortcut","weak"],)"
+    R"("string_or_number","node"],"trace_function_info_fields":["function_id",)"
+    R"("name","script_name","script_id","line","column"],"trace_node_fields":)"
+    R"(["id","function_info_index","count","size","children"],"sample_fields":)"
+    R"(["timestamp_us","last_assigned_id"],"location_fields":["object_index",)"
+    R"("script_id","line","column"]},)";
+
+bool IsUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// A JSON string literal. Text that is not UTF-8 (a symbol may be any bytes)
+// has each byte above 0x7f written as the code point of that value.
+void WriteJsonString(std::ostream& out, std::string_view s) {
+  const bool utf8 = IsUtf8(s);
+  out << '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out << '\\' << ch;
+    } else if (c < 0x20 || (c >= 0x80 && !utf8)) {
+      out << absl::StrFormat("\\u%04x", c);
+    } else {
+      out << ch;
+    }
+  }
+  out << '"';
+}
+
+// The snapshot's strings, each written once, numbered in order of first use.
+class StringTable {
+ public:
+  StringTable() { Id(""); }
+  std::uint32_t Id(std::string_view s) {
+    const auto [it, added] = ids_.try_emplace(
+        std::string(s), static_cast<std::uint32_t>(order_.size()));
+    if (added) order_.push_back(&it->first);
+    return it->second;
+  }
+  void Write(std::ostream& out) const {
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      if (i > 0) out << ',';
+      WriteJsonString(out, *order_[i]);
+    }
+  }
+
+ private:
+  // Node-based: order_ points at its keys.
+  absl::node_hash_map<std::string, std::uint32_t> ids_;
+  std::vector<const std::string*> order_;
+};
+
+// Items of a JSON array, one a line.
+class ArrayItems {
+ public:
+  explicit ArrayItems(std::ostream& out) : out_(out) {}
+  std::ostream& Next() {
+    if (!first_) out_ << ",\n";
+    first_ = false;
+    return out_;
+  }
+
+ private:
+  std::ostream& out_;
+  bool first_ = true;
+};
+
+class EdgeCounter final : public EdgeSink {
+ public:
+  void Strong(Root, std::string_view) override { ++count_; }
+  void Weak(const void*, std::string_view) override { ++count_; }
+  // The references reported since the last call.
+  std::uint32_t Take() { return std::exchange(count_, 0); }
+
+ private:
+  std::uint32_t count_ = 0;
+};
+
+// Writes a value's references as edges: named ones as properties (weak
+// ones as weak), unnamed strong ones as elements, numbered in Trace's
+// order.
+class EdgeWriter final : public EdgeSink {
+ public:
+  EdgeWriter(const ValueIndex& index, std::uint32_t first_value_node,
+             StringTable& strings, ArrayItems& items)
+      : index_(index),
+        first_value_node_(first_value_node),
+        strings_(strings),
+        items_(items) {}
+
+  // Starts the next value's edges.
+  void NextValue() { ordinal_ = 0; }
+
+  void Strong(Root target, std::string_view name) override {
+    Edge(target.address(), name, name.empty() ? kElement : kProperty);
+  }
+  void Weak(const void* target, std::string_view name) override {
+    Edge(target, name.empty() ? "weak" : name, kWeak);
+  }
+
+ private:
+  void Edge(const void* target, std::string_view name, EdgeType type) {
+    const std::uint32_t ordinal = type == kElement ? ordinal_++ : 0;
+    // Trace reports live values only (a collection would mark them).
+    const std::uint32_t node = first_value_node_ + *index_.Find(target);
+    items_.Next() << type << ','
+                  << (type == kElement ? ordinal : strings_.Id(name)) << ','
+                  << std::uint64_t{node} * kNodeFields;
+  }
+
+  const ValueIndex& index_;
+  const std::uint32_t first_value_node_;
+  StringTable& strings_;
+  ArrayItems& items_;
+  std::uint32_t ordinal_ = 0;
+};
+
+// Node 0 is the root, 1..G the Pointer groups (one per type with locked
+// values), then the values in walk order. Three walks: count the edges (the
+// header gives their number), write the nodes (each with its edge count),
+// write the edges.
+absl::Status WriteSnapshot(const Mutator& mutator, std::ostream& out) {
+  EdgeCounter counter;
+  HeapWalker walker(mutator, counter);
+  const ValueIndex index(walker);
+  struct Group {
+    const ArenaBase* arena;
+    std::uint32_t locked = 0;
+  };
+  std::vector<Group> groups;
+  std::uint64_t edge_count = 0;
+  for (const auto& arena : walker.arenas()) {
+    Group group{arena.get()};
+    arena->ForEachLive([&](Root root) {
+      group.locked += HeapWalker::LocksOn(root.address()) > 0;
+      walker.ReportEdges(root);
+      edge_count += counter.Take();
+    });
+    if (group.locked > 0) groups.push_back(group);
+  }
+  const auto first_value = static_cast<std::uint32_t>(1 + groups.size());
+  edge_count += groups.size();
+  for (const Group& group : groups) edge_count += group.locked;
+
+  StringTable strings;
+  out << kMeta << "\"node_count\":" << first_value + index.size()
+      << ",\"edge_count\":" << edge_count
+      << ",\"trace_function_count\":0},\n\"nodes\":[";
+  ArrayItems nodes(out);
+  const auto node = [&](NodeType type, std::string_view name, std::uint64_t id,
+                        std::uint64_t self_size, std::uint64_t edges) {
+    nodes.Next() << type << ',' << strings.Id(name) << ',' << id << ','
+                 << self_size << ',' << edges << ",0,0";
+  };
+  node(kSynthetic, "", 1, 0, groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    node(kSynthetic,
+         "(Pointers: " + std::string(groups[g].arena->type_name()) + ")",
+         3 + 2 * g, 0, groups[g].locked);
+  }
+  for (const auto& arena : walker.arenas()) {
+    arena->ForEachLive([&](Root root) {
+      const ValueDescription description = arena->DescribeValue(root.address());
+      walker.ReportEdges(root);
+      node(description.has_label ? kString : kObject,
+           description.has_label ? std::string_view(description.label)
+                                 : arena->type_name(),
+           reinterpret_cast<std::uintptr_t>(root.address()),
+           arena->slot_size() + description.external_bytes, counter.Take());
+    });
+  }
+
+  out << "],\n\"edges\":[";
+  ArrayItems edges(out);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    edges.Next() << kElement << ',' << g << ',' << (1 + g) * kNodeFields;
+  }
+  for (const Group& group : groups) {
+    std::uint32_t k = 0;
+    group.arena->ForEachLive([&](Root root) {
+      if (HeapWalker::LocksOn(root.address()) == 0) return;
+      edges.Next() << kElement << ',' << k++ << ','
+                   << std::uint64_t{first_value + *index.Find(root.address())} *
+                          kNodeFields;
+    });
+  }
+  EdgeWriter writer(index, first_value, strings, edges);
+  HeapWalker edge_walker(mutator, writer);
+  for (const auto& arena : edge_walker.arenas()) {
+    arena->ForEachLive([&](Root root) {
+      writer.NextValue();
+      edge_walker.ReportEdges(root);
+    });
+  }
+  out << "],\n\"trace_function_infos\":[],\"trace_tree\":[],"
+         "\"samples\":[],\"locations\":[],\n\"strings\":[";
+  strings.Write(out);
+  out << "]}\n";
+  if (!out) return absl::DataLossError("the heap snapshot's stream failed");
+  return absl::OkStatus();
+}
+
+// ---- Retainer paths ---------------------------------------------------------
+
+// Breadth first from the roots over strong references, recording for each
+// value the value it was first reached from and through which field: the
+// first path found to a value is a shortest one.
+class ParentRecorder final : public EdgeSink {
+ public:
+  struct Parent {
+    const void* from;  // null for a root
+    std::string field;
+  };
+
+  void AddRoot(Root root) {
+    if (parents_.try_emplace(root.address(), Parent{nullptr, ""}).second) {
+      queue_.push_back(root);
+    }
+  }
+  // Walks from the roots until `target` is reached or nothing is left.
+  void Search(HeapWalker& walker, const void* target) {
+    while (!queue_.empty() && !parents_.contains(target)) {
+      const Root from = queue_.front();
+      queue_.pop_front();
+      from_ = from.address();
+      ordinal_ = 0;
+      walker.ReportEdges(from);
+    }
+  }
+  const absl::flat_hash_map<const void*, Parent>& parents() const {
+    return parents_;
+  }
+
+  void Strong(Root target, std::string_view name) override {
+    const std::uint32_t ordinal = name.empty() ? ordinal_++ : 0;
+    const auto [it, added] = parents_.try_emplace(target.address());
+    if (!added) return;
+    it->second = {from_, name.empty() ? absl::StrCat("[", ordinal, "]")
+                                      : std::string(name)};
+    queue_.push_back(target);
+  }
+  // A weak reference retains nothing.
+  void Weak(const void*, std::string_view) override {}
+
+ private:
+  const void* from_ = nullptr;
+  std::uint32_t ordinal_ = 0;
+  absl::flat_hash_map<const void*, Parent> parents_;
+  std::deque<Root> queue_;
+};
+
+}  // namespace
+
+absl::Status WriteHeapSnapshot(const Mutator& mutator, std::ostream& out) {
+  return WriteSnapshot(mutator, out);
+}
+
+absl::StatusOr<std::vector<RetainerStep>> RetainerPath(const Mutator& mutator,
+                                                       const void* value) {
+  ParentRecorder recorder;
+  HeapWalker walker(mutator, recorder);
+  const ValueIndex index(walker);
+  if (!index.Find(value)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "RetainerPath: no live value of this Mutator at %p", value));
+  }
+  for (const auto& arena : walker.arenas()) {
+    arena->ForEachLive([&](Root root) {
+      if (HeapWalker::LocksOn(root.address()) > 0) recorder.AddRoot(root);
+    });
+  }
+  recorder.Search(walker, value);
+  const auto& parents = recorder.parents();
+  if (!parents.contains(value)) {
+    return absl::NotFoundError(absl::StrFormat(
+        "RetainerPath: no root reaches the %s at %p (the next collection "
+        "frees it)",
+        index.ArenaOf(value).type_name(), value));
+  }
+  std::vector<RetainerStep> path;
+  std::string field;
+  for (const void* at = value; at != nullptr;) {
+    path.push_back({std::string(index.ArenaOf(at).type_name()), at, field});
+    const ParentRecorder::Parent& parent = parents.at(at);
+    field = parent.field;
+    at = parent.from;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+std::string ToString(const std::vector<RetainerStep>& path) {
+  return absl::StrJoin(
+      path, " -> ", [](std::string* out, const RetainerStep& step) {
+        absl::StrAppend(out, step.type_name, step.field.empty() ? "" : ".",
+                        step.field);
+      });
+}
+
+}  // namespace kamo::mem

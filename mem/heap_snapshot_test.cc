@@ -1,0 +1,168 @@
+#include "mem/heap_snapshot.h"
+
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "mem/member.h"
+#include "mem/mutator.h"
+#include "mem/weak_member.h"
+
+namespace kamo::mem {
+namespace {
+
+struct Tree {
+  static constexpr const char* kTypeName = "Tree";
+  void Trace(Tracer& tracer) const {
+    tracer.Visit(left, "left");
+    tracer.Visit(right, "right");
+    tracer.Visit(up, "up");
+    tracer.Visit(extra);  // unnamed: "[0]" in a path
+  }
+  Member<Tree> left, right, extra;
+  WeakMember<Tree> up;
+};
+
+struct Text {
+  static constexpr const char* kTypeName = "Text";
+  explicit Text(std::string s) : text(std::move(s)) {}
+  void Trace(Tracer&) const {}
+  std::string SnapshotLabel() const { return text; }
+  std::size_t ExternalBytes() const { return text.size(); }
+  std::string text;
+};
+
+TEST(RetainerPathTest, AThreeStepChainReportsItsStepsAndFieldNames) {
+  Mutator mutator;
+  Pointer<Tree> root = mutator.Allocate<Tree>();
+  Pointer<Tree> b = mutator.Allocate<Tree>();
+  Pointer<Tree> c = mutator.Allocate<Tree>();
+  Pointer<Tree> d = mutator.Allocate<Tree>();
+  root->left = b;
+  b->right = c;
+  c->extra = d;
+  const Tree* b_at = b.get();
+  const Tree* c_at = c.get();
+  const Tree* d_at = d.get();
+  b = nullptr;
+  c = nullptr;
+  d = nullptr;
+
+  auto path = RetainerPath(mutator, d_at);
+  ASSERT_TRUE(path.ok()) << path.status();
+  ASSERT_EQ(path->size(), 4u);
+  EXPECT_EQ(ToString(*path), "Tree.left -> Tree.right -> Tree.[0] -> Tree");
+  EXPECT_EQ((*path)[0].value, root.get());
+  EXPECT_EQ((*path)[1].value, b_at);
+  EXPECT_EQ((*path)[2].value, c_at);
+  EXPECT_EQ((*path)[3].value, d_at);
+}
+
+TEST(RetainerPathTest, AValueHeldOnlyByAPointerIsItsOwnRoot) {
+  Mutator mutator;
+  Pointer<Text> text = mutator.Allocate<Text>("held");
+  auto path = RetainerPath(mutator, text.get());
+  ASSERT_TRUE(path.ok()) << path.status();
+  ASSERT_EQ(path->size(), 1u);
+  EXPECT_EQ((*path)[0].type_name, "Text");
+  EXPECT_EQ((*path)[0].field, "");
+}
+
+TEST(RetainerPathTest, TheShortestOfTwoPathsIsReported) {
+  Mutator mutator;
+  Pointer<Tree> root = mutator.Allocate<Tree>();
+  Pointer<Tree> middle = mutator.Allocate<Tree>();
+  Pointer<Tree> target = mutator.Allocate<Tree>();
+  root->left = middle;  // root.left.left -> target: two steps
+  middle->left = target;
+  root->right = target;  // root.right -> target: one step
+  const Tree* at = target.get();
+  middle = nullptr;
+  target = nullptr;
+  auto path = RetainerPath(mutator, at);
+  ASSERT_TRUE(path.ok()) << path.status();
+  EXPECT_EQ(ToString(*path), "Tree.right -> Tree");
+}
+
+TEST(RetainerPathTest, WeakReferencesRetainNothing) {
+  Mutator mutator;
+  Pointer<Tree> root = mutator.Allocate<Tree>();
+  Pointer<Tree> weakly_held = mutator.Allocate<Tree>();
+  root->up = weakly_held;
+  const Tree* at = weakly_held.get();
+  weakly_held = nullptr;
+  auto path = RetainerPath(mutator, at);
+  EXPECT_EQ(path.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(path.status().message().find("no root reaches the Tree"),
+            std::string::npos)
+      << path.status();
+  // The collection agrees: it frees the value.
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+}
+
+TEST(RetainerPathTest, AnAddressThatHoldsNoLiveValueIsRefused) {
+  Mutator mutator;
+  Pointer<Tree> tree = mutator.Allocate<Tree>();
+  int not_managed = 0;
+  EXPECT_EQ(RetainerPath(mutator, &not_managed).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const Tree* freed = tree.get();
+  tree = nullptr;
+  ASSERT_EQ(mutator.CollectGarbage(), 1u);
+  EXPECT_EQ(RetainerPath(mutator, freed).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+std::string Snapshot(const Mutator& mutator) {
+  std::ostringstream out;
+  const absl::Status status = WriteHeapSnapshot(mutator, out);
+  EXPECT_TRUE(status.ok()) << status;
+  return out.str();
+}
+
+TEST(HeapSnapshotTest, CountsEveryLiveValueAndReferenceWithTheRootsGroups) {
+  Mutator mutator;
+  Pointer<Tree> root = mutator.Allocate<Tree>();
+  Pointer<Tree> child = mutator.Allocate<Tree>();
+  root->left = child;
+  root->up = child;
+  child->extra = root;
+  child = nullptr;
+  Pointer<Text> text = mutator.Allocate<Text>("hello \"snapshot\"");
+  const std::string json = Snapshot(mutator);
+  // Nodes: the root, two groups (Tree, Text), three values. Edges: root ->
+  // 2 groups, one locked value in each, and Tree's three references.
+  EXPECT_NE(json.find("\"node_count\":6,\"edge_count\":7,"), std::string::npos)
+      << json;
+  for (const char* s :
+       {"\"(Pointers: Tree)\"", "\"(Pointers: Text)\"", "\"left\"", "\"up\"",
+        "\"Tree\"", "\"hello \\\"snapshot\\\"\""}) {
+    EXPECT_NE(json.find(s), std::string::npos) << s << " in " << json;
+  }
+  // Text's self size is its slot and its external bytes.
+  const std::string text_node = absl::StrFormat(
+      ",%d,%d,0,0,0", reinterpret_cast<std::uintptr_t>(text.get()),
+      sizeof(Text) + text->text.size());
+  EXPECT_NE(json.find(text_node), std::string::npos) << text_node;
+}
+
+TEST(HeapSnapshotTest, WritesNothingButTheRootForAnEmptyHeap) {
+  Mutator mutator;
+  const std::string json = Snapshot(mutator);
+  EXPECT_NE(json.find("\"node_count\":1,\"edge_count\":0,"), std::string::npos);
+  EXPECT_NE(json.find("\"nodes\":[9,0,1,0,0,0,0],"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"edges\":[],"), std::string::npos) << json;
+}
+
+TEST(HeapSnapshotTest, AFailedStreamIsReported) {
+  Mutator mutator;
+  Pointer<Tree> tree = mutator.Allocate<Tree>();
+  std::ostringstream out;
+  out.setstate(std::ios::badbit);
+  EXPECT_EQ(WriteHeapSnapshot(mutator, out).code(),
+            absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace kamo::mem
