@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "mem/internal/heap_walker.h"
+#include "timeline/json_string.h"
 
 namespace kamo::mem {
 namespace {
@@ -90,41 +91,6 @@ constexpr std::string_view kMeta =
     R"(["timestamp_us","last_assigned_id"],"location_fields":["object_index",)"
     R"("script_id","line","column"]},)";
 
-bool IsUtf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80         ? 1
-                          : (c >> 5) == 6  ? 2
-                          : (c >> 4) == 14 ? 3
-                          : (c >> 3) == 30 ? 4
-                                           : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    }
-    i += n;
-  }
-  return true;
-}
-
-// A JSON string literal. Text that is not UTF-8 (a symbol may be any bytes)
-// has each byte above 0x7f written as the code point of that value.
-void WriteJsonString(std::ostream& out, std::string_view s) {
-  const bool utf8 = IsUtf8(s);
-  out << '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out << '\\' << ch;
-    } else if (c < 0x20 || (c >= 0x80 && !utf8)) {
-      out << absl::StrFormat("\\u%04x", c);
-    } else {
-      out << ch;
-    }
-  }
-  out << '"';
-}
-
 // The snapshot's strings, each written once, numbered in order of first use.
 class StringTable {
  public:
@@ -138,7 +104,7 @@ class StringTable {
   void Write(std::ostream& out) const {
     for (std::size_t i = 0; i < order_.size(); ++i) {
       if (i > 0) out << ',';
-      WriteJsonString(out, *order_[i]);
+      out << timeline::JsonString(*order_[i]);
     }
   }
 
@@ -166,6 +132,7 @@ class ArrayItems {
 class EdgeCounter final : public EdgeSink {
  public:
   void Strong(Root, std::string_view) override { ++count_; }
+  void Element(Root, std::size_t) override { ++count_; }
   void Weak(const void*, std::string_view) override { ++count_; }
   // The references reported since the last call.
   std::uint32_t Take() { return std::exchange(count_, 0); }
@@ -175,8 +142,8 @@ class EdgeCounter final : public EdgeSink {
 };
 
 // Writes a value's references as edges: named ones as properties (weak
-// ones as weak), unnamed strong ones as elements, numbered in Trace's
-// order.
+// ones as weak), a range's elements (VisitAll) as elements at their index,
+// other unnamed ones as elements numbered in Trace's order.
 class EdgeWriter final : public EdgeSink {
  public:
   EdgeWriter(const ValueIndex& index, std::uint32_t first_value_node,
@@ -190,19 +157,24 @@ class EdgeWriter final : public EdgeSink {
   void NextValue() { ordinal_ = 0; }
 
   void Strong(Root target, std::string_view name) override {
-    Edge(target.address(), name, name.empty() ? kElement : kProperty);
+    if (name.empty()) {
+      Edge(target.address(), kElement, ordinal_++);
+    } else {
+      Edge(target.address(), kProperty, strings_.Id(name));
+    }
+  }
+  void Element(Root target, std::size_t index) override {
+    Edge(target.address(), kElement, index);
   }
   void Weak(const void* target, std::string_view name) override {
-    Edge(target, name.empty() ? "weak" : name, kWeak);
+    Edge(target, kWeak, strings_.Id(name.empty() ? "weak" : name));
   }
 
  private:
-  void Edge(const void* target, std::string_view name, EdgeType type) {
-    const std::uint32_t ordinal = type == kElement ? ordinal_++ : 0;
+  void Edge(const void* target, EdgeType type, std::uint64_t name_or_index) {
     // Trace reports live values only (a collection would mark them).
     const std::uint32_t node = first_value_node_ + *index_.Find(target);
-    items_.Next() << type << ','
-                  << (type == kElement ? ordinal : strings_.Id(name)) << ','
+    items_.Next() << type << ',' << name_or_index << ','
                   << std::uint64_t{node} * kNodeFields;
   }
 
@@ -330,17 +302,26 @@ class ParentRecorder final : public EdgeSink {
   }
 
   void Strong(Root target, std::string_view name) override {
-    const std::uint32_t ordinal = name.empty() ? ordinal_++ : 0;
-    const auto [it, added] = parents_.try_emplace(target.address());
-    if (!added) return;
-    it->second = {from_, name.empty() ? absl::StrCat("[", ordinal, "]")
-                                      : std::string(name)};
-    queue_.push_back(target);
+    if (name.empty()) {
+      Reached(target, absl::StrCat("[", ordinal_++, "]"));
+    } else {
+      Reached(target, std::string(name));
+    }
+  }
+  void Element(Root target, std::size_t index) override {
+    Reached(target, absl::StrCat("[", index, "]"));
   }
   // A weak reference retains nothing.
   void Weak(const void*, std::string_view) override {}
 
  private:
+  void Reached(Root target, std::string field) {
+    const auto [it, added] = parents_.try_emplace(target.address());
+    if (!added) return;
+    it->second = {from_, std::move(field)};
+    queue_.push_back(target);
+  }
+
   const void* from_ = nullptr;
   std::uint32_t ordinal_ = 0;
   absl::flat_hash_map<const void*, Parent> parents_;

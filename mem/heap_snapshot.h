@@ -8,8 +8,9 @@
 //     SnapshotLabel, its text: see describe.h), a stable id (its address:
 //     the same while the value lives), its self size (slot plus the
 //     ExternalBytes it reports), and its references as edges, named as
-//     Trace named them (Visit(field, "name")), numbered otherwise (the
-//     value's unnamed references, null ones not counted); weak
+//     Trace named them (Visit(field, "name")), numbered otherwise (a
+//     VisitAll range's by their index, other unnamed references in
+//     order, null ones not counted); weak
 //     references (WeakMember, an ephemeron's key) are weak edges;
 //   - a synthetic root whose children are one "(Pointers: T)" node per type
 //     with locked values, each leading to the values Pointers hold.
@@ -45,8 +46,8 @@ struct RetainerStep {
   std::string type_name;
   const void* value;
   // The field of this value that leads to the next step: its name in
-  // Trace, "[i]" for the value's i-th unnamed reference, "" for the last
-  // step.
+  // Trace, "[i]" for element i of a range Trace visited with VisitAll or
+  // for the value's i-th other unnamed reference, "" for the last step.
   std::string field;
 };
 

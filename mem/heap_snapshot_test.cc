@@ -147,6 +147,15 @@ TEST(HeapSnapshotTest, CountsEveryLiveValueAndReferenceWithTheRootsGroups) {
   EXPECT_NE(json.find(text_node), std::string::npos) << text_node;
 }
 
+TEST(HeapSnapshotTest, LabelsAreValidJsonWhateverTheirBytes) {
+  Mutator mutator;
+  Pointer<Text> utf8 = mutator.Allocate<Text>("caf\xc3\xa9");
+  Pointer<Text> bytes = mutator.Allocate<Text>("\xff\x01");
+  const std::string json = Snapshot(mutator);
+  EXPECT_NE(json.find("\"caf\xc3\xa9\""), std::string::npos);
+  EXPECT_NE(json.find("\"\\u00ff\\u0001\""), std::string::npos) << json;
+}
+
 TEST(HeapSnapshotTest, WritesNothingButTheRootForAnEmptyHeap) {
   Mutator mutator;
   const std::string json = Snapshot(mutator);

@@ -31,6 +31,7 @@
 #define KAMO_MEM_TRACE_H_
 
 #include <concepts>
+#include <cstddef>
 #include <ranges>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,8 @@ class EdgeSink {
  public:
   virtual ~EdgeSink() = default;
   virtual void Strong(Root target, std::string_view name) = 0;
+  // The element at `index` of a range (VisitAll).
+  virtual void Element(Root target, std::size_t index) = 0;
   virtual void Weak(const void* target, std::string_view name) = 0;
 };
 }  // namespace internal
@@ -195,6 +198,18 @@ class Tracer {
       ToWeakSlot<std::ranges::range_value_t<Range>> ||
       ToEphemeronFields<std::ranges::range_value_t<Range>>
   void VisitAll(const Range& range) {
+    if constexpr (ToRoot<std::ranges::range_value_t<Range>>) {
+      if (edges_ != nullptr) [[unlikely]] {
+        std::size_t index = 0;
+        for (const auto& ref : range) {
+          if (const Root root = ref.ToRoot(); !root.empty()) {
+            edges_->Element(root, index);
+          }
+          ++index;
+        }
+        return;
+      }
+    }
     for (const auto& ref : range) Visit(ref);
   }
 

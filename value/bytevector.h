@@ -35,6 +35,8 @@ class ByteVector {
   void Push(std::uint8_t byte);
 
   void Trace(mem::Tracer&) const {}
+  // For heap snapshots (mem/describe.h).
+  std::size_t ExternalBytes() const { return external_.bytes(); }
 
  private:
   mem::ExternalMemory external_;  // the capacity of bytes_

@@ -36,7 +36,7 @@ class Ephemeron {
     if (key_.is_heap()) {
       tracer.Visit(EphemeronRef{&key_, &datum_});
     } else {
-      tracer.Visit(datum_);
+      tracer.Visit(datum_, "datum");
     }
   }
 

@@ -77,6 +77,8 @@ class Hashtable {
   std::size_t capacity() const { return entries_.size(); }
 
   void Trace(mem::Tracer& tracer) const;
+  // For heap snapshots (mem/describe.h).
+  std::size_t ExternalBytes() const { return external_.bytes(); }
 
  private:
   static constexpr std::size_t kNone = SIZE_MAX;

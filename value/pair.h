@@ -35,7 +35,8 @@ class Pair {
   const Value& cdr_ref() const { return cdr_; }
 
   void Trace(mem::Tracer& tracer) const {
-    mem::TraceFields(tracer, car_, cdr_);
+    tracer.Visit(car_, "car");
+    tracer.Visit(cdr_, "cdr");
   }
 
  private:

@@ -44,6 +44,9 @@ class String {
   void Clear() { utf8_.clear(); }
 
   void Trace(mem::Tracer&) const {}
+  // For heap snapshots (mem/describe.h).
+  std::string SnapshotLabel() const { return utf8_; }
+  std::size_t ExternalBytes() const { return external_.bytes(); }
 
  private:
   mem::ExternalMemory external_;  // the capacity of utf8_

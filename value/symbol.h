@@ -37,6 +37,9 @@ class Symbol {
   std::string_view name() const { return name_; }
 
   void Trace(mem::Tracer&) const {}
+  // For heap snapshots (mem/describe.h).
+  std::string SnapshotLabel() const { return name_; }
+  std::size_t ExternalBytes() const { return external_.bytes(); }
 
  private:
   friend class SymbolTable;

@@ -92,6 +92,8 @@ class Vector {
   const std::vector<Value>& elements() const { return elements_; }
 
   void Trace(mem::Tracer& tracer) const { tracer.VisitAll(elements_); }
+  // For heap snapshots (mem/describe.h).
+  std::size_t ExternalBytes() const { return external_.bytes(); }
 
  private:
   absl::Status CheckIndex(std::size_t index, std::size_t limit,

@@ -35,8 +35,8 @@ class WeakPair {
   Value SetCdr(const Value& value);
 
   void Trace(mem::Tracer& tracer) const {
-    if (car_.is_heap() && !broken()) tracer.Visit(WeakValueRef(car_));
-    tracer.Visit(cdr_);
+    if (car_.is_heap() && !broken()) tracer.Visit(WeakValueRef(car_), "car");
+    tracer.Visit(cdr_, "cdr");
   }
 
  private:
