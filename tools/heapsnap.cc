@@ -2,10 +2,12 @@
 // V8's format (open it in Chrome DevTools: Memory, Load profile) and says
 // why one of its values is alive.
 //
-//   heapsnap FILE.heapsnapshot
+//   heapsnap FILE.heapsnapshot [AFTER.heapsnapshot]
 //
-// Prints the snapshot's node and edge counts and the retainer path of the
-// string "needle".
+// Prints the live values and the retainer path of the string "needle".
+// With a second file, it then grows the vector by two strings, drops the
+// weak pair, collects and writes the second snapshot (heapdiff compares
+// the two).
 #include <cstdio>
 #include <fstream>
 
@@ -13,10 +15,19 @@
 #include "value/heap.h"
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: heapsnap FILE.heapsnapshot\n");
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr,
+                 "usage: heapsnap FILE.heapsnapshot [AFTER.heapsnapshot]\n");
     return 2;
   }
+  const auto write = [](const kamo::mem::Mutator& mutator, const char* file) {
+    std::ofstream out(file, std::ios::binary);
+    const absl::Status written = kamo::mem::WriteHeapSnapshot(mutator, out);
+    if (!written.ok()) {
+      std::fprintf(stderr, "heapsnap: %s\n", written.ToString().c_str());
+    }
+    return written.ok();
+  };
   kamo::mem::Mutator mutator;
   kamo::value::Heap heap(mutator);
   using kamo::value::Value;
@@ -31,12 +42,7 @@ int main(int argc, char** argv) {
   list = Value();
   mutator.CollectGarbage();  // nothing unreachable left in the snapshot
 
-  std::ofstream out(argv[1], std::ios::binary);
-  if (const absl::Status written = kamo::mem::WriteHeapSnapshot(mutator, out);
-      !written.ok()) {
-    std::fprintf(stderr, "heapsnap: %s\n", written.ToString().c_str());
-    return 1;
-  }
+  if (!write(mutator, argv[1])) return 1;
   const auto path = kamo::mem::RetainerPath(mutator, needle_at);
   if (!path.ok()) {
     std::fprintf(stderr, "heapsnap: %s\n", path.status().ToString().c_str());
@@ -45,5 +51,12 @@ int main(int argc, char** argv) {
   const kamo::mem::Stats stats = mutator.stats();
   std::printf("live %zu\n", stats.live);
   std::printf("needle: %s\n", kamo::mem::ToString(*path).c_str());
-  return 0;
+  if (argc == 2) return 0;
+
+  for (const char* text : {"grown-1", "grown-2"}) {
+    vector->Push(*heap.NewString(text));
+  }
+  weak = nullptr;
+  mutator.CollectGarbage();
+  return write(mutator, argv[2]) ? 0 : 1;
 }
