@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -328,6 +329,101 @@ class ParentRecorder final : public EdgeSink {
   std::deque<Root> queue_;
 };
 
+// ---- DOT
+// ---------------------------------------------------------------------
+
+// Collects the references of one value.
+class EdgeList final : public EdgeSink {
+ public:
+  struct Edge {
+    Root target;
+    std::string name;
+    bool weak;
+  };
+  std::vector<Edge>& edges() { return edges_; }
+
+  void Strong(Root target, std::string_view name) override {
+    edges_.push_back({target, std::string(name), false});
+  }
+  void Element(Root target, std::size_t index) override {
+    edges_.push_back({target, absl::StrCat("[", index, "]"), false});
+  }
+  void Weak(const void* target, std::string_view name) override {
+    edges_.push_back(
+        {Root(const_cast<void*>(target), nullptr), std::string(name), true});
+  }
+
+ private:
+  std::vector<Edge> edges_;
+};
+
+absl::Status WriteDot(const Mutator& mutator, std::ostream& out,
+                      std::size_t max_values) {
+  EdgeList list;
+  HeapWalker walker(mutator, list);
+  const ValueIndex index(walker);
+  absl::flat_hash_map<const void*, std::size_t> drawn;  // value -> its number
+  std::deque<Root> queue;
+  const auto draw = [&](Root value) {
+    if (drawn.contains(value.address()) || drawn.size() >= max_values) return;
+    const std::size_t n = drawn.size();
+    drawn.emplace(value.address(), n);
+    queue.push_back(value);
+    const ArenaBase& arena = index.ArenaOf(value.address());
+    const ValueDescription description = arena.DescribeValue(value.address());
+    out << "  v" << n << " [label="
+        << timeline::JsonString(description.has_label
+                                    ? description.label
+                                    : std::string(arena.type_name()))
+        << (description.has_label ? ", shape=plaintext" : "") << "];\n";
+  };
+  out << "digraph heap {\n  node [shape=box, fontname=\"monospace\"];\n"
+         "  pointers [label=\"Pointers\", shape=ellipse];\n";
+  std::vector<const void*> roots;
+  for (const auto& arena : walker.arenas()) {
+    arena->ForEachLive([&](Root root) {
+      if (HeapWalker::LocksOn(root.address()) == 0) return;
+      draw(root);
+      if (drawn.contains(root.address())) roots.push_back(root.address());
+    });
+  }
+  for (const void* root : roots) {
+    out << "  pointers -> v" << drawn.at(root) << ";\n";
+  }
+  while (!queue.empty()) {
+    const Root from = queue.front();
+    queue.pop_front();
+    list.edges().clear();
+    walker.ReportEdges(from);
+    for (const EdgeList::Edge& edge : list.edges()) {
+      // A weak edge's target is traced only if something strong reaches it.
+      if (!edge.weak) draw(edge.target);
+      const auto to = drawn.find(edge.target.address());
+      if (to == drawn.end()) continue;
+      out << "  v" << drawn.at(from.address()) << " -> v" << to->second
+          << " [label=" << timeline::JsonString(edge.name)
+          << (edge.weak ? ", style=dashed" : "") << "];\n";
+    }
+  }
+  std::map<std::string, std::size_t> rest;  // by type
+  for (const auto& arena : walker.arenas()) {
+    arena->ForEachLive([&](Root value) {
+      if (!drawn.contains(value.address()))
+        ++rest[std::string(arena->type_name())];
+    });
+  }
+  if (!rest.empty()) {
+    std::size_t total = 0;
+    for (const auto& [type, count] : rest) total += count;
+    out << "  more [label=\"" << total << " more values: "
+        << absl::StrJoin(rest, ", ", absl::PairFormatter(" "))
+        << "\", shape=note];\n";
+  }
+  out << "}\n";
+  if (!out) return absl::DataLossError("the DOT stream failed");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status WriteHeapSnapshot(const Mutator& mutator, std::ostream& out) {
@@ -366,6 +462,11 @@ absl::StatusOr<std::vector<RetainerStep>> RetainerPath(const Mutator& mutator,
   }
   std::reverse(path.begin(), path.end());
   return path;
+}
+
+absl::Status WriteHeapDot(const Mutator& mutator, std::ostream& out,
+                          std::size_t max_values) {
+  return WriteDot(mutator, out, max_values);
 }
 
 std::string ToString(const std::vector<RetainerStep>& path) {

@@ -28,6 +28,7 @@
 #ifndef KAMO_MEM_HEAP_SNAPSHOT_H_
 #define KAMO_MEM_HEAP_SNAPSHOT_H_
 
+#include <cstddef>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -57,6 +58,13 @@ struct RetainerStep {
 // value of `mutator` is at that address. O(live values + references).
 absl::StatusOr<std::vector<RetainerStep>> RetainerPath(const Mutator& mutator,
                                                        const void* value);
+
+// Writes the heap as a Graphviz DOT graph (`dot -Tsvg`), for small heaps:
+// the first `max_values` values breadth first from the Pointers (a
+// "Pointers" node leads to those), each edge with its field name (weak
+// ones dashed), and one note for the rest: "N more values", by type.
+absl::Status WriteHeapDot(const Mutator& mutator, std::ostream& out,
+                          std::size_t max_values = 50);
 
 // The path as one line: "Node.left -> Node.right -> Node".
 std::string ToString(const std::vector<RetainerStep>& path);

@@ -173,5 +173,43 @@ TEST(HeapSnapshotTest, AFailedStreamIsReported) {
             absl::StatusCode::kDataLoss);
 }
 
+TEST(HeapDotTest, DrawsTheFirstValuesFromThePointersAndSummarizesTheRest) {
+  Mutator mutator;
+  Pointer<Tree> a = mutator.Allocate<Tree>();
+  Pointer<Tree> b = mutator.Allocate<Tree>();
+  Pointer<Tree> garbage = mutator.Allocate<Tree>();  // not collected yet
+  a->left = b;
+  b->up = a;
+  b = nullptr;
+  garbage = nullptr;
+  Pointer<Text> text = mutator.Allocate<Text>("t");
+  const auto dot = [&](std::size_t max_values) {
+    std::ostringstream out;
+    EXPECT_TRUE(WriteHeapDot(mutator, out, max_values).ok());
+    return out.str();
+  };
+  const std::string header =
+      "digraph heap {\n"
+      "  node [shape=box, fontname=\"monospace\"];\n"
+      "  pointers [label=\"Pointers\", shape=ellipse];\n"
+      "  v0 [label=\"Tree\"];\n"
+      "  v1 [label=\"t\", shape=plaintext];\n";
+  EXPECT_EQ(dot(10), header +
+                         "  pointers -> v0;\n"
+                         "  pointers -> v1;\n"
+                         "  v2 [label=\"Tree\"];\n"
+                         "  v0 -> v2 [label=\"left\"];\n"
+                         "  v2 -> v0 [label=\"up\", style=dashed];\n"
+                         "  more [label=\"1 more values: Tree 1\", "
+                         "shape=note];\n"
+                         "}\n");
+  EXPECT_EQ(dot(2), header +
+                        "  pointers -> v0;\n"
+                        "  pointers -> v1;\n"
+                        "  more [label=\"2 more values: Tree 2\", "
+                        "shape=note];\n"
+                        "}\n");
+}
+
 }  // namespace
 }  // namespace kamo::mem
