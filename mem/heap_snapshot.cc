@@ -470,11 +470,14 @@ absl::Status WriteHeapDot(const Mutator& mutator, std::ostream& out,
 }
 
 std::string ToString(const std::vector<RetainerStep>& path) {
-  return absl::StrJoin(
-      path, " -> ", [](std::string* out, const RetainerStep& step) {
-        absl::StrAppend(out, step.type_name, step.field.empty() ? "" : ".",
-                        step.field);
-      });
+  if (path.empty()) return "";
+  return absl::StrCat(
+      "Pointer<", path.front().type_name, "> => ",
+      absl::StrJoin(
+          path, " -> ", [](std::string* out, const RetainerStep& step) {
+            absl::StrAppend(out, step.type_name, step.field.empty() ? "" : ".",
+                            step.field);
+          }));
 }
 
 }  // namespace kamo::mem

@@ -66,7 +66,8 @@ absl::StatusOr<std::vector<RetainerStep>> RetainerPath(const Mutator& mutator,
 absl::Status WriteHeapDot(const Mutator& mutator, std::ostream& out,
                           std::size_t max_values = 50);
 
-// The path as one line: "Node.left -> Node.right -> Node".
+// The path as one line, from the Pointer that holds its first value:
+// "Pointer<Node> => Node.left -> Node.right -> Node".
 std::string ToString(const std::vector<RetainerStep>& path);
 
 }  // namespace kamo::mem

@@ -52,7 +52,8 @@ TEST(RetainerPathTest, AThreeStepChainReportsItsStepsAndFieldNames) {
   auto path = RetainerPath(mutator, d_at);
   ASSERT_TRUE(path.ok()) << path.status();
   ASSERT_EQ(path->size(), 4u);
-  EXPECT_EQ(ToString(*path), "Tree.left -> Tree.right -> Tree.[0] -> Tree");
+  EXPECT_EQ(ToString(*path),
+            "Pointer<Tree> => Tree.left -> Tree.right -> Tree.[0] -> Tree");
   EXPECT_EQ((*path)[0].value, root.get());
   EXPECT_EQ((*path)[1].value, b_at);
   EXPECT_EQ((*path)[2].value, c_at);
@@ -67,6 +68,7 @@ TEST(RetainerPathTest, AValueHeldOnlyByAPointerIsItsOwnRoot) {
   ASSERT_EQ(path->size(), 1u);
   EXPECT_EQ((*path)[0].type_name, "Text");
   EXPECT_EQ((*path)[0].field, "");
+  EXPECT_EQ(ToString(*path), "Pointer<Text> => Text");
 }
 
 TEST(RetainerPathTest, TheShortestOfTwoPathsIsReported) {
@@ -82,7 +84,7 @@ TEST(RetainerPathTest, TheShortestOfTwoPathsIsReported) {
   target = nullptr;
   auto path = RetainerPath(mutator, at);
   ASSERT_TRUE(path.ok()) << path.status();
-  EXPECT_EQ(ToString(*path), "Tree.right -> Tree");
+  EXPECT_EQ(ToString(*path), "Pointer<Tree> => Tree.right -> Tree");
 }
 
 TEST(RetainerPathTest, WeakReferencesRetainNothing) {

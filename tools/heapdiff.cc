@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <string>
 #include <tuple>
@@ -23,14 +22,12 @@
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
-#include "nlohmann/json.hpp"
 #include "timeline/json_string.h"
+#include "tools/snapshot_file.h"
 
 ABSL_FLAG(bool, json, false, "machine-readable output");
 
 namespace {
-
-using Json = nlohmann::json;
 
 struct Value {
   std::string type;
@@ -39,40 +36,16 @@ struct Value {
 using Values = absl::flat_hash_map<std::uint64_t, Value>;  // by node id
 
 absl::StatusOr<Values> Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrFormat("cannot read %s", path));
-  const Json snapshot = Json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (snapshot.is_discarded() || !snapshot.contains("nodes") ||
-      !snapshot.contains("strings") || !snapshot.contains("snapshot")) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s is not a heap snapshot", path));
-  }
-  const Json& meta = snapshot["snapshot"]["meta"];
-  const Json& fields = meta["node_fields"];
-  const auto field = [&](const char* name) -> std::size_t {
-    const auto it = std::find(fields.begin(), fields.end(), name);
-    return it == fields.end() ? fields.size() : it - fields.begin();
-  };
-  const std::size_t stride = fields.size(), type_at = field("type"),
-                    name_at = field("name"), id_at = field("id"),
-                    size_at = field("self_size");
-  if (std::max({type_at, name_at, id_at, size_at}) >= stride) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: its nodes lack type, name, id or self_size", path));
-  }
-  const Json& types = meta["node_types"][0];
-  const Json& strings = snapshot["strings"];
-  const Json& nodes = snapshot["nodes"];
+  absl::StatusOr<kamo::tools::SnapshotFile> file =
+      kamo::tools::ReadSnapshotFile(path);
+  if (!file.ok()) return file.status();
   Values values;
-  for (std::size_t i = 0; i + stride <= nodes.size(); i += stride) {
-    const std::string type = types.at(nodes[i + type_at].get<std::size_t>());
-    if (type == "synthetic") continue;
-    values[nodes[i + id_at].get<std::uint64_t>()] = {
-        type == "object" || type == "native"
-            ? strings.at(nodes[i + name_at].get<std::size_t>())
-                  .get<std::string>()
-            : "(" + type + ")",
-        nodes[i + size_at].get<std::uint64_t>()};
+  for (const kamo::tools::SnapshotNode& node : file->nodes) {
+    if (node.type == "synthetic") continue;
+    values[node.id] = {node.type == "object" || node.type == "native"
+                           ? node.name
+                           : "(" + node.type + ")",
+                       node.self_size};
   }
   return values;
 }

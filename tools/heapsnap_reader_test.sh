@@ -7,5 +7,6 @@ snapshot="$TEST_TMPDIR/demo.heapsnapshot"
 output=$(tools/heapsnap "$snapshot")
 echo "$output"
 grep -qx 'live 7' <<<"$output"
-grep -qx 'needle: Vector.\[0\] -> Pair.cdr -> Pair.car -> String' <<<"$output"
+grep -qx 'needle: Pointer<Vector> => Vector.\[0\] -> Pair.cdr -> Pair.car -> String' \
+  <<<"$output"
 NODE_PATH="$KAMO_NODE_MODULES" node tools/heapsnapshot/check.js "$snapshot"

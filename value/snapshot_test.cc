@@ -23,7 +23,8 @@ TEST(ValueSnapshotTest, RetainerPathsNameCarCdrAndVectorIndices) {
   auto path = mem::RetainerPath(mutator, at);
   ASSERT_TRUE(path.ok()) << path.status();
   EXPECT_EQ(mem::ToString(*path),
-            "Vector.[2] -> Pair.cdr -> Pair.cdr -> Pair.car -> Symbol");
+            "Pointer<Vector> => Vector.[2] -> Pair.cdr -> Pair.cdr -> "
+            "Pair.car -> Symbol");
 }
 
 TEST(ValueSnapshotTest, StringsAndSymbolsShowTheirText) {

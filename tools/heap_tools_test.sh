@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# heapdiff on heapsnap's two snapshots: the second adds two strings to the
-# vector and drops the weak pair. Byte counts depend on the platform's
-# sizes, so the counts of values are checked exactly and the bytes by sign.
+# heapdiff and heappath on heapsnap's two snapshots: the second adds two
+# strings to the vector and drops the weak pair. Byte counts depend on the
+# platform's sizes, so the counts of values are checked exactly and the
+# bytes by sign.
 set -euo pipefail
 before="$TEST_TMPDIR/before.heapsnapshot"
 after="$TEST_TMPDIR/after.heapsnapshot"
@@ -29,4 +30,18 @@ if tools/heapdiff "$before" 2>/dev/null; then echo "FAIL: one file accepted"; ex
 echo '{"not":"a snapshot"}' >"$TEST_TMPDIR/bad.json"
 message=$(tools/heapdiff "$before" "$TEST_TMPDIR/bad.json" 2>&1 || true)
 [[ "$message" == *"is not a heap snapshot"* ]] || { echo "FAIL: $message"; exit 1; }
-echo "heapdiff_test: ok"
+
+# heappath: the shortest strong chain from the root, weak edges not taken.
+path=$(tools/heappath "$after" --name=grown-2)
+expected='synthetic "" [0]
+synthetic "(Pointers: Vector)" [0]
+object "Vector" [2]
+string "grown-2"'
+[[ "$path" == "$expected" ]] || { printf 'FAIL: heappath printed\n%s\n' "$path"; exit 1; }
+path=$(tools/heappath "$before" --name=needle)
+[[ $(tail -n 3 <<<"$path") == 'object "Pair" .cdr
+object "Pair" .car
+string "needle"' ]] || { printf 'FAIL: heappath printed\n%s\n' "$path"; exit 1; }
+message=$(tools/heappath "$before" --name=absent 2>&1 || true)
+[[ "$message" == *'no node named "absent"'* ]] || { echo "FAIL: $message"; exit 1; }
+echo "heap_tools_test: ok"
