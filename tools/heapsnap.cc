@@ -4,12 +4,14 @@
 //
 //   heapsnap FILE.heapsnapshot [AFTER.heapsnapshot]
 //
-// Prints the live values and the retainer path of the string "needle".
+// Prints the live values, the retainer path of the string "needle" and the
+// heap as a Graphviz DOT graph.
 // With a second file, it then grows the vector by two strings, drops the
 // weak pair, collects and writes the second snapshot (heapdiff compares
 // the two).
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 
 #include "mem/heap_snapshot.h"
 #include "value/heap.h"
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
   const kamo::mem::Stats stats = mutator.stats();
   std::printf("live %zu\n", stats.live);
   std::printf("needle: %s\n", kamo::mem::ToString(*path).c_str());
+  if (!kamo::mem::WriteHeapDot(mutator, std::cout).ok()) return 1;
   if (argc == 2) return 0;
 
   for (const char* text : {"grown-1", "grown-2"}) {
