@@ -186,32 +186,42 @@ class EdgeWriter final : public EdgeSink {
   std::uint32_t ordinal_ = 0;
 };
 
-// Node 0 is the root, 1..G the Pointer groups (one per type with locked
-// values), then the values in walk order. Three walks: count the edges (the
-// header gives their number), write the nodes (each with its edge count),
-// write the edges.
+// The values a guardian holds until they are taken: roots too.
+std::vector<Root> GuardianRoots(const Mutator& mutator);
+
+// Node 0 is the root, 1..G its groups (one per type with locked values,
+// then one for the guardians' ready values), then the values in walk
+// order. Three walks: count the edges (the header gives their number),
+// write the nodes (each with its edge count), write the edges.
 absl::Status WriteSnapshot(const Mutator& mutator, std::ostream& out) {
   EdgeCounter counter;
   HeapWalker walker(mutator, counter);
   const ValueIndex index(walker);
   struct Group {
-    const ArenaBase* arena;
-    std::uint32_t locked = 0;
+    std::string name;
+    std::vector<const void*> members;
   };
   std::vector<Group> groups;
   std::uint64_t edge_count = 0;
   for (const auto& arena : walker.arenas()) {
-    Group group{arena.get()};
+    Group group{"(Pointers: " + std::string(arena->type_name()) + ")", {}};
     arena->ForEachLive([&](Root root) {
-      group.locked += HeapWalker::LocksOn(root.address()) > 0;
+      if (HeapWalker::LocksOn(root.address()) > 0) {
+        group.members.push_back(root.address());
+      }
       walker.ReportEdges(root);
       edge_count += counter.Take();
     });
-    if (group.locked > 0) groups.push_back(group);
+    if (!group.members.empty()) groups.push_back(std::move(group));
+  }
+  if (const std::vector<Root> ready = GuardianRoots(mutator); !ready.empty()) {
+    Group group{"(Guardians)", {}};
+    for (const Root& root : ready) group.members.push_back(root.address());
+    groups.push_back(std::move(group));
   }
   const auto first_value = static_cast<std::uint32_t>(1 + groups.size());
   edge_count += groups.size();
-  for (const Group& group : groups) edge_count += group.locked;
+  for (const Group& group : groups) edge_count += group.members.size();
 
   StringTable strings;
   out << kMeta << "\"node_count\":" << first_value + index.size()
@@ -225,9 +235,7 @@ absl::Status WriteSnapshot(const Mutator& mutator, std::ostream& out) {
   };
   node(kSynthetic, "", 1, 0, groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    node(kSynthetic,
-         "(Pointers: " + std::string(groups[g].arena->type_name()) + ")",
-         3 + 2 * g, 0, groups[g].locked);
+    node(kSynthetic, groups[g].name, 3 + 2 * g, 0, groups[g].members.size());
   }
   for (const auto& arena : walker.arenas()) {
     arena->ForEachLive([&](Root root) {
@@ -247,13 +255,12 @@ absl::Status WriteSnapshot(const Mutator& mutator, std::ostream& out) {
     edges.Next() << kElement << ',' << g << ',' << (1 + g) * kNodeFields;
   }
   for (const Group& group : groups) {
-    std::uint32_t k = 0;
-    group.arena->ForEachLive([&](Root root) {
-      if (HeapWalker::LocksOn(root.address()) == 0) return;
-      edges.Next() << kElement << ',' << k++ << ','
-                   << std::uint64_t{first_value + *index.Find(root.address())} *
+    for (std::size_t k = 0; k < group.members.size(); ++k) {
+      edges.Next() << kElement << ',' << k << ','
+                   << std::uint64_t{first_value +
+                                    *index.Find(group.members[k])} *
                           kNodeFields;
-    });
+    }
   }
   EdgeWriter writer(index, first_value, strings, edges);
   HeapWalker edge_walker(mutator, writer);
@@ -279,12 +286,14 @@ absl::Status WriteSnapshot(const Mutator& mutator, std::ostream& out) {
 class ParentRecorder final : public EdgeSink {
  public:
   struct Parent {
-    const void* from;  // null for a root
-    std::string field;
+    const void* from;   // null for a root
+    std::string field;  // a root's: what holds it
   };
 
-  void AddRoot(Root root) {
-    if (parents_.try_emplace(root.address(), Parent{nullptr, ""}).second) {
+  // `holder`: what holds the root ("Pointer", "Guardian").
+  void AddRoot(Root root, std::string holder) {
+    if (parents_.try_emplace(root.address(), Parent{nullptr, std::move(holder)})
+            .second) {
       queue_.push_back(root);
     }
   }
@@ -357,6 +366,15 @@ class EdgeList final : public EdgeSink {
   std::vector<Edge> edges_;
 };
 
+std::vector<Root> GuardianRoots(const Mutator& mutator) {
+  EdgeList list;
+  HeapWalker walker(mutator, list);
+  walker.ReportGuardianRoots();
+  std::vector<Root> roots;
+  for (const EdgeList::Edge& edge : list.edges()) roots.push_back(edge.target);
+  return roots;
+}
+
 absl::Status WriteDot(const Mutator& mutator, std::ostream& out,
                       std::size_t max_values) {
   EdgeList list;
@@ -389,6 +407,15 @@ absl::Status WriteDot(const Mutator& mutator, std::ostream& out,
   }
   for (const void* root : roots) {
     out << "  pointers -> v" << drawn.at(root) << ";\n";
+  }
+  if (const std::vector<Root> ready = GuardianRoots(mutator); !ready.empty()) {
+    out << "  guardians [label=\"Guardians\", shape=ellipse];\n";
+    for (const Root& root : ready) {
+      draw(root);
+      if (const auto it = drawn.find(root.address()); it != drawn.end()) {
+        out << "  guardians -> v" << it->second << ";\n";
+      }
+    }
   }
   while (!queue.empty()) {
     const Root from = queue.front();
@@ -441,8 +468,13 @@ absl::StatusOr<std::vector<RetainerStep>> RetainerPath(const Mutator& mutator,
   }
   for (const auto& arena : walker.arenas()) {
     arena->ForEachLive([&](Root root) {
-      if (HeapWalker::LocksOn(root.address()) > 0) recorder.AddRoot(root);
+      if (HeapWalker::LocksOn(root.address()) > 0) {
+        recorder.AddRoot(root, "Pointer");
+      }
     });
+  }
+  for (const Root& root : GuardianRoots(mutator)) {
+    recorder.AddRoot(root, "Guardian");
   }
   recorder.Search(walker, value);
   const auto& parents = recorder.parents();
@@ -455,12 +487,16 @@ absl::StatusOr<std::vector<RetainerStep>> RetainerPath(const Mutator& mutator,
   std::vector<RetainerStep> path;
   std::string field;
   for (const void* at = value; at != nullptr;) {
-    path.push_back({std::string(index.ArenaOf(at).type_name()), at, field});
+    path.push_back({.held_by = "",
+                    .type_name = std::string(index.ArenaOf(at).type_name()),
+                    .value = at,
+                    .field = field});
     const ParentRecorder::Parent& parent = parents.at(at);
     field = parent.field;
     at = parent.from;
   }
   std::reverse(path.begin(), path.end());
+  path.front().held_by = field;  // the root's holder
   return path;
 }
 
@@ -472,7 +508,7 @@ absl::Status WriteHeapDot(const Mutator& mutator, std::ostream& out,
 std::string ToString(const std::vector<RetainerStep>& path) {
   if (path.empty()) return "";
   return absl::StrCat(
-      "Pointer<", path.front().type_name, "> => ",
+      path.front().held_by, "<", path.front().type_name, "> => ",
       absl::StrJoin(
           path, " -> ", [](std::string* out, const RetainerStep& step) {
             absl::StrAppend(out, step.type_name, step.field.empty() ? "" : ".",

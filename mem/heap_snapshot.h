@@ -13,7 +13,9 @@
 //     order, null ones not counted); weak
 //     references (WeakMember, an ephemeron's key) are weak edges;
 //   - a synthetic root whose children are one "(Pointers: T)" node per type
-//     with locked values, each leading to the values Pointers hold.
+//     with locked values, each leading to the values Pointers hold, and a
+//     "(Guardians)" node leading to the values guardians hold until they
+//     are taken.
 //
 // It streams: the nodes, then the edges, each found by tracing the values
 // again, so it needs memory for the strings (type and field names, labels)
@@ -44,6 +46,9 @@ namespace kamo::mem {
 absl::Status WriteHeapSnapshot(const Mutator& mutator, std::ostream& out);
 
 struct RetainerStep {
+  // The first step's: what holds it, "Pointer" or "Guardian" (a value
+  // handed over and not yet taken); empty for the others.
+  std::string held_by;
   std::string type_name;
   const void* value;
   // The field of this value that leads to the next step: its name in
@@ -53,9 +58,9 @@ struct RetainerStep {
 };
 
 // The shortest path from a root to `value`: the first step is a value a
-// Pointer holds, the last is `value` itself. NotFound if no root reaches
-// it (it is garbage the next collection frees); InvalidArgument if no live
-// value of `mutator` is at that address. O(live values + references).
+// Pointer (or a Guardian) holds, the last is `value` itself. NotFound if no
+// root reaches it (it is garbage the next collection frees); InvalidArgument if
+// no live value of `mutator` is at that address. O(live values + references).
 absl::StatusOr<std::vector<RetainerStep>> RetainerPath(const Mutator& mutator,
                                                        const void* value);
 
@@ -66,7 +71,7 @@ absl::StatusOr<std::vector<RetainerStep>> RetainerPath(const Mutator& mutator,
 absl::Status WriteHeapDot(const Mutator& mutator, std::ostream& out,
                           std::size_t max_values = 50);
 
-// The path as one line, from the Pointer that holds its first value:
+// The path as one line, from what holds its first value:
 // "Pointer<Node> => Node.left -> Node.right -> Node".
 std::string ToString(const std::vector<RetainerStep>& path);
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "mem/guardian.h"
 #include "mem/member.h"
 #include "mem/mutator.h"
 #include "mem/weak_member.h"
@@ -69,6 +70,36 @@ TEST(RetainerPathTest, AValueHeldOnlyByAPointerIsItsOwnRoot) {
   EXPECT_EQ((*path)[0].type_name, "Text");
   EXPECT_EQ((*path)[0].field, "");
   EXPECT_EQ(ToString(*path), "Pointer<Text> => Text");
+}
+
+TEST(RetainerPathTest, AValueAGuardianHoldsSaysSo) {
+  Mutator mutator;
+  Guardian<Tree> guardian = mutator.MakeGuardian<Tree>();
+  Pointer<Tree> tree = mutator.Allocate<Tree>();
+  Pointer<Tree> child = mutator.Allocate<Tree>();
+  tree->left = child;
+  const Tree* child_at = child.get();
+  guardian.Register(tree);
+  tree = nullptr;
+  child = nullptr;
+  ASSERT_EQ(mutator.CollectGarbage(), 0u);  // handed over, kept
+  ASSERT_EQ(guardian.ready(), 1u);
+  auto path = RetainerPath(mutator, child_at);
+  ASSERT_TRUE(path.ok()) << path.status();
+  EXPECT_EQ((*path)[0].held_by, "Guardian");
+  EXPECT_EQ(ToString(*path), "Guardian<Tree> => Tree.left -> Tree");
+  std::ostringstream out;
+  ASSERT_TRUE(WriteHeapSnapshot(mutator, out).ok());
+  // The root, the guardians' group, two Trees; root -> group -> Tree ->
+  // Tree.
+  EXPECT_NE(out.str().find("\"node_count\":4,\"edge_count\":3,"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("\"(Guardians)\""), std::string::npos);
+  std::ostringstream dot;
+  ASSERT_TRUE(WriteHeapDot(mutator, dot).ok());
+  EXPECT_NE(dot.str().find("  guardians -> v0;\n"), std::string::npos)
+      << dot.str();
 }
 
 TEST(RetainerPathTest, TheShortestOfTwoPathsIsReported) {

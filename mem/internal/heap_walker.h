@@ -21,6 +21,8 @@ class Mutator;
 
 namespace kamo::mem::internal {
 
+class GuardianRegistry;
+
 class HeapWalker {
  public:
   // Reports the references of the values walked to `sink`.
@@ -34,6 +36,9 @@ class HeapWalker {
   }
   // Reports every reference `value` holds to the sink, in Trace's order.
   void ReportEdges(Root value) { value.TraceValue(tracer_); }
+  // Reports the values guardians hold until they are taken (roots, as
+  // locked values are) to the sink, as unnamed references.
+  void ReportGuardianRoots();
   // The Pointers' locks on a live value: a value with any is a root.
   static std::uint32_t LocksOn(const void* value) {
     const BucketHeader* bucket = BucketHeader::Of(value);
@@ -42,6 +47,7 @@ class HeapWalker {
 
  private:
   const std::vector<std::unique_ptr<ArenaBase>>& arenas_;
+  const GuardianRegistry& guardians_;
   // Unused: a walking Tracer reports instead of marking.
   std::vector<Root> pending_;
   std::vector<void**> weak_slots_;
