@@ -13,6 +13,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tools/snapshot_file.h"
 
@@ -99,8 +100,8 @@ int main(int argc, char** argv) {
     std::string step = absl::StrFormat("%s \"%s\"", node.type, node.name);
     if (k + 1 < path.size()) {
       const SnapshotEdge& edge = file->edges[via[path[k + 1]]];
-      absl::StrAppendFormat(&step, edge.type == "element" ? " [%s]" : " .%s",
-                            edge.name);
+      absl::StrAppend(&step, edge.type == "element" ? " [" : " .", edge.name,
+                      edge.type == "element" ? "]" : "");
     }
     absl::PrintF("%s\n", step);
   }
