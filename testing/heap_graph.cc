@@ -297,6 +297,9 @@ void HeapGraph::BreakWeakParts(Node& node) {
 void HeapGraph::CheckAfterCollection(const std::vector<NodeId>& freed,
                                      const void* reused_address, bool full) {
   CheckDestroyed(freed);
+  // Only then are the model's live values known to be alive: the weak
+  // checks read them.
+  if (!ok()) return;
   CheckWeaks();
   if (!ok()) return;
   // What a collection changes is checked after each one; the whole heap
