@@ -63,7 +63,7 @@ class Ephemeron {
 
   // For Tracer::Visit: where the key and value lie, so that the collection
   // can trace the value and break the ephemeron.
-  internal::EphemeronFields EphemeronFields() const {
+  mem::EphemeronFields EphemeronFields() const {
     return {const_cast<void**>(&key_), const_cast<void**>(&value_),
             &internal::TraceAs<V>};
   }

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "absl/strings/numbers.h"
-#include "mem/internal/enum_name.h"
+#include "mem/enum_name.h"
 #include "mem/internal/marker.h"
 #include "mem/mutator_ref.h"
 
@@ -15,7 +15,7 @@ namespace kamo::mem {
 std::string_view ToString(Pacing pacing) {
   static constexpr std::array<std::string_view, 3> kNames = {
       "seed", "live-heap", "manual"};
-  return internal::EnumName(pacing, kNames);
+  return EnumName(pacing, kNames);
 }
 
 namespace {

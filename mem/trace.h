@@ -101,7 +101,7 @@ concept ToWeakSlot = requires(const T& value) {
 // kept alive only while the key is reachable from elsewhere.
 template <typename T>
 concept ToEphemeronFields = requires(const T& value) {
-  { value.EphemeronFields() } -> std::same_as<internal::EphemeronFields>;
+  { value.EphemeronFields() } -> std::same_as<EphemeronFields>;
 };
 
 // What Trace reports its references to. A value is marked when it is first
@@ -163,7 +163,7 @@ class Tracer {
   // never reached, the collection sets both to null after marking.
   template <ToEphemeronFields Ref>
   void Visit(const Ref& ref, std::string_view name = {}) {
-    const internal::EphemeronFields fields = ref.EphemeronFields();
+    const EphemeronFields fields = ref.EphemeronFields();
     if (*fields.key == nullptr) return;
     if (edges_ != nullptr) [[unlikely]] {
       // A snapshot shows the key as weak and the value as held (as V8

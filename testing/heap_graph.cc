@@ -6,9 +6,9 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
-#include "mem/internal/enum_name.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "mem/enum_name.h"
 #include "value/list.h"
 
 namespace kamo::testing {
@@ -34,7 +34,7 @@ std::string_view ToString(NodeKind kind) {
       value::ByteVector::kTypeName, Blob::kTypeName,
       value::WeakPair::kTypeName,   value::Ephemeron::kTypeName,
       value::Hashtable::kTypeName};
-  return mem::internal::EnumName(kind, kNames);
+  return mem::EnumName(kind, kNames);
 }
 
 HeapGraph::HeapGraph(Options options)

@@ -16,6 +16,10 @@ mem::Pointer<Vector> Heap::NewVector(std::span<const Value> values) {
   return mutator_.Allocate<Vector>(mutator_, values);
 }
 
+mem::Pointer<Vector> Heap::MakeVector(std::size_t size, const Value& fill) {
+  return mutator_.Allocate<Vector>(mutator_, size, fill);
+}
+
 absl::StatusOr<mem::Pointer<String>> Heap::NewString(std::string_view utf8) {
   if (!IsValidUtf8(utf8)) {
     return absl::InvalidArgumentError(
@@ -46,7 +50,7 @@ mem::Pointer<Symbol> Heap::Intern(std::string_view name) {
   // A Symbol in the table is alive: it leaves the table in the sweep that
   // frees it (symbol_table.h).
   if (Symbol* existing = symbols_.Find(name)) {
-    return mem::internal::LockedPointer(existing);
+    return mem::LockPointer(existing);
   }
   mem::Pointer<Symbol> symbol = mutator_.Allocate<Symbol>(mutator_, name);
   symbols_.Add(symbol.get());

@@ -38,8 +38,12 @@ class Heap {
   mem::Mutator& mutator() const { return mutator_; }
 
   mem::Pointer<Pair> NewPair(const Value& car, const Value& cdr);
+  // (vector a b ...)
   mem::Pointer<Vector> NewVector(std::initializer_list<Value> values = {});
   mem::Pointer<Vector> NewVector(std::span<const Value> values);
+  // (make-vector size fill)
+  mem::Pointer<Vector> MakeVector(std::size_t size,
+                                  const Value& fill = Value::Nil());
   // Refuses bytes that are not valid UTF-8.
   absl::StatusOr<mem::Pointer<String>> NewString(std::string_view utf8);
   mem::Pointer<ByteVector> NewByteVector(
@@ -59,9 +63,9 @@ class Heap {
   // Entries in the symbol table (collected symbols leave it).
   std::size_t symbol_count() const { return symbols_.size(); }
 
-  // (a b c)
+  // (list a b c)
   Value List(std::initializer_list<Value> values);
-  // (a b . tail)
+  // (cons* a b tail): (a b . tail)
   Value DottedList(std::initializer_list<Value> values, const Value& tail);
   // A proper list of f(x) for each x in `range`, in order.
   template <std::ranges::input_range Range, typename F>

@@ -4,15 +4,15 @@
 
 namespace kamo::value {
 
-Value Pair::SetCar(const Value& value) {
+Value Pair::ExchangeCar(const Value& value) {
   Value old = car_;  // a locked copy: the caller now holds the old car
-  car_ = Value::Stored(this, value);
+  SetCar(value);
   return old;
 }
 
-Value Pair::SetCdr(const Value& value) {
+Value Pair::ExchangeCdr(const Value& value) {
   Value old = cdr_;
-  cdr_ = Value::Stored(this, value);
+  SetCdr(value);
   return old;
 }
 

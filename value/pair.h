@@ -24,10 +24,14 @@ class Pair {
   Value car() const { return car_; }
   Value cdr() const { return cdr_; }
 
-  // set-car! and set-cdr!: store `value`, return the old one (locked, so
-  // the caller decides whether it stays alive).
-  Value SetCar(const Value& value);
-  Value SetCdr(const Value& value);
+  // set-car! and set-cdr!: store `value`; the old one is dropped, with no
+  // lock taken on it.
+  void SetCar(const Value& value) { car_ = Value::Stored(this, value); }
+  void SetCdr(const Value& value) { cdr_ = Value::Stored(this, value); }
+  // The same, returning the old value (locked, so the caller decides
+  // whether it stays alive).
+  Value ExchangeCar(const Value& value);
+  Value ExchangeCdr(const Value& value);
 
   // The stored fields themselves, for iterative algorithms (printing,
   // equality) that run while nothing allocates.

@@ -40,9 +40,20 @@ TEST_F(PairTest, ValueHeldOnlyInsideAPairSurvivesWithItsContents) {
   EXPECT_EQ((*pair->cdr().AsSymbol())->name(), "sym");
 }
 
-TEST_F(PairTest, SetCarReturnsTheOldValueAndMakesItCollectable) {
+TEST_F(PairTest, SetCarDropsTheOldValueWithoutLockingIt) {
   mem::Pointer<Pair> pair = heap_.NewPair(*heap_.NewString("old"), Value());
-  Value old = pair->SetCar(*heap_.NewString("new"));
+  const String* old = pair->car().StringOrNull();
+  ASSERT_NE(old, nullptr);
+  pair->SetCar(*heap_.NewString("new"));
+  EXPECT_EQ(mem::ManagedType::Of<String>().LocksAt(old), 0u);
+  EXPECT_EQ(mutator_.CollectGarbage(), 1u);
+  EXPECT_EQ((*pair->car().AsString())->view(), "new");
+  EXPECT_EQ(mutator_.CountLive<String>(), 1u);
+}
+
+TEST_F(PairTest, ExchangeCarReturnsTheOldValueAndMakesItCollectable) {
+  mem::Pointer<Pair> pair = heap_.NewPair(*heap_.NewString("old"), Value());
+  Value old = pair->ExchangeCar(*heap_.NewString("new"));
   EXPECT_TRUE(old.is_locked());
   EXPECT_EQ((*old.AsString())->view(), "old");
   EXPECT_EQ(mutator_.CollectGarbage(), 0u) << "the returned old value is held";
@@ -52,10 +63,22 @@ TEST_F(PairTest, SetCarReturnsTheOldValueAndMakesItCollectable) {
   EXPECT_EQ(mutator_.CountLive<String>(), 1u);
 }
 
-TEST_F(PairTest, SetCdrReturnsTheOldValueAndMakesItCollectable) {
+TEST_F(PairTest, SetCdrDropsTheOldValue) {
   mem::Pointer<Pair> pair =
       heap_.NewPair(Value(), heap_.NewPair(Int(1), Int(2)));
   pair->SetCdr(Int(3));  // the old cdr is dropped at once
+  EXPECT_EQ(mutator_.CollectGarbage(), 1u);
+  EXPECT_EQ(pair->cdr().AsInt(), 3);
+}
+
+TEST_F(PairTest, ExchangeCdrReturnsTheOldValueLocked) {
+  mem::Pointer<Pair> pair =
+      heap_.NewPair(Value(), heap_.NewPair(Int(1), Int(2)));
+  Value old = pair->ExchangeCdr(Int(3));
+  EXPECT_TRUE(old.is_locked());
+  EXPECT_EQ(mutator_.CollectGarbage(), 0u) << "the returned old cdr is held";
+  EXPECT_EQ((*old.AsPair())->car().AsInt(), 1);
+  old = Value();
   EXPECT_EQ(mutator_.CollectGarbage(), 1u);
   EXPECT_EQ(pair->cdr().AsInt(), 3);
 }

@@ -3,7 +3,7 @@
 #include <bit>
 #include <utility>
 
-#include "mem/internal/enum_name.h"
+#include "mem/enum_name.h"
 #include "value/bytevector.h"
 #include "value/ephemeron.h"
 #include "value/hashtable.h"
@@ -16,34 +16,11 @@
 namespace kamo::value {
 namespace {
 
-// Calls `f` with a null pointer of the managed type a heap tag stands for.
-template <typename F>
-decltype(auto) WithHeapType(Tag tag, F&& f) {
-  switch (tag) {
-    case Tag::kPair:
-      return f(static_cast<Pair*>(nullptr));
-    case Tag::kVector:
-      return f(static_cast<Vector*>(nullptr));
-    case Tag::kString:
-      return f(static_cast<String*>(nullptr));
-    case Tag::kSymbol:
-      return f(static_cast<Symbol*>(nullptr));
-    case Tag::kWeakPair:
-      return f(static_cast<WeakPair*>(nullptr));
-    case Tag::kEphemeron:
-      return f(static_cast<Ephemeron*>(nullptr));
-    case Tag::kHashtable:
-      return f(static_cast<Hashtable*>(nullptr));
-    default:
-      return f(static_cast<ByteVector*>(nullptr));
-  }
-}
-
 template <typename T>
 std::optional<mem::Pointer<T>> AsHeap(const Value& value, Tag tag,
                                       void* address) {
   if (value.tag() != tag) return std::nullopt;
-  return mem::internal::LockedPointer(static_cast<T*>(address));
+  return mem::LockPointer(static_cast<T*>(address));
 }
 
 template <typename T>
@@ -59,7 +36,7 @@ std::string_view ToString(Tag tag) {
       "nil",       "boolean",   "char",     "integer", "float",
       "pair",      "vector",    "string",   "symbol",  "bytevector",
       "weak pair", "ephemeron", "hashtable"};
-  return mem::internal::EnumName(tag, kNames);
+  return mem::EnumName(tag, kNames);
 }
 
 Value Value::Bool(bool b) {
@@ -123,11 +100,6 @@ Value::Value(const mem::Pointer<Hashtable>& table) {
   SetHeap(Tag::kHashtable, table);
 }
 
-std::string_view Value::HeapTypeName(Tag tag) {
-  return WithHeapType(
-      tag, []<typename T>(T*) { return mem::internal::TypeName<T>(); });
-}
-
 std::optional<bool> Value::AsBool() const {
   if (tag_ != Tag::kBool) return std::nullopt;
   return payload_.b;
@@ -170,8 +142,7 @@ std::optional<mem::Pointer<Hashtable>> Value::AsHashtable() const {
   return AsHeap<Hashtable>(*this, Tag::kHashtable, payload_.heap);
 }
 
-mem::internal::EphemeronFields EphemeronFieldsOf(const Value& key,
-                                                 const Value& value) {
+mem::EphemeronFields EphemeronFieldsOf(const Value& key, const Value& value) {
   // The holder is a managed value under collection, constructed non-const.
   void** key_slot = const_cast<void**>(&key.payload_.heap);
   if (!value.is_heap()) return {key_slot, nullptr, nullptr};
@@ -210,29 +181,10 @@ std::uint64_t Value::immediate_bits() const {
   }
 }
 
-// Value::SlotIndex assumes every heap type is aligned like a pointer.
-static_assert(alignof(Pair) == alignof(void*) &&
-              alignof(Vector) == alignof(void*) &&
-              alignof(String) == alignof(void*) &&
-              alignof(Symbol) == alignof(void*) &&
-              alignof(ByteVector) == alignof(void*) &&
-              alignof(WeakPair) == alignof(void*) &&
-              alignof(Ephemeron) == alignof(void*) &&
-              alignof(Hashtable) == alignof(void*));
-const std::uint64_t Value::kSlotReciprocals[] = {
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(Pair)),
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(Vector)),
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(String)),
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(Symbol)),
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(ByteVector)),
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(WeakPair)),
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(Ephemeron)),
-    mem::internal::BucketHeader::SlotReciprocal(sizeof(Hashtable))};
-
-const mem::Root::TraceFn Value::kTraceFns[] = {
-    &mem::internal::TraceAs<Pair>,       &mem::internal::TraceAs<Vector>,
-    &mem::internal::TraceAs<String>,     &mem::internal::TraceAs<Symbol>,
-    &mem::internal::TraceAs<ByteVector>, &mem::internal::TraceAs<WeakPair>,
-    &mem::internal::TraceAs<Ephemeron>,  &mem::internal::TraceAs<Hashtable>};
+const mem::ManagedType Value::kHeapTypes[] = {
+    mem::ManagedType::Of<Pair>(),       mem::ManagedType::Of<Vector>(),
+    mem::ManagedType::Of<String>(),     mem::ManagedType::Of<Symbol>(),
+    mem::ManagedType::Of<ByteVector>(), mem::ManagedType::Of<WeakPair>(),
+    mem::ManagedType::Of<Ephemeron>(),  mem::ManagedType::Of<Hashtable>()};
 
 }  // namespace kamo::value

@@ -18,8 +18,7 @@
 #include <string_view>
 #include <utility>
 
-#include "mem/internal/bucket_header.h"
-#include "mem/internal/heap_registry.h"
+#include "mem/handle.h"
 #include "mem/pointer.h"
 #include "mem/trace.h"
 
@@ -159,9 +158,7 @@ class Value {
   // The root of a heap value, empty for an immediate.
   mem::Root ToRoot() const {
     if (!is_heap()) return mem::Root();
-    return mem::Root(
-        payload_.heap,
-        kTraceFns[static_cast<int>(tag_) - static_cast<int>(Tag::kPair)]);
+    return HeapType().RootAt(payload_.heap);
   }
 
  private:
@@ -171,13 +168,13 @@ class Value {
   friend class Ephemeron;
   friend class Hashtable;
   friend class WeakValueRef;
-  friend mem::internal::EphemeronFields EphemeronFieldsOf(const Value& key,
-                                                          const Value& value);
+  friend mem::EphemeronFields EphemeronFieldsOf(const Value& key,
+                                                const Value& value);
 
   // An unlocked copy, for storage inside the container at `holder`; debug
   // builds stop if the value belongs to another Mutator's heap.
   static Value Stored(const void* holder, const Value& value) {
-    mem::internal::CheckStore(holder, value.heap_address());
+    mem::CheckStore(holder, value.heap_address());
     return Unlocked(value);
   }
   // An unlocked copy, for storage inside a container.
@@ -189,29 +186,14 @@ class Value {
   }
 
   // Misuse messages name the managed type.
-  void Lock() const {
-    mem::internal::BucketHeader::Of(payload_.heap)
-        ->Lock(SlotIndex(), [tag = tag_] { return HeapTypeName(tag); });
+  void Lock() const { HeapType().Lock(payload_.heap); }
+  void Unlock() const { HeapType().Unlock(payload_.heap); }
+  // The managed type of a heap value, from its tag.
+  const mem::ManagedType& HeapType() const {
+    return kHeapTypes[static_cast<int>(tag_) - static_cast<int>(Tag::kPair)];
   }
-  void Unlock() const {
-    mem::internal::BucketHeader::Of(payload_.heap)
-        ->Unlock(SlotIndex(), [tag = tag_] { return HeapTypeName(tag); });
-  }
-  // The heap value's slot index, from its tag's slot size: no load of the
-  // bucket's header on the way to the lock count. Every heap type is
-  // aligned to kHeapAlignment (value.cc checks).
-  static constexpr std::size_t kHeapAlignment = alignof(void*);
-  std::uint32_t SlotIndex() const {
-    return mem::internal::BucketHeader::IndexOfSlot(
-        payload_.heap, kHeapAlignment,
-        kSlotReciprocals[static_cast<int>(tag_) -
-                         static_cast<int>(Tag::kPair)]);
-  }
-  static std::string_view HeapTypeName(Tag tag);
-  // SlotReciprocal(sizeof) of each heap type, indexed by tag - Tag::kPair.
-  static const std::uint64_t kSlotReciprocals[8];
-  // The Trace of each heap type, indexed by tag - Tag::kPair.
-  static const mem::Root::TraceFn kTraceFns[8];
+  // Each heap type, indexed by tag - Tag::kPair.
+  static const mem::ManagedType kHeapTypes[8];
   template <typename T>
   void SetHeap(Tag tag, const mem::Pointer<T>& pointer);
 
@@ -242,12 +224,11 @@ class WeakValueRef {
 
 // For a container that holds `key` (a heap Value) and `value` as an
 // ephemeron (mem/ephemeron.h): Tracer::Visit(EphemeronRef{...}).
-mem::internal::EphemeronFields EphemeronFieldsOf(const Value& key,
-                                                 const Value& value);
+mem::EphemeronFields EphemeronFieldsOf(const Value& key, const Value& value);
 struct EphemeronRef {
   const Value* key;
   const Value* value;
-  mem::internal::EphemeronFields EphemeronFields() const {
+  mem::EphemeronFields EphemeronFields() const {
     return EphemeronFieldsOf(*key, *value);
   }
 };

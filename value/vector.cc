@@ -15,6 +15,16 @@ Vector::Vector(mem::Mutator& mutator, std::span<const Value> values)
   internal::RecordConstructed(kTypeName, this);
 }
 
+Vector::Vector(mem::Mutator& mutator, std::size_t size, const Value& fill)
+    : external_(mutator, this) {
+  ReserveCounted(external_, elements_, size);
+  // Moved in one by one: a copy of a Value would be locked.
+  for (std::size_t i = 0; i < size; ++i) {
+    elements_.push_back(Value::Stored(this, fill));
+  }
+  internal::RecordConstructed(kTypeName, this);
+}
+
 absl::Status Vector::CheckIndex(std::size_t index, std::size_t limit,
                                 const char* operation) const {
   if (index < limit) return absl::OkStatus();
@@ -28,8 +38,16 @@ absl::StatusOr<Value> Vector::Get(std::size_t index) const {
   return Value(elements_[index]);
 }
 
-absl::StatusOr<Value> Vector::Set(std::size_t index, const Value& value) {
+absl::Status Vector::Set(std::size_t index, const Value& value) {
   if (absl::Status s = CheckIndex(index, size(), "Set"); !s.ok()) return s;
+  elements_[index] = Value::Stored(this, value);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Value> Vector::Exchange(std::size_t index, const Value& value) {
+  if (absl::Status s = CheckIndex(index, size(), "Exchange"); !s.ok()) {
+    return s;
+  }
   Value old = elements_[index];  // locked
   elements_[index] = Value::Stored(this, value);
   return old;

@@ -24,9 +24,11 @@ class Vector {
  public:
   static constexpr const char* kTypeName = "Vector";
 
-  // Use Heap::NewVector. The element storage is counted as the Mutator's
-  // external memory.
+  // Use Heap::NewVector or Heap::MakeVector. The element storage is counted
+  // as the Mutator's external memory.
   Vector(mem::Mutator& mutator, std::span<const Value> values);
+  // `size` elements, each `fill`.
+  Vector(mem::Mutator& mutator, std::size_t size, const Value& fill);
   ~Vector() { internal::RecordDestroyed(kTypeName, this); }
   Vector(const Vector&) = delete;
   Vector& operator=(const Vector&) = delete;
@@ -37,8 +39,11 @@ class Vector {
 
   // Checked element access.
   absl::StatusOr<Value> Get(std::size_t index) const;
-  // Stores `value` at `index`, returns the old element (locked).
-  absl::StatusOr<Value> Set(std::size_t index, const Value& value);
+  // Stores `value` at `index`; the old element is dropped, with no lock
+  // taken on it.
+  absl::Status Set(std::size_t index, const Value& value);
+  // The same, returning the old element (locked).
+  absl::StatusOr<Value> Exchange(std::size_t index, const Value& value);
 
   // Push, Insert and Reserve may collect when the element storage grows
   // (see mem/external_memory.h), or throw HeapLimitExceeded with nothing

@@ -55,11 +55,38 @@ TEST_F(VectorTest, GetAndSetAreChecked) {
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(bad.status().message(),
             "Vector::Get: index 1 out of range for a vector of 1");
-  EXPECT_EQ(v->Set(5, Value::Int(2)).status().code(),
-            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(v->Set(5, Value::Int(2)).code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(v->Exchange(1, Value::Int(2)).status().message(),
+            "Vector::Exchange: index 1 out of range for a vector of 1");
   EXPECT_EQ(v->Get(0)->AsInt(), 1) << "a refused Set changes nothing";
-  EXPECT_EQ(v->Set(0, Value::Int(2))->AsInt(), 1) << "Set returns the old";
-  EXPECT_EQ(v->Get(0)->AsInt(), 2);
+  EXPECT_EQ(v->Exchange(0, Value::Int(2))->AsInt(), 1)
+      << "Exchange returns the old";
+  EXPECT_TRUE(v->Set(0, Value::Int(3)).ok());
+  EXPECT_EQ(v->Get(0)->AsInt(), 3);
+}
+
+TEST_F(VectorTest, SetDropsTheOldElementWithoutLockingIt) {
+  mem::Pointer<Vector> v = heap_.NewVector({Str("old"), Str("kept")});
+  EXPECT_TRUE(v->Set(0, Value::Int(1)).ok());
+  EXPECT_EQ(mutator_.CollectGarbage(), 1u);
+  EXPECT_EQ(v->Get(0)->AsInt(), 1);
+  EXPECT_EQ(Text(*v->Get(1)), "kept");
+}
+
+TEST_F(VectorTest, MakeVectorFillsEveryElementUnlocked) {
+  mem::Pointer<Vector> v = heap_.MakeVector(1000, Str("fill"));
+  EXPECT_EQ(v->size(), 1000u);
+  const Value& first = v->elements().front();
+  EXPECT_FALSE(first.is_locked());
+  EXPECT_FALSE(v->elements().back().is_locked());
+  // One String, shared by all elements and held by tracing alone.
+  EXPECT_EQ(mutator_.CollectGarbage(), 0u);
+  EXPECT_EQ(mutator_.CountLive<String>(), 1u);
+  EXPECT_EQ(first.heap_address(), v->elements()[999].heap_address());
+  EXPECT_EQ(Text(*v->Get(500)), "fill");
+  v = nullptr;
+  EXPECT_EQ(mutator_.CollectGarbage(), 2u);  // the Vector and its String
+  EXPECT_TRUE(heap_.MakeVector(3)->Get(2)->IsNil()) << "nil by default";
 }
 
 TEST_F(VectorTest, PushPopInOrder) {

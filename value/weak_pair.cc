@@ -4,15 +4,15 @@
 
 namespace kamo::value {
 
-Value WeakPair::SetCar(const Value& value) {
+Value WeakPair::ExchangeCar(const Value& value) {
   Value old = car();
-  car_ = Value::Stored(this, value);
+  SetCar(value);
   return old;
 }
 
-Value WeakPair::SetCdr(const Value& value) {
+Value WeakPair::ExchangeCdr(const Value& value) {
   Value old = cdr_;
-  cdr_ = Value::Stored(this, value);
+  SetCdr(value);
   return old;
 }
 

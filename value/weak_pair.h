@@ -30,9 +30,12 @@ class WeakPair {
   Value cdr() const { return cdr_; }
   bool broken() const { return car_.is_cleared(); }
 
-  // Store `value`, return the old one (locked; #f for a broken car).
-  Value SetCar(const Value& value);
-  Value SetCdr(const Value& value);
+  // Store `value`; the old one is dropped, with no lock taken on it.
+  void SetCar(const Value& value) { car_ = Value::Stored(this, value); }
+  void SetCdr(const Value& value) { cdr_ = Value::Stored(this, value); }
+  // The same, returning the old value (locked; #f for a broken car).
+  Value ExchangeCar(const Value& value);
+  Value ExchangeCdr(const Value& value);
 
   void Trace(mem::Tracer& tracer) const {
     if (car_.is_heap() && !broken()) tracer.Visit(WeakValueRef(car_), "car");

@@ -38,7 +38,7 @@ TEST_F(WeakTypesTest, AWeakPairsCarIsWeakAndItsCdrStrong) {
   EXPECT_EQ(mutator_.CountLive<Pair>(), 1u);
 
   // Setting the car mends it; an immediate car never breaks.
-  EXPECT_EQ(pair->SetCar(Value::Int(5)).AsBool(), false);
+  EXPECT_EQ(pair->ExchangeCar(Value::Int(5)).AsBool(), false);
   EXPECT_EQ(mutator_.CollectGarbage(), 0u);
   EXPECT_FALSE(pair->broken());
   EXPECT_EQ(*pair->car().AsInt(), 5);

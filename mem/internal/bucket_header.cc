@@ -7,8 +7,10 @@
 namespace kamo::mem::internal {
 
 BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
-                           std::uint32_t slot_alignment, const void* owner)
+                           std::uint32_t slot_alignment, std::size_t type_id,
+                           const void* owner)
     : owner_(owner),
+      type_id_(type_id),
       slot_size_(slot_size),
       vacant_(capacity),
       capacity_(capacity) {

@@ -31,20 +31,21 @@ namespace kamo::mem {
 
 class Tracer;
 
-namespace internal {
-
-class BucketHeader;
-
-// Where an ephemeron (mem/ephemeron.h) keeps its key and value, and how to
-// trace the value. The holder is a managed value under collection: the
-// collector may write through both. `value` is null for an ephemeron whose
-// value is not a managed value (an immediate of a tagged value type): only
-// its key is then weak, and only the key is cleared.
+// Where an ephemeron (mem/ephemeron.h, or a tagged value type's own; see
+// trace.h's ToEphemeronFields) keeps its key and value, and how to trace the
+// value. The holder is a managed value under collection: the collector may
+// write through both. `value` is null for an ephemeron whose value is not a
+// managed value (an immediate of a tagged value type): only its key is then
+// weak, and only the key is cleared.
 struct EphemeronFields {
   void** key;
   void** value;
   void (*trace_value)(void* value, Tracer& tracer);
 };
+
+namespace internal {
+
+class BucketHeader;
 
 class EphemeronTable {
  public:
