@@ -360,6 +360,49 @@ void BM_InternNewAndCollect(benchmark::State& state) {
 }
 BENCHMARK(BM_InternNewAndCollect);
 
+// ---- Reads -------------------------------------------------------------
+
+// Sums a list of N integers, by borrowed reads (View: no lock taken) and by
+// the locked copies car() and cdr() return.
+template <typename Walk>
+void WalkList(benchmark::State& state, Walk walk) {
+  Mutator mutator;
+  value::Heap heap(mutator);
+  const auto n = static_cast<std::int64_t>(state.range(0));
+  Value list;
+  for (std::int64_t i = 0; i < n; ++i) list = heap.NewPair(Value::Int(i), list);
+  for (auto _ : state) {
+    const std::int64_t sum = walk(list);
+    if (sum != n * (n - 1) / 2) state.SkipWithError("wrong sum");
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
+void BM_WalkListBorrowed(benchmark::State& state) {
+  WalkList(state, [](const Value& list) {
+    std::int64_t sum = 0;
+    for (value::View v(list); v->IsPair(); v = v.cdr()) {
+      sum += *v.car()->AsInt();
+    }
+    return sum;
+  });
+}
+BENCHMARK(BM_WalkListBorrowed)->Arg(1'000)->Arg(1'000'000);
+
+void BM_WalkListLocked(benchmark::State& state) {
+  WalkList(state, [](const Value& list) {
+    std::int64_t sum = 0;
+    for (Value v = list; v.IsPair();) {
+      Pointer<value::Pair> pair = *v.AsPair();
+      sum += *pair->car().AsInt();
+      v = pair->cdr();
+    }
+    return sum;
+  });
+}
+BENCHMARK(BM_WalkListLocked)->Arg(1'000)->Arg(1'000'000);
+
 void BM_VectorPushPop(benchmark::State& state) {
   Mutator mutator;
   value::Heap heap(mutator);

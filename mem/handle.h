@@ -34,6 +34,14 @@
 
 namespace kamo::mem {
 
+class Mutator;
+
+// The Mutator whose heap holds the managed value at `address`.
+inline const Mutator& MutatorOf(const void* address) {
+  return *static_cast<const Mutator*>(
+      internal::BucketHeader::Of(address)->owner());
+}
+
 // A process-wide number per managed type, assigned on first use.
 template <Traceable T>
 std::size_t TypeIdOf() {

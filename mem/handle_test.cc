@@ -74,6 +74,10 @@ TEST(HandleTest, NamesAndIdentifiesTypes) {
   EXPECT_TRUE(kNodeType.Is(node.get()));
   EXPECT_FALSE(kNodeType.Is(small.get()));
   EXPECT_TRUE(kSmallType.Is(small.get()));
+  Mutator other;
+  Pointer<Node> stranger = other.Allocate<Node>(3, nullptr);
+  EXPECT_EQ(&MutatorOf(node.get()), &mutator);
+  EXPECT_EQ(&MutatorOf(stranger.get()), &other);
 }
 
 TEST(HandleTest, LockAndUnlockByAddressCountLikePointers) {

@@ -219,6 +219,9 @@ class Mutator {
     return allocated_bytes_;
   }
   std::size_t collections() const { return collections_; }
+  // The same count as a location that later collections update, for a
+  // borrowed reference's debug check (value/'s View).
+  const std::size_t& collection_counter() const { return collections_; }
   // Bytes of external memory the live values report (external_memory.h).
   std::size_t external_bytes() const { return external_bytes_; }
   // 0 when stress mode is off.

@@ -25,6 +25,7 @@
 #include "value/symbol_table.h"
 #include "value/value.h"
 #include "value/vector.h"
+#include "value/view.h"
 #include "value/weak_pair.h"
 
 namespace kamo::value {

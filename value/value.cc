@@ -23,12 +23,6 @@ std::optional<mem::Pointer<T>> AsHeap(const Value& value, Tag tag,
   return mem::LockPointer(static_cast<T*>(address));
 }
 
-template <typename T>
-const T* ObjectOrNull(const Value& value, Tag tag, void* address) {
-  if (value.tag() != tag) return nullptr;
-  return static_cast<const T*>(address);
-}
-
 }  // namespace
 
 std::string_view ToString(Tag tag) {
@@ -39,33 +33,9 @@ std::string_view ToString(Tag tag) {
   return mem::EnumName(tag, kNames);
 }
 
-Value Value::Bool(bool b) {
-  Value v;
-  v.tag_ = Tag::kBool;
-  v.payload_.b = b;
-  return v;
-}
-
-Value Value::Int(std::int64_t i) {
-  Value v;
-  v.tag_ = Tag::kInt;
-  v.payload_.i = i;
-  return v;
-}
-
-Value Value::Float(double d) {
-  Value v;
-  v.tag_ = Tag::kFloat;
-  v.payload_.d = d;
-  return v;
-}
-
 std::optional<Value> Value::Char(char32_t c) {
   if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
-  Value v;
-  v.tag_ = Tag::kChar;
-  v.payload_.c = c;
-  return v;
+  return Immediate(Tag::kChar, {.c = c});
 }
 
 template <typename T>
@@ -100,23 +70,6 @@ Value::Value(const mem::Pointer<Hashtable>& table) {
   SetHeap(Tag::kHashtable, table);
 }
 
-std::optional<bool> Value::AsBool() const {
-  if (tag_ != Tag::kBool) return std::nullopt;
-  return payload_.b;
-}
-std::optional<char32_t> Value::AsChar() const {
-  if (tag_ != Tag::kChar) return std::nullopt;
-  return payload_.c;
-}
-std::optional<std::int64_t> Value::AsInt() const {
-  if (tag_ != Tag::kInt) return std::nullopt;
-  return payload_.i;
-}
-std::optional<double> Value::AsFloat() const {
-  if (tag_ != Tag::kFloat) return std::nullopt;
-  return payload_.d;
-}
-
 std::optional<mem::Pointer<Pair>> Value::AsPair() const {
   return AsHeap<Pair>(*this, Tag::kPair, payload_.heap);
 }
@@ -148,22 +101,6 @@ mem::EphemeronFields EphemeronFieldsOf(const Value& key, const Value& value) {
   if (!value.is_heap()) return {key_slot, nullptr, nullptr};
   return {key_slot, const_cast<void**>(&value.payload_.heap),
           value.ToRoot().trace_fn()};
-}
-
-const Pair* Value::PairOrNull() const {
-  return ObjectOrNull<Pair>(*this, Tag::kPair, payload_.heap);
-}
-const Vector* Value::VectorOrNull() const {
-  return ObjectOrNull<Vector>(*this, Tag::kVector, payload_.heap);
-}
-const String* Value::StringOrNull() const {
-  return ObjectOrNull<String>(*this, Tag::kString, payload_.heap);
-}
-const Symbol* Value::SymbolOrNull() const {
-  return ObjectOrNull<Symbol>(*this, Tag::kSymbol, payload_.heap);
-}
-const ByteVector* Value::ByteVectorOrNull() const {
-  return ObjectOrNull<ByteVector>(*this, Tag::kByteVector, payload_.heap);
 }
 
 std::uint64_t Value::immediate_bits() const {

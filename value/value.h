@@ -6,8 +6,8 @@
 //   - every Value that C++ code gets from this library is locked (a root);
 //     copying it gives another locked Value, destroying it unlocks;
 //   - a Value stored inside a Pair or Vector is unlocked and reached by
-//     tracing; only those containers make unlocked Values, and they hand out
-//     locked copies.
+//     tracing; only those containers, and View (a borrowed value, view.h),
+//     make unlocked Values, and they hand out locked copies.
 // Moving a Value keeps its state; so an unlocked Value never leaves its
 // container, and a locked one moves its lock.
 #ifndef KAMO_VALUE_VALUE_H_
@@ -56,9 +56,9 @@ class Value {
   // Nil, the empty list.
   Value() = default;
   static Value Nil() { return Value(); }
-  static Value Bool(bool b);
-  static Value Int(std::int64_t i);
-  static Value Float(double d);
+  static Value Bool(bool b) { return Immediate(Tag::kBool, {.b = b}); }
+  static Value Int(std::int64_t i) { return Immediate(Tag::kInt, {.i = i}); }
+  static Value Float(double d) { return Immediate(Tag::kFloat, {.d = d}); }
   // A character, if `c` is a Unicode scalar value (not a surrogate, at most
   // U+10FFFF); nullopt otherwise.
   static std::optional<Value> Char(char32_t c);
@@ -121,10 +121,20 @@ class Value {
   bool IsTrue() const { return !(tag_ == Tag::kBool && !payload_.b); }
 
   // Typed accessors: the value, or nullopt if this Value has another type.
-  std::optional<bool> AsBool() const;
-  std::optional<char32_t> AsChar() const;
-  std::optional<std::int64_t> AsInt() const;
-  std::optional<double> AsFloat() const;
+  // (Inline: an out-of-line std::optional return costs a failed store
+  // forwarding, a third of a borrowed list walk's time.)
+  std::optional<bool> AsBool() const {
+    return tag_ == Tag::kBool ? std::optional(payload_.b) : std::nullopt;
+  }
+  std::optional<char32_t> AsChar() const {
+    return tag_ == Tag::kChar ? std::optional(payload_.c) : std::nullopt;
+  }
+  std::optional<std::int64_t> AsInt() const {
+    return tag_ == Tag::kInt ? std::optional(payload_.i) : std::nullopt;
+  }
+  std::optional<double> AsFloat() const {
+    return tag_ == Tag::kFloat ? std::optional(payload_.d) : std::nullopt;
+  }
   std::optional<mem::Pointer<Pair>> AsPair() const;
   std::optional<mem::Pointer<Vector>> AsVector() const;
   std::optional<mem::Pointer<String>> AsString() const;
@@ -137,11 +147,19 @@ class Value {
   // Unchecked access to a heap value's object, for the library's iterative
   // algorithms: valid while this Value (or what holds it) is reachable.
   // Null when the tag differs.
-  const Pair* PairOrNull() const;
-  const Vector* VectorOrNull() const;
-  const String* StringOrNull() const;
-  const Symbol* SymbolOrNull() const;
-  const ByteVector* ByteVectorOrNull() const;
+  const Pair* PairOrNull() const { return ObjectOrNull<Pair>(Tag::kPair); }
+  const Vector* VectorOrNull() const {
+    return ObjectOrNull<Vector>(Tag::kVector);
+  }
+  const String* StringOrNull() const {
+    return ObjectOrNull<String>(Tag::kString);
+  }
+  const Symbol* SymbolOrNull() const {
+    return ObjectOrNull<Symbol>(Tag::kSymbol);
+  }
+  const ByteVector* ByteVectorOrNull() const {
+    return ObjectOrNull<ByteVector>(Tag::kByteVector);
+  }
 
   // The address of a heap value (null for immediates): its identity.
   const void* heap_address() const {
@@ -168,6 +186,7 @@ class Value {
   friend class Ephemeron;
   friend class Hashtable;
   friend class WeakValueRef;
+  friend class View;
   friend mem::EphemeronFields EphemeronFieldsOf(const Value& key,
                                                 const Value& value);
 
@@ -185,6 +204,25 @@ class Value {
     return v;
   }
 
+  union Payload {
+    bool b;
+    char32_t c;
+    std::int64_t i;
+    double d;
+    void* heap;  // the managed value's address
+  };
+  static Value Immediate(Tag tag, Payload payload) {
+    Value v;
+    v.tag_ = tag;
+    v.payload_ = payload;
+    return v;
+  }
+
+  template <typename T>
+  const T* ObjectOrNull(Tag tag) const {
+    return tag_ == tag ? static_cast<const T*>(payload_.heap) : nullptr;
+  }
+
   // Misuse messages name the managed type.
   void Lock() const { HeapType().Lock(payload_.heap); }
   void Unlock() const { HeapType().Unlock(payload_.heap); }
@@ -196,14 +234,6 @@ class Value {
   static const mem::ManagedType kHeapTypes[8];
   template <typename T>
   void SetHeap(Tag tag, const mem::Pointer<T>& pointer);
-
-  union Payload {
-    bool b;
-    char32_t c;
-    std::int64_t i;
-    double d;
-    void* heap;  // the managed value's address
-  };
 
   Tag tag_ = Tag::kNil;
   bool locked_ = false;  // only heap values are ever locked
