@@ -8,27 +8,23 @@
 
 namespace mem = kamo::mem;
 
-// A runtime's own value, one word: a fixnum (low bit 1), or a reference to
-// a Cons (low bits 010) or a Text (100). Obj is the bare word, as managed
-// values store and trace it; Held is what C++ code keeps: a lock.
+// A runtime's own value, one word: a fixnum (low bit 1) or the address of a
+// managed Cons or Text (low bit 0). Obj is the bare word, as managed values
+// store and trace it; Held is what C++ code keeps: a lock.
 class Obj {
  public:
   static Obj Fixnum(std::int64_t i) {
     return Obj(static_cast<std::uintptr_t>(i) << 1 | 1);
   }
-  template <typename T>
-  static Obj Ref(T* value) {
-    return Obj(reinterpret_cast<std::uintptr_t>(value) | T::kTag);
+  static Obj Ref(const void* value) {
+    return Obj(reinterpret_cast<std::uintptr_t>(value));
   }
+  bool is_ref() const { return (word_ & 1) == 0; }
   std::int64_t fixnum() const { return static_cast<std::int64_t>(word_) >> 1; }
-  void* address() const {
-    return type() ? reinterpret_cast<void*>(word_ & ~std::uintptr_t{7})
-                  : nullptr;
-  }
-  const mem::ManagedType* type() const;  // null for a fixnum
+  void* address() const { return reinterpret_cast<void*>(word_); }
   // For Tracer::Visit: a fixnum reports nothing.
   mem::Root ToRoot() const {
-    return type() ? type()->RootAt(address()) : mem::Root();
+    return is_ref() ? mem::RootAt(address()) : mem::Root();
   }
 
  private:
@@ -39,12 +35,12 @@ class Obj {
 class Held {
  public:
   explicit Held(Obj obj) : obj_(obj) {
-    if (obj_.type()) obj_.type()->Lock(obj_.address());
+    if (obj_.is_ref()) mem::LockAt(obj_.address());
   }
   Held(const Held& other) : Held(other.obj_) {}
   Held& operator=(const Held&) = delete;
   ~Held() {
-    if (obj_.type()) obj_.type()->Unlock(obj_.address());
+    if (obj_.is_ref()) mem::UnlockAt(obj_.address());
   }
   Obj get() const { return obj_; }
 
@@ -53,11 +49,8 @@ class Held {
 };
 
 struct Cons {
-  static constexpr std::uintptr_t kTag = 2;
-  Cons(const Held& a, const Held& d) : car(a.get()), cdr(d.get()) {
-    mem::CheckStore(this, car.address());  // debug builds: same heap?
-    mem::CheckStore(this, cdr.address());
-  }
+  static constexpr std::uint8_t kTypeTag = 1;  // what mem::TypeTagAt reads
+  Cons(const Held& a, const Held& d) : car(a.get()), cdr(d.get()) {}
   void Trace(mem::Tracer& tracer) const {
     tracer.Visit(car, "car");
     tracer.Visit(cdr, "cdr");
@@ -67,25 +60,11 @@ struct Cons {
 };
 
 struct Text {
-  static constexpr std::uintptr_t kTag = 4;
+  static constexpr std::uint8_t kTypeTag = 2;
   explicit Text(std::string s) : text(std::move(s)) {}
   void Trace(mem::Tracer&) const {}
   std::string text;
 };
-
-constexpr mem::ManagedType kConsType = mem::ManagedType::Of<Cons>();
-constexpr mem::ManagedType kTextType = mem::ManagedType::Of<Text>();
-
-const mem::ManagedType* Obj::type() const {
-  switch (word_ & 7) {
-    case Cons::kTag:
-      return &kConsType;
-    case Text::kTag:
-      return &kTextType;
-    default:
-      return nullptr;
-  }
-}
 
 template <typename T, typename... Args>
 Held Make(mem::Mutator& mutator, const Args&... args) {
@@ -102,9 +81,10 @@ int main() {
   std::printf("freed %zu\n", mutator.CollectGarbage());
   // Prints: freed 2
   const auto* cons = static_cast<const Cons*>(list.get().address());
-  const auto* text = static_cast<const Text*>(cons->car.address());
-  std::printf("%s %lld %s\n", text->text.c_str(),
+  const Obj car = cons->car;
+  std::printf("%s %lld %s\n",
+              static_cast<const Text*>(car.address())->text.c_str(),
               static_cast<long long>(cons->cdr.fixnum()),
-              mem::TypeIdAt(text) == mem::TypeIdOf<Text>() ? "Text" : "?");
+              mem::TypeTagAt(car.address()) == Text::kTypeTag ? "Text" : "?");
   // Prints: hello 42 Text
 }

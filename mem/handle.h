@@ -4,21 +4,21 @@
 // internals).
 //
 // Pointer<T> and Member<T> serve code that knows T at compile time. A tagged
-// value knows its type only at run time, from its tag, and keeps one
-// ManagedType per tag:
+// value knows only an address; everything else comes from the value's
+// bucket, whose header is the one load these calls make (it is also where
+// the lock counts and the marks are found):
 //
-//   constexpr mem::ManagedType kPairType = mem::ManagedType::Of<Pair>();
-//   kPairType.Lock(address);          // a root, as a Pointer's copy is
-//   kPairType.Unlock(address);        // as a Pointer's destruction is
-//   tracer.Visit(kPairType.RootAt(address), "car");   // in Trace
+//   mem::LockAt(address);      // a root, as a Pointer's copy is
+//   mem::UnlockAt(address);    // as a Pointer's destruction is
+//   tracer.Visit(mem::RootAt(address), "car");   // in Trace
+//   mem::TypeTagAt(address);   // T::kTypeTag, the type's own number
 //
 // `address` is always a live managed value's own address (what Pointer::get
-// gives), of the type stated. Lock and Unlock check what they can without a
-// lookup, and stop the program with a message naming the type on misuse (a
-// lock on a freed value, an unlock without a lock), as Pointer does; debug
-// builds also stop on a store or a trace that crosses from one Mutator's
-// heap into another's. Mutator::PointerFromRaw is the checked way in from an
-// address that may be anything.
+// gives). LockAt and UnlockAt stop the program on misuse (a lock on a freed
+// value, an unlock without a lock) with a message naming the type, as
+// Pointer does; debug builds also stop on a store or a trace that crosses
+// from one Mutator's heap into another's. Mutator::PointerFromRaw is the
+// checked way in from an address that may be anything.
 #ifndef KAMO_MEM_HANDLE_H_
 #define KAMO_MEM_HANDLE_H_
 
@@ -36,89 +36,84 @@ namespace kamo::mem {
 
 class Mutator;
 
-// The Mutator whose heap holds the managed value at `address`.
-inline const Mutator& MutatorOf(const void* address) {
-  return *static_cast<const Mutator*>(
-      internal::BucketHeader::Of(address)->owner());
-}
-
 // A process-wide number per managed type, assigned on first use.
 template <Traceable T>
 std::size_t TypeIdOf() {
   return internal::TypeIdOf<T>();
 }
 
-// The TypeIdOf of the managed value at `address`: one load from its
-// bucket's header.
-inline std::size_t TypeIdAt(const void* address) {
-  return internal::BucketHeader::Of(address)->type_id();
+// A managed type may declare
+//
+//   static constexpr std::uint8_t kTypeTag = ...;
+//
+// a number of its own choosing (0 if it declares none), which TypeTagAt
+// reads back from any of its values: a tagged value type's way to tell a
+// heap value's type with one load and a compare with a constant.
+template <Traceable T>
+constexpr std::uint8_t TypeTagOf() {
+  return internal::TypeTagOf<T>();
 }
 
-// What locking, unlocking and tracing a managed type by address needs,
-// computed at compile time: its name, its Trace, and the constants that
-// find a value's slot index without a load of its bucket's header.
-class ManagedType {
- public:
-  template <Traceable T>
-  static constexpr ManagedType Of() {
-    return ManagedType(&internal::TypeName<T>, &internal::TraceAs<T>,
-                       &internal::TypeIdOf<T>, alignof(T),
-                       internal::BucketHeader::SlotReciprocal(sizeof(T)));
-  }
+inline std::uint8_t TypeTagAt(const void* address) {
+  return internal::BucketHeader::Of(address)->type().tag;
+}
+inline std::size_t TypeIdAt(const void* address) {
+  return internal::BucketHeader::Of(address)->type().id;
+}
+// T::kTypeName if T declares one, else T's C++ name.
+inline std::string_view TypeNameAt(const void* address) {
+  return internal::BucketHeader::Of(address)->type().name();
+}
 
-  // T::kTypeName if T declares one, else T's C++ name.
-  std::string_view name() const { return name_(); }
-  std::size_t id() const { return id_(); }
-  // Whether the managed value at `address` is of this type.
-  bool Is(const void* address) const { return TypeIdAt(address) == id(); }
+// The Mutator whose heap holds the managed value at `address`.
+inline const Mutator& MutatorOf(const void* address) {
+  return *static_cast<const Mutator*>(
+      internal::BucketHeader::Of(address)->owner());
+}
 
-  // What Trace reports for a reference to the value at `address`
-  // (Tracer::Visit); an empty Root for null.
-  Root RootAt(const void* address) const {
-    // The collector marks through the Root; the value is not changed.
-    return address == nullptr ? Root()
-                              : Root(const_cast<void*>(address), trace_);
-  }
-  Root::TraceFn trace_fn() const { return trace_; }
+// What Trace reports for a reference to the value at `address`
+// (Tracer::Visit); an empty Root for null.
+inline Root RootAt(const void* address) {
+  if (address == nullptr) return Root();
+  // The collector marks through the Root; the value is not changed.
+  return Root(const_cast<void*>(address),
+              internal::BucketHeader::Of(address)->type().trace);
+}
 
-  // One more lock, and one less, on the value at `address`.
-  [[gnu::always_inline]] void Lock(const void* address) const {
-    internal::BucketHeader::Of(address)->Lock(IndexOf(address), name_);
-  }
-  [[gnu::always_inline]] void Unlock(const void* address) const {
-    internal::BucketHeader::Of(address)->Unlock(IndexOf(address), name_);
-  }
-  // The locks held on the value at `address`.
-  std::uint32_t LocksAt(const void* address) const {
-    return internal::BucketHeader::Of(address)->locks(IndexOf(address));
-  }
-
- private:
-  constexpr ManagedType(std::string_view (*name_fn)(), Root::TraceFn trace,
-                        std::size_t (*id_fn)(), std::size_t alignment,
-                        std::uint64_t reciprocal)
-      : name_(name_fn),
-        trace_(trace),
-        id_(id_fn),
-        alignment_(alignment),
-        reciprocal_(reciprocal) {}
-
-  std::uint32_t IndexOf(const void* address) const {
-    return internal::BucketHeader::IndexOfSlot(address, alignment_,
-                                               reciprocal_);
-  }
-
-  std::string_view (*name_)();
-  Root::TraceFn trace_;
-  std::size_t (*id_)();
-  std::size_t alignment_;
-  std::uint64_t reciprocal_;
-};
+// One more lock, and one less, on the value at `address`; the locks it
+// holds.
+[[gnu::always_inline]] inline void LockAt(const void* address) {
+  internal::BucketHeader* bucket = internal::BucketHeader::Of(address);
+  bucket->Lock(bucket->IndexOf(address),
+               [bucket] { return bucket->type().name(); });
+}
+[[gnu::always_inline]] inline void UnlockAt(const void* address) {
+  internal::BucketHeader* bucket = internal::BucketHeader::Of(address);
+  bucket->Unlock(bucket->IndexOf(address),
+                 [bucket] { return bucket->type().name(); });
+}
+inline std::uint32_t LocksAt(const void* address) {
+  const internal::BucketHeader* bucket = internal::BucketHeader::Of(address);
+  return bucket->locks(bucket->IndexOf(address));
+}
 
 // A new Pointer (a new lock) to the live managed value at `value`.
 template <Traceable T>
 Pointer<T> LockPointer(T* value) {
   return internal::LockedPointer(value);
+}
+// Moving a lock between a Pointer and a value type of one's own, without
+// taking a new one: AdoptLock makes a Pointer of a lock the caller holds
+// (from LockAt), ReleaseLock ends a Pointer and leaves its lock held,
+// returning its value (null for a null Pointer), for the caller to
+// UnlockAt later.
+template <Traceable T>
+Pointer<T> AdoptLock(T* value) {
+  return internal::AdoptedPointer(value);
+}
+template <Traceable T>
+T* ReleaseLock(Pointer<T>&& pointer) {
+  return internal::ReleasedLock(std::move(pointer));
 }
 
 // A store of a reference to the managed value at `target` (null for none)

@@ -3,6 +3,7 @@
 #include "mem/handle.h"
 
 #include <string_view>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "mem/mutator.h"
@@ -15,65 +16,55 @@ using testing::DestructionLog;
 using testing::Node;
 using testing::SmallNode;
 
-constexpr ManagedType kNodeType = ManagedType::Of<Node>();
-constexpr ManagedType kSmallType = ManagedType::Of<SmallNode>();
-
-// A reference to a Node or a SmallNode whose type is a run-time tag, as a
-// runtime's tagged value is: a root when held by C++ code (Rooted), a traced
-// field inside a managed value (Box).
-struct Ref {
-  const ManagedType* type = nullptr;
-  void* address = nullptr;
+// A managed type with a type tag of its own.
+struct Tagged {
+  static constexpr std::uint8_t kTypeTag = 42;
+  static constexpr const char* kTypeName = "Tagged";
+  void Trace(Tracer&) const {}
 };
 
+// A reference to a managed value of any type, by address: a root when held
+// by C++ code (Rooted), a traced field inside a managed value (Box).
 class Rooted {
  public:
-  explicit Rooted(Ref ref) : ref_(ref) {
-    if (ref_.address != nullptr) ref_.type->Lock(ref_.address);
-  }
-  Rooted(const Rooted& other) : Rooted(other.ref_) {}
+  explicit Rooted(void* address) : address_(address) { LockAt(address_); }
+  Rooted(const Rooted& other) : Rooted(other.address_) {}
   Rooted& operator=(const Rooted&) = delete;
-  ~Rooted() {
-    if (ref_.address != nullptr) ref_.type->Unlock(ref_.address);
-  }
-  const Ref& ref() const { return ref_; }
+  ~Rooted() { UnlockAt(address_); }
+  void* address() const { return address_; }
 
  private:
-  Ref ref_;
+  void* address_;
 };
 
-// A managed value holding one tagged reference.
+// A managed value holding one reference by address.
 struct Box {
   void Set(const Rooted& target) {
-    CheckStore(this, target.ref().address);
-    held = target.ref();
+    CheckStore(this, target.address());
+    held = target.address();
   }
-  void Trace(Tracer& tracer) const {
-    if (held.address != nullptr) {
-      tracer.Visit(held.type->RootAt(held.address), "held");
-    }
-  }
-  Ref held;
+  void Trace(Tracer& tracer) const { tracer.Visit(RootAt(held), "held"); }
+  void* held = nullptr;
 };
 
 template <typename T>
-Ref RefTo(const Pointer<T>& pointer, const ManagedType& type) {
-  return Ref{&type, pointer.get()};
+Rooted Hold(const Pointer<T>& pointer) {
+  return Rooted(pointer.get());
 }
 
 TEST(HandleTest, NamesAndIdentifiesTypes) {
   Mutator mutator;
   Pointer<Node> node = mutator.Allocate<Node>(1, nullptr);
   Pointer<SmallNode> small = mutator.Allocate<SmallNode>(2);
-  EXPECT_EQ(kSmallType.name(), "SmallNode");
-  EXPECT_NE(kNodeType.name().find("Node"), std::string_view::npos);
-  EXPECT_EQ(kNodeType.id(), TypeIdOf<Node>());
-  EXPECT_NE(kNodeType.id(), kSmallType.id());
+  Pointer<Tagged> tagged = mutator.Allocate<Tagged>();
+  EXPECT_EQ(TypeNameAt(small.get()), "SmallNode");
+  EXPECT_NE(TypeNameAt(node.get()).find("Node"), std::string_view::npos);
+  EXPECT_NE(TypeIdOf<Node>(), TypeIdOf<SmallNode>());
   EXPECT_EQ(TypeIdAt(node.get()), TypeIdOf<Node>());
   EXPECT_EQ(TypeIdAt(small.get()), TypeIdOf<SmallNode>());
-  EXPECT_TRUE(kNodeType.Is(node.get()));
-  EXPECT_FALSE(kNodeType.Is(small.get()));
-  EXPECT_TRUE(kSmallType.Is(small.get()));
+  EXPECT_EQ(TypeTagOf<Tagged>(), 42);
+  EXPECT_EQ(TypeTagAt(tagged.get()), 42);
+  EXPECT_EQ(TypeTagAt(node.get()), 0) << "no kTypeTag declared";
   Mutator other;
   Pointer<Node> stranger = other.Allocate<Node>(3, nullptr);
   EXPECT_EQ(&MutatorOf(node.get()), &mutator);
@@ -87,9 +78,9 @@ TEST(HandleTest, LockAndUnlockByAddressCountLikePointers) {
   {
     Pointer<Node> node = mutator.Allocate<Node>(7, &log);
     raw = node.get();
-    kNodeType.Lock(raw);
+    LockAt(raw);
     EXPECT_EQ(node.lock_count(), 2u);
-    EXPECT_EQ(kNodeType.LocksAt(raw), 2u);
+    EXPECT_EQ(LocksAt(raw), 2u);
   }
   // The Pointer is gone; the lock taken by address keeps the value.
   EXPECT_EQ(mutator.CollectGarbage(), 0u);
@@ -100,9 +91,27 @@ TEST(HandleTest, LockAndUnlockByAddressCountLikePointers) {
     EXPECT_EQ(again.lock_count(), 2u);
     EXPECT_EQ(again->id, 7);
   }
-  kNodeType.Unlock(raw);
+  UnlockAt(raw);
   EXPECT_EQ(mutator.CollectGarbage(), 1u);
   EXPECT_EQ(log.times(7), 1);
+}
+
+TEST(HandleTest, LocksMoveBetweenPointersAndAddresses) {
+  Mutator mutator;
+  DestructionLog log;
+  Pointer<Node> node = mutator.Allocate<Node>(1, &log);
+  Node* raw = node.get();
+  Node* released = ReleaseLock(std::move(node));
+  EXPECT_EQ(released, raw);
+  EXPECT_FALSE(node);
+  EXPECT_EQ(LocksAt(raw), 1u) << "the lock stays, now the caller's";
+  EXPECT_EQ(mutator.CollectGarbage(), 0u);
+  Pointer<Node> adopted = AdoptLock(raw);
+  EXPECT_EQ(adopted.lock_count(), 1u) << "adopted, not taken again";
+  adopted = nullptr;
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+  EXPECT_EQ(log.times(1), 1);
+  EXPECT_EQ(ReleaseLock(Pointer<Node>()), nullptr);
 }
 
 TEST(HandleTest, TracedTaggedReferencesKeepTheirTargetsAlive) {
@@ -111,21 +120,21 @@ TEST(HandleTest, TracedTaggedReferencesKeepTheirTargetsAlive) {
   Pointer<Box> first = mutator.Allocate<Box>();
   Pointer<Box> second = mutator.Allocate<Box>();
   {
-    Rooted node(RefTo(mutator.Allocate<Node>(1, &log), kNodeType));
-    Rooted small(RefTo(mutator.Allocate<SmallNode>(5), kSmallType));
+    Rooted node = Hold(mutator.Allocate<Node>(1, &log));
+    Rooted small = Hold(mutator.Allocate<SmallNode>(5));
     first->Set(node);
     second->Set(small);
   }
   EXPECT_EQ(mutator.CollectGarbage(), 0u);
-  EXPECT_EQ(static_cast<Node*>(first->held.address)->id, 1);
-  EXPECT_EQ(static_cast<SmallNode*>(second->held.address)->id, 5);
-  EXPECT_TRUE(kSmallType.Is(second->held.address));
+  EXPECT_EQ(static_cast<Node*>(first->held)->id, 1);
+  EXPECT_EQ(static_cast<SmallNode*>(second->held)->id, 5);
+  EXPECT_EQ(TypeIdAt(second->held), TypeIdOf<SmallNode>());
 
   // Dropping the holder frees what only it reached.
   first = nullptr;
   EXPECT_EQ(mutator.CollectGarbage(), 2u);  // the Box and its Node
   EXPECT_EQ(log.times(1), 1);
-  EXPECT_EQ(static_cast<SmallNode*>(second->held.address)->id, 5);
+  EXPECT_EQ(static_cast<SmallNode*>(second->held)->id, 5);
   EXPECT_EQ(mutator.CountLive<Box>(), 1u);
   EXPECT_EQ(mutator.CountLive<Node>(), 0u);
   EXPECT_EQ(mutator.CountLive<SmallNode>(), 1u);
@@ -134,11 +143,10 @@ TEST(HandleTest, TracedTaggedReferencesKeepTheirTargetsAlive) {
 TEST(HandleTest, RootAtGivesTheValueAndItsTrace) {
   Mutator mutator;
   Pointer<Node> node = mutator.Allocate<Node>(1, nullptr);
-  const Root root = kNodeType.RootAt(node.get());
+  const Root root = RootAt(node.get());
   EXPECT_EQ(root.address(), node.get());
-  EXPECT_EQ(root.trace_fn(), kNodeType.trace_fn());
-  EXPECT_EQ(root, node.ToRoot());
-  EXPECT_TRUE(kNodeType.RootAt(nullptr).empty());
+  EXPECT_EQ(root.trace_fn(), node.ToRoot().trace_fn());
+  EXPECT_TRUE(RootAt(nullptr).empty());
 }
 
 TEST(HandleDeathTest, MisuseByAddressNamesTheType) {
@@ -147,8 +155,8 @@ TEST(HandleDeathTest, MisuseByAddressNamesTheType) {
       {
         Mutator mutator;
         Pointer<SmallNode> small = mutator.Allocate<SmallNode>(1);
-        kSmallType.Unlock(small.get());
-        kSmallType.Unlock(small.get());
+        UnlockAt(small.get());
+        UnlockAt(small.get());
       },
       "SmallNode");
   EXPECT_DEATH(
@@ -156,7 +164,7 @@ TEST(HandleDeathTest, MisuseByAddressNamesTheType) {
         Mutator mutator;
         SmallNode* raw = mutator.Allocate<SmallNode>(1).get();
         mutator.CollectGarbage();
-        kSmallType.Lock(raw);
+        LockAt(raw);
       },
       "SmallNode");
 }

@@ -31,6 +31,12 @@ namespace internal {
 // A new Pointer (a new lock) to the occupied slot's value at `value`.
 template <typename T>
 Pointer<T> LockedPointer(T* value);
+// A Pointer that takes over a lock its caller holds on `value`.
+template <typename T>
+Pointer<T> AdoptedPointer(T* value);
+// The Pointer's value; its lock stays held, now the caller's.
+template <typename T>
+T* ReleasedLock(Pointer<T>&& pointer);
 }  // namespace internal
 
 template <typename T>
@@ -90,6 +96,8 @@ class Pointer {
   friend class Member<T>;
   friend class Weak<T>;
   friend Pointer internal::LockedPointer<T>(T* value);
+  friend Pointer internal::AdoptedPointer<T>(T* value);
+  friend T* internal::ReleasedLock<T>(Pointer&& pointer);
 
   // Takes a new lock on an occupied slot.
   explicit Pointer(T* value) : value_(value) { Lock(); }
@@ -111,6 +119,16 @@ namespace internal {
 template <typename T>
 Pointer<T> LockedPointer(T* value) {
   return Pointer<T>(value);
+}
+
+template <typename T>
+Pointer<T> AdoptedPointer(T* value) {
+  return Pointer<T>(value, typename Pointer<T>::AdoptLock{});
+}
+
+template <typename T>
+T* ReleasedLock(Pointer<T>&& pointer) {
+  return std::exchange(pointer.value_, nullptr);
 }
 
 }  // namespace internal

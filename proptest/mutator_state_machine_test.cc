@@ -188,7 +188,10 @@ struct NewBlob : Command {
 
 struct SetInt : Command {
   int h = AnyHandle();
-  int value = *rc::gen::inRange(-100, 100);
+  // Small integers are fixnums; most of the int64 range is boxed.
+  std::int64_t value =
+      *rc::gen::oneOf(rc::gen::inRange<std::int64_t>(-100, 100),
+                      rc::gen::arbitrary<std::int64_t>());
   void apply(Model& m) const override { m.handles[h] = Holds::kInt; }
   void run(const Model&, HeapGraph& g) const override {
     g.SetInt(h, value);

@@ -412,7 +412,7 @@ void HeapGraph::CheckCounts() {
   }
 }
 
-bool HeapGraph::RefMatches(const Ref& ref, const Value& v) const {
+bool HeapGraph::RefMatches(const Ref& ref, const value::Word& v) const {
   switch (ref.kind) {
     case Ref::kNil:
       return v.IsNil();
@@ -436,13 +436,14 @@ std::string HeapGraph::CheckNode(NodeId id) const {
         "another took its place) though the model reaches it",
         node.identity, node.address);
   }
-  auto check_edges = [&](const std::vector<Value>& values) -> std::string {
+  auto check_edges =
+      [&](const std::vector<const value::Word*>& values) -> std::string {
     if (values.size() != node.edges.size()) {
       return absl::StrFormat("has %d elements, the model %d", values.size(),
                              node.edges.size());
     }
     for (std::size_t i = 0; i < values.size(); ++i) {
-      if (!RefMatches(node.edges[i], values[i])) {
+      if (!RefMatches(node.edges[i], *values[i])) {
         return absl::StrFormat("element %d differs from the model's %s", i,
                                RefName(node.edges[i]));
       }
@@ -452,11 +453,16 @@ std::string HeapGraph::CheckNode(NodeId id) const {
   switch (node.kind) {
     case Kind::kPair: {
       const auto* p = static_cast<const value::Pair*>(node.address);
-      return check_edges({p->car_ref(), p->cdr_ref()});
+      return check_edges({&p->car_ref(), &p->cdr_ref()});
     }
-    case Kind::kVector:
-      return check_edges(
-          static_cast<const value::Vector*>(node.address)->elements());
+    case Kind::kVector: {
+      std::vector<const value::Word*> elements;
+      for (const value::Field& element :
+           static_cast<const value::Vector*>(node.address)->elements()) {
+        elements.push_back(&element);
+      }
+      return check_edges(elements);
+    }
     case Kind::kString:
       if (static_cast<const value::String*>(node.address)->view() !=
           node.bytes) {
@@ -493,12 +499,16 @@ std::string HeapGraph::CheckNode(NodeId id) const {
     case Kind::kWeakPair: {
       const auto* p = static_cast<const value::WeakPair*>(node.address);
       if (p->broken() != node.broken) return "broken() differs";
-      return check_edges({p->car(), p->cdr()});
+      const Value car = p->car();
+      const Value cdr = p->cdr();
+      return check_edges({&car, &cdr});
     }
     case Kind::kEphemeron: {
       const auto* e = static_cast<const value::Ephemeron*>(node.address);
       if (e->broken() != node.broken) return "broken() differs";
-      return check_edges({e->key(), e->datum()});
+      const Value key = e->key();
+      const Value datum = e->datum();
+      return check_edges({&key, &datum});
     }
     case Kind::kHashtable:
       return CheckHashtable(node);

@@ -327,7 +327,7 @@ class HeapGraph {
   void Fail(std::string message);
   std::string CheckNode(NodeId id) const;
   std::string CheckHashtable(const Node& node) const;
-  bool RefMatches(const Ref& ref, const value::Value& value) const;
+  bool RefMatches(const Ref& ref, const value::Word& value) const;
 
   const Options options_;
   Ledger ledger_;  // declared before the heap, which reports to it

@@ -12,12 +12,14 @@
 #include "mem/external_memory.h"
 #include "mem/trace.h"
 #include "value/ledger_hook.h"
+#include "value/value.h"
 
 namespace kamo::value {
 
 class ByteVector {
  public:
   static constexpr const char* kTypeName = "ByteVector";
+  static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kByteVector>;
 
   // Use Heap::NewByteVector. The bytes are counted as the Mutator's
   // external memory; Push may collect when it grows them (see

@@ -16,10 +16,11 @@ namespace kamo::value {
 class Ephemeron {
  public:
   static constexpr const char* kTypeName = "Ephemeron";
+  static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kEphemeron>;
 
   // Use Heap::NewEphemeron.
   Ephemeron(const Value& key, const Value& datum)
-      : key_(Value::Stored(this, key)), datum_(Value::Stored(this, datum)) {
+      : key_(this, key), datum_(this, datum) {
     internal::RecordConstructed(kTypeName, this);
   }
   ~Ephemeron() { internal::RecordDestroyed(kTypeName, this); }
@@ -41,8 +42,8 @@ class Ephemeron {
   }
 
  private:
-  Value key_;    // unlocked; held weakly
-  Value datum_;  // unlocked; kept while the key is
+  Field key_;    // held weakly
+  Field datum_;  // kept while the key is
 };
 
 }  // namespace kamo::value

@@ -32,16 +32,16 @@ std::string_view BytesOf(const ByteVector& bytes) {
 
 }  // namespace
 
-bool Eq(const Value& a, const Value& b) {
+bool Eq(const Word& a, const Word& b) {
   if (a.tag() != b.tag()) return false;
   if (a.is_heap()) return a.heap_address() == b.heap_address();
   return a.immediate_bits() == b.immediate_bits();
 }
 
-bool Eqv(const Value& a, const Value& b) { return Eq(a, b); }
+bool Eqv(const Word& a, const Word& b) { return Eq(a, b); }
 
-bool Equal(const Value& a, const Value& b) {
-  std::vector<std::pair<const Value*, const Value*>> pending = {{&a, &b}};
+bool Equal(const Word& a, const Word& b) {
+  std::vector<std::pair<const Word*, const Word*>> pending = {{&a, &b}};
   // Pairs of compound values already being compared: meeting one again is
   // taken as equal (the comparison is co-inductive), which ends cycles.
   absl::flat_hash_set<std::pair<const void*, const void*>> assumed;
@@ -87,19 +87,19 @@ bool Equal(const Value& a, const Value& b) {
   return true;
 }
 
-std::size_t EqHash(const Value& value) {
+std::size_t EqHash(const Word& value) {
   const std::uint64_t bits =
       value.is_heap() ? reinterpret_cast<std::uintptr_t>(value.heap_address())
                       : value.immediate_bits();
   return absl::HashOf(value.tag(), bits);
 }
 
-std::size_t EqualHash(const Value& value) {
+std::size_t EqualHash(const Word& value) {
   std::size_t h = 0;
-  std::vector<const Value*> pending = {&value};
+  std::vector<const Word*> pending = {&value};
   for (std::size_t visited = 0; !pending.empty() && visited < kHashBudget;
        ++visited) {
-    const Value* v = pending.back();
+    const Word* v = pending.back();
     pending.pop_back();
     h = absl::HashOf(h, v->tag());
     switch (v->tag()) {

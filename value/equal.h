@@ -22,12 +22,30 @@
 
 namespace kamo::value {
 
-bool Eq(const Value& a, const Value& b);
-bool Eqv(const Value& a, const Value& b);
-bool Equal(const Value& a, const Value& b);
+// Over words: Values, and the Fields of containers.
+bool Eq(const Word& a, const Word& b);
+bool Eqv(const Word& a, const Word& b);
+bool Equal(const Word& a, const Word& b);
 
-std::size_t EqHash(const Value& value);
-std::size_t EqualHash(const Value& value);
+std::size_t EqHash(const Word& value);
+std::size_t EqualHash(const Word& value);
+
+// The same for Values and what converts to one (a Pointer).
+inline bool Eq(const Value& a, const Value& b) {
+  return Eq(static_cast<const Word&>(a), static_cast<const Word&>(b));
+}
+inline bool Eqv(const Value& a, const Value& b) {
+  return Eqv(static_cast<const Word&>(a), static_cast<const Word&>(b));
+}
+inline bool Equal(const Value& a, const Value& b) {
+  return Equal(static_cast<const Word&>(a), static_cast<const Word&>(b));
+}
+inline std::size_t EqHash(const Value& value) {
+  return EqHash(static_cast<const Word&>(value));
+}
+inline std::size_t EqualHash(const Value& value) {
+  return EqualHash(static_cast<const Word&>(value));
+}
 
 // Functors for hash containers keyed by Values.
 struct EqualHasher {

@@ -19,7 +19,7 @@ Hashtable::Hashtable(mem::Mutator& mutator, Weakness weakness)
 }
 
 bool Hashtable::Broken(const Entry& entry) const {
-  const Value& weak =
+  const Field& weak =
       weakness_ == Weakness::kWeakValues ? entry.value : entry.key;
   return weakness_ != Weakness::kStrong && weak.is_cleared();
 }
@@ -38,21 +38,21 @@ void Hashtable::DropBroken() {
 }
 
 void Hashtable::Erase(Entry& entry) {
-  entry.key = Value();
-  entry.value = Value();
+  entry.key = Field();
+  entry.value = Field();
   entry.state = State::kDeleted;
   --live_;
   ++deleted_;
 }
 
-std::size_t Hashtable::FreeSlot(const Value& key) const {
+std::size_t Hashtable::FreeSlot(const Word& key) const {
   const std::size_t mask = entries_.size() - 1;
   std::size_t i = EqHash(key) & mask;
   while (entries_[i].state == State::kFull) i = (i + 1) & mask;
   return i;
 }
 
-std::size_t Hashtable::Find(const Value& key) {
+std::size_t Hashtable::Find(const Word& key) {
   DropBroken();
   if (live_ == 0) return kNone;
   const std::size_t mask = entries_.size() - 1;
@@ -74,7 +74,7 @@ void Hashtable::Rebuild(std::size_t capacity) {
   live_ = deleted_ = 0;
   for (Entry& entry : old) {
     if (entry.state != State::kFull || Broken(entry)) continue;
-    entries_[FreeSlot(entry.key)] = std::move(entry);  // stays unlocked
+    entries_[FreeSlot(entry.key)] = std::move(entry);
     ++live_;
   }
   if (new_bytes < old_bytes) external_.Shrink(old_bytes - new_bytes);
@@ -88,7 +88,7 @@ std::optional<Value> Hashtable::Get(const Value& key) {
 
 void Hashtable::Set(const Value& key, const Value& value) {
   if (const std::size_t i = Find(key); i != kNone) {
-    entries_[i].value = Value::Stored(this, value);
+    entries_[i].value.Set(this, value);
     return;
   }
   // At most three quarters full, tombstones included, so probes end.
@@ -97,8 +97,8 @@ void Hashtable::Set(const Value& key, const Value& value) {
   }
   const std::size_t i = FreeSlot(key);
   if (entries_[i].state == State::kDeleted) --deleted_;
-  entries_[i].key = Value::Stored(this, key);
-  entries_[i].value = Value::Stored(this, value);
+  entries_[i].key.Set(this, key);
+  entries_[i].value.Set(this, value);
   entries_[i].state = State::kFull;
   ++live_;
 }

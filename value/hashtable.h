@@ -44,6 +44,7 @@ namespace kamo::value {
 class Hashtable {
  public:
   static constexpr const char* kTypeName = "Hashtable";
+  static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kHashtable>;
 
   enum class Weakness : std::uint8_t {
     kStrong,
@@ -84,8 +85,8 @@ class Hashtable {
   static constexpr std::size_t kNone = SIZE_MAX;
   enum class State : std::uint8_t { kEmpty, kFull, kDeleted };
   struct Entry {
-    Value key;    // unlocked
-    Value value;  // unlocked
+    Field key;
+    Field value;
     State state = State::kEmpty;
   };
 
@@ -94,10 +95,10 @@ class Hashtable {
   // Drops the entries the collections since the last call broke.
   void DropBroken();
   // The slot of `key`'s entry, or kNone (after DropBroken).
-  std::size_t Find(const Value& key);
+  std::size_t Find(const Word& key);
   // The first slot not full on `key`'s probe sequence (one exists: the
   // array is at most three quarters full).
-  std::size_t FreeSlot(const Value& key) const;
+  std::size_t FreeSlot(const Word& key) const;
   // Turns a full entry into a tombstone.
   void Erase(Entry& entry);
   // Rebuilds the array with `capacity` slots (a power of two, above the

@@ -7,8 +7,8 @@ namespace kamo::value {
 std::optional<std::size_t> ListLength(const Value& list) {
   // The hare moves two pairs per step, the tortoise one; they meet iff the
   // list is circular. Nothing allocates here, so raw references are safe.
-  const Value* slow = &list;
-  const Value* fast = &list;
+  const Word* slow = &list;
+  const Word* fast = &list;
   std::size_t length = 0;
   while (true) {
     if (fast->IsNil()) return length;
@@ -29,13 +29,13 @@ std::optional<std::size_t> ListLength(const Value& list) {
 bool IsProperList(const Value& list) { return ListLength(list).has_value(); }
 
 std::optional<Value> CxR(std::string_view path, const Value& value) {
-  const Value* current = &value;
+  const Word* current = &value;
   for (auto step = path.rbegin(); step != path.rend(); ++step) {
     const Pair* pair = current->PairOrNull();
     if (pair == nullptr || (*step != 'a' && *step != 'd')) return std::nullopt;
     current = *step == 'a' ? &pair->car_ref() : &pair->cdr_ref();
   }
-  return *current;  // a locked copy
+  return Value(*current);  // a locked copy
 }
 
 }  // namespace kamo::value

@@ -1,5 +1,6 @@
-// Pair: a cons cell. Its car and cdr are unlocked Values inside the pair,
-// reached by tracing; reading one gives a locked copy.
+// Pair: a cons cell. Its car and cdr are Fields (unlocked, reached by
+// tracing); car() and cdr() give locked copies, car_ref() and cdr_ref() the
+// fields themselves (or read them through a View, view.h).
 #ifndef KAMO_VALUE_PAIR_H_
 #define KAMO_VALUE_PAIR_H_
 
@@ -12,9 +13,9 @@ namespace kamo::value {
 class Pair {
  public:
   static constexpr const char* kTypeName = "Pair";
+  static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kPair>;
 
-  Pair(const Value& car, const Value& cdr)
-      : car_(Value::Stored(this, car)), cdr_(Value::Stored(this, cdr)) {
+  Pair(const Value& car, const Value& cdr) : car_(this, car), cdr_(this, cdr) {
     internal::RecordConstructed(kTypeName, this);
   }
   ~Pair() { internal::RecordDestroyed(kTypeName, this); }
@@ -26,8 +27,8 @@ class Pair {
 
   // set-car! and set-cdr!: store `value`; the old one is dropped, with no
   // lock taken on it.
-  void SetCar(const Value& value) { car_ = Value::Stored(this, value); }
-  void SetCdr(const Value& value) { cdr_ = Value::Stored(this, value); }
+  void SetCar(const Value& value) { car_.Set(this, value); }
+  void SetCdr(const Value& value) { cdr_.Set(this, value); }
   // The same, returning the old value (locked, so the caller decides
   // whether it stays alive).
   Value ExchangeCar(const Value& value);
@@ -35,8 +36,8 @@ class Pair {
 
   // The stored fields themselves, for iterative algorithms (printing,
   // equality) that run while nothing allocates.
-  const Value& car_ref() const { return car_; }
-  const Value& cdr_ref() const { return cdr_; }
+  const Field& car_ref() const { return car_; }
+  const Field& cdr_ref() const { return cdr_; }
 
   void Trace(mem::Tracer& tracer) const {
     tracer.Visit(car_, "car");
@@ -44,8 +45,8 @@ class Pair {
   }
 
  private:
-  Value car_;  // unlocked
-  Value cdr_;  // unlocked
+  Field car_;
+  Field cdr_;
 };
 
 }  // namespace kamo::value

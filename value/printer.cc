@@ -19,7 +19,7 @@ namespace {
 
 using SlotKey = const void*;
 
-bool IsCompound(const Value& v) { return v.IsPair() || v.IsVector(); }
+bool IsCompound(const Word& v) { return v.IsPair() || v.IsVector(); }
 
 void AppendHexEscape(unsigned value, std::string& out) {
   absl::StrAppendFormat(&out, "\\x%X;", value);
@@ -155,7 +155,7 @@ class Printer {
  public:
   explicit Printer(PrintStyle style) : style_(style) {}
 
-  std::string Print(const Value& root) {
+  std::string Print(const Word& root) {
     FindShared(root);
     tasks_.push_back({Task::kValue, &root, {}});
     while (!tasks_.empty()) {
@@ -179,16 +179,16 @@ class Printer {
  private:
   struct Task {
     enum Kind { kValue, kText, kListTail } kind;
-    const Value* value;
+    const Word* value;
     std::string_view text;
   };
 
   // Labels every pair or vector reachable from `root` more than once.
-  void FindShared(const Value& root) {
+  void FindShared(const Word& root) {
     absl::flat_hash_set<SlotKey> seen;
-    std::vector<const Value*> pending = {&root};
+    std::vector<const Word*> pending = {&root};
     while (!pending.empty()) {
-      const Value* v = pending.back();
+      const Word* v = pending.back();
       pending.pop_back();
       if (!IsCompound(*v)) continue;
       if (!seen.insert(v->heap_address()).second) {
@@ -199,7 +199,7 @@ class Printer {
         pending.push_back(&pair->cdr_ref());
         pending.push_back(&pair->car_ref());
       } else {
-        for (const Value& element : v->VectorOrNull()->elements()) {
+        for (const Word& element : v->VectorOrNull()->elements()) {
           pending.push_back(&element);
         }
       }
@@ -208,7 +208,7 @@ class Printer {
 
   // For a labelled value: writes #n# and returns true if it was printed
   // before, else writes #n= and returns false.
-  bool PrintLabel(const Value& v) {
+  bool PrintLabel(const Word& v) {
     auto it = labels_.find(v.heap_address());
     if (it == labels_.end()) return false;
     if (it->second >= 0) {
@@ -220,14 +220,14 @@ class Printer {
     return false;
   }
 
-  void Push(Task::Kind kind, const Value* value) {
+  void Push(Task::Kind kind, const Word* value) {
     tasks_.push_back({kind, value, {}});
   }
   void PushText(std::string_view text) {
     tasks_.push_back({Task::kText, nullptr, text});
   }
 
-  void PrintValue(const Value& v) {
+  void PrintValue(const Word& v) {
     const bool write = style_ == PrintStyle::kWrite;
     switch (v.tag()) {
       case Tag::kNil:
@@ -307,7 +307,7 @@ class Printer {
   }
 
   // What follows the car of a list: more elements, a dotted tail, or ")".
-  void PrintListTail(const Value& cdr) {
+  void PrintListTail(const Word& cdr) {
     if (cdr.IsNil()) {
       out_ += ')';
     } else if (cdr.IsPair() && !labels_.contains(cdr.heap_address())) {

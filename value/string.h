@@ -12,6 +12,7 @@
 #include "mem/external_memory.h"
 #include "mem/trace.h"
 #include "value/ledger_hook.h"
+#include "value/value.h"
 
 namespace kamo::value {
 
@@ -24,6 +25,7 @@ void AppendUtf8(char32_t c, std::string& out);
 class String {
  public:
   static constexpr const char* kTypeName = "String";
+  static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kString>;
 
   // Use Heap::NewString, which checks the encoding first. The characters
   // are counted as the Mutator's external memory; Append and Push may

@@ -13,12 +13,14 @@
 #include "value/counted_buffer.h"
 #include "value/ledger_hook.h"
 #include "value/symbol_table.h"
+#include "value/value.h"
 
 namespace kamo::value {
 
 class Symbol {
  public:
   static constexpr const char* kTypeName = "Symbol";
+  static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kSymbol>;
 
   // Use Heap::Intern: a Symbol made any other way is not interned. The
   // name's bytes are counted as the Mutator's external memory.

@@ -1,5 +1,6 @@
 #include "value/value.h"
 
+#include <atomic>
 #include <bit>
 #include <utility>
 
@@ -16,14 +17,50 @@
 namespace kamo::value {
 namespace {
 
+// A number that does not fit in a word. Immutable; the words that hold it
+// count their references.
+struct alignas(16) NumberBox {
+  std::atomic<std::uint32_t> refs;
+  Tag tag;  // kInt or kFloat
+  union {
+    std::int64_t i;
+    double d;
+  };
+};
+constexpr std::uint64_t kBoxTagBits = 0xC;
+
+const NumberBox* BoxOf(std::uint64_t bits) {
+  return reinterpret_cast<const NumberBox*>(bits & ~std::uint64_t{0xF});
+}
+
+// +0.0 as a flonum; the double whose rotation would give the same word
+// (0x3000000000000000, about 1.7e-77) is boxed.
+constexpr std::uint64_t kPositiveZeroBits = 0x8000000000000002;
+
 template <typename T>
-std::optional<mem::Pointer<T>> AsHeap(const Value& value, Tag tag,
-                                      void* address) {
+std::optional<mem::Pointer<T>> AsHeap(const Value& value, Tag tag) {
   if (value.tag() != tag) return std::nullopt;
-  return mem::LockPointer(static_cast<T*>(address));
+  return mem::LockPointer(
+      static_cast<T*>(const_cast<void*>(value.heap_address())));
 }
 
 }  // namespace
+
+// Every heap type records its tag, and its values' addresses leave the low
+// three bits of the word free.
+static_assert(Pair::kTypeTag == kHeapTag<Tag::kPair> &&
+              Vector::kTypeTag == kHeapTag<Tag::kVector> &&
+              String::kTypeTag == kHeapTag<Tag::kString> &&
+              Symbol::kTypeTag == kHeapTag<Tag::kSymbol> &&
+              ByteVector::kTypeTag == kHeapTag<Tag::kByteVector> &&
+              WeakPair::kTypeTag == kHeapTag<Tag::kWeakPair> &&
+              Ephemeron::kTypeTag == kHeapTag<Tag::kEphemeron> &&
+              Hashtable::kTypeTag == kHeapTag<Tag::kHashtable>);
+static_assert(alignof(Pair) >= 8 && alignof(Vector) >= 8 &&
+              alignof(String) >= 8 && alignof(Symbol) >= 8 &&
+              alignof(ByteVector) >= 8 && alignof(WeakPair) >= 8 &&
+              alignof(Ephemeron) >= 8 && alignof(Hashtable) >= 8);
+static_assert(sizeof(Value) == 8 && sizeof(Field) == 8);
 
 std::string_view ToString(Tag tag) {
   static constexpr std::array<std::string_view, 13> kNames = {
@@ -33,95 +70,99 @@ std::string_view ToString(Tag tag) {
   return mem::EnumName(tag, kNames);
 }
 
-std::optional<Value> Value::Char(char32_t c) {
-  if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
-  return Immediate(Tag::kChar, {.c = c});
+Word Word::FromInt(std::int64_t i) {
+  if (i >= kFixnumMin && i <= kFixnumMax) {
+    return Word(static_cast<std::uint64_t>(i) << 1 | 1);
+  }
+  auto* box = new NumberBox{.refs{1}, .tag = Tag::kInt, .i = i};
+  return Word(reinterpret_cast<std::uint64_t>(box) | kBoxTagBits);
 }
 
-template <typename T>
-void Value::SetHeap(Tag tag, const mem::Pointer<T>& pointer) {
-  if (!pointer) return;  // nil
-  tag_ = tag;
-  payload_.heap = pointer.get();
-  Lock();
-  locked_ = true;
+Word Word::FromFloat(double d) {
+  const auto v = std::bit_cast<std::uint64_t>(d);
+  // Exponent bits 62..60 of 011 or 100: |d| in [2^-255, 2^257).
+  const std::uint64_t top = (v >> 60) & 7;
+  if ((top == 3 || top == 4) && v != 0x3000000000000000) {
+    return Word((std::rotl(v, 3) & ~std::uint64_t{1}) | 2);
+  }
+  if (v == 0) return Word(kPositiveZeroBits);
+  auto* box = new NumberBox{.refs{1}, .tag = Tag::kFloat, .d = d};
+  return Word(reinterpret_cast<std::uint64_t>(box) | kBoxTagBits);
 }
 
-Value::Value(const mem::Pointer<Pair>& pair) { SetHeap(Tag::kPair, pair); }
-Value::Value(const mem::Pointer<Vector>& vector) {
-  SetHeap(Tag::kVector, vector);
-}
-Value::Value(const mem::Pointer<String>& string) {
-  SetHeap(Tag::kString, string);
-}
-Value::Value(const mem::Pointer<Symbol>& symbol) {
-  SetHeap(Tag::kSymbol, symbol);
-}
-Value::Value(const mem::Pointer<ByteVector>& bytes) {
-  SetHeap(Tag::kByteVector, bytes);
-}
-Value::Value(const mem::Pointer<WeakPair>& pair) {
-  SetHeap(Tag::kWeakPair, pair);
-}
-Value::Value(const mem::Pointer<Ephemeron>& entry) {
-  SetHeap(Tag::kEphemeron, entry);
-}
-Value::Value(const mem::Pointer<Hashtable>& table) {
-  SetHeap(Tag::kHashtable, table);
+double Word::FlonumValue() const {
+  if (bits_ == kPositiveZeroBits) return 0.0;
+  // Bit 63 of the word is exponent bit 60, which tells 011 from 100.
+  const std::uint64_t b63 = bits_ >> 63;
+  return std::bit_cast<double>(
+      std::rotr((2 - b63) | (bits_ & ~std::uint64_t{3}), 3));
 }
 
-std::optional<mem::Pointer<Pair>> Value::AsPair() const {
-  return AsHeap<Pair>(*this, Tag::kPair, payload_.heap);
-}
-std::optional<mem::Pointer<Vector>> Value::AsVector() const {
-  return AsHeap<Vector>(*this, Tag::kVector, payload_.heap);
-}
-std::optional<mem::Pointer<String>> Value::AsString() const {
-  return AsHeap<String>(*this, Tag::kString, payload_.heap);
-}
-std::optional<mem::Pointer<Symbol>> Value::AsSymbol() const {
-  return AsHeap<Symbol>(*this, Tag::kSymbol, payload_.heap);
-}
-std::optional<mem::Pointer<ByteVector>> Value::AsByteVector() const {
-  return AsHeap<ByteVector>(*this, Tag::kByteVector, payload_.heap);
-}
-std::optional<mem::Pointer<WeakPair>> Value::AsWeakPair() const {
-  return AsHeap<WeakPair>(*this, Tag::kWeakPair, payload_.heap);
-}
-std::optional<mem::Pointer<Ephemeron>> Value::AsEphemeron() const {
-  return AsHeap<Ephemeron>(*this, Tag::kEphemeron, payload_.heap);
-}
-std::optional<mem::Pointer<Hashtable>> Value::AsHashtable() const {
-  return AsHeap<Hashtable>(*this, Tag::kHashtable, payload_.heap);
+Tag Word::BoxTag() const { return BoxOf(bits_)->tag; }
+std::int64_t Word::BoxedInt() const { return BoxOf(bits_)->i; }
+double Word::BoxedFloat() const { return BoxOf(bits_)->d; }
+
+void Word::RetainBoxSlow() const {
+  const_cast<NumberBox*>(BoxOf(bits_))
+      ->refs.fetch_add(1, std::memory_order_relaxed);
 }
 
-mem::EphemeronFields EphemeronFieldsOf(const Value& key, const Value& value) {
-  // The holder is a managed value under collection, constructed non-const.
-  void** key_slot = const_cast<void**>(&key.payload_.heap);
-  if (!value.is_heap()) return {key_slot, nullptr, nullptr};
-  return {key_slot, const_cast<void**>(&value.payload_.heap),
-          value.ToRoot().trace_fn()};
+void Word::ReleaseBoxSlow() const {
+  auto* box = const_cast<NumberBox*>(BoxOf(bits_));
+  if (box->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete box;
 }
 
-std::uint64_t Value::immediate_bits() const {
-  switch (tag_) {
+std::uint64_t Word::immediate_bits() const {
+  switch (tag()) {
     case Tag::kBool:
-      return payload_.b ? 1 : 0;
+      return *AsBool() ? 1 : 0;
     case Tag::kChar:
-      return payload_.c;
+      return *AsChar();
     case Tag::kInt:
-      return static_cast<std::uint64_t>(payload_.i);
+      return static_cast<std::uint64_t>(*AsInt());
     case Tag::kFloat:
-      return std::bit_cast<std::uint64_t>(payload_.d);
+      return std::bit_cast<std::uint64_t>(*AsFloat());
     default:
       return 0;
   }
 }
 
-const mem::ManagedType Value::kHeapTypes[] = {
-    mem::ManagedType::Of<Pair>(),       mem::ManagedType::Of<Vector>(),
-    mem::ManagedType::Of<String>(),     mem::ManagedType::Of<Symbol>(),
-    mem::ManagedType::Of<ByteVector>(), mem::ManagedType::Of<WeakPair>(),
-    mem::ManagedType::Of<Ephemeron>(),  mem::ManagedType::Of<Hashtable>()};
+std::optional<Value> Value::Char(char32_t c) {
+  if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
+  return Value(std::uint64_t{c} << 8 | kCharTagBits);
+}
+
+std::optional<mem::Pointer<Pair>> Value::AsPair() const {
+  return AsHeap<Pair>(*this, Tag::kPair);
+}
+std::optional<mem::Pointer<Vector>> Value::AsVector() const {
+  return AsHeap<Vector>(*this, Tag::kVector);
+}
+std::optional<mem::Pointer<String>> Value::AsString() const {
+  return AsHeap<String>(*this, Tag::kString);
+}
+std::optional<mem::Pointer<Symbol>> Value::AsSymbol() const {
+  return AsHeap<Symbol>(*this, Tag::kSymbol);
+}
+std::optional<mem::Pointer<ByteVector>> Value::AsByteVector() const {
+  return AsHeap<ByteVector>(*this, Tag::kByteVector);
+}
+std::optional<mem::Pointer<WeakPair>> Value::AsWeakPair() const {
+  return AsHeap<WeakPair>(*this, Tag::kWeakPair);
+}
+std::optional<mem::Pointer<Ephemeron>> Value::AsEphemeron() const {
+  return AsHeap<Ephemeron>(*this, Tag::kEphemeron);
+}
+std::optional<mem::Pointer<Hashtable>> Value::AsHashtable() const {
+  return AsHeap<Hashtable>(*this, Tag::kHashtable);
+}
+
+mem::EphemeronFields EphemeronFieldsOf(const Word& key, const Word& value) {
+  // The holder is a managed value under collection, constructed non-const.
+  void** key_slot = const_cast<void**>(&key.address_);
+  if (!value.is_heap()) return {key_slot, nullptr, nullptr};
+  return {key_slot, const_cast<void**>(&value.address_),
+          value.ToRoot().trace_fn()};
+}
 
 }  // namespace kamo::value

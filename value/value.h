@@ -1,15 +1,31 @@
-// Value: a Scheme datum. Either an immediate (nil, boolean, character,
-// 64-bit integer, double) or a reference to a managed Pair, Vector, String,
-// Symbol, ByteVector, WeakPair, Ephemeron or Hashtable.
+// Value: a Scheme datum in one 64-bit word. Either an immediate (nil,
+// boolean, character, integer, double) or a reference to a managed Pair,
+// Vector, String, Symbol, ByteVector, WeakPair, Ephemeron or Hashtable.
 //
-// A Value that refers to the heap carries its own locked/unlocked state:
-//   - every Value that C++ code gets from this library is locked (a root);
-//     copying it gives another locked Value, destroying it unlocks;
-//   - a Value stored inside a Pair or Vector is unlocked and reached by
-//     tracing; only those containers, and View (a borrowed value, view.h),
-//     make unlocked Values, and they hand out locked copies.
-// Moving a Value keeps its state; so an unlocked Value never leaves its
-// container, and a locked one moves its lock.
+// Three types share the word (Word), and which one holds it says whether it
+// is a root, so no flag in the word does:
+//   - Value: what C++ code holds. A heap Value is locked (a root): copying
+//     it locks again, destroying it unlocks, moving moves the lock.
+//   - Field: what a Pair, Vector or table stores. Never locked; reached by
+//     tracing. A Field is made only by a store into its container, and
+//     reading it gives a Value (locked) or a View (borrowed, view.h).
+//   - View: a borrowed word (view.h).
+//
+// The encoding (the low bits tag the word):
+//   ...xxx1   fixnum: a 63-bit integer, the word shifted right by one
+//   ...xx10   flonum: a double whose exponent lies in [-255, 256], or +0.0,
+//             rotated so that it fits in 62 bits (Ruby's flonum)
+//   ...x000   a managed value's address (the word itself, so the collector
+//             can clear a weak reference in place); its type is the
+//             kTypeTag its bucket records (mem::TypeTagAt). 0 is a weak
+//             reference the collection cleared: it reads as #f.
+//   ...0100   nil, #f, #t, or a character (bits 4..7 say which; a
+//             character's code point is in bits 8..)
+//   ...1100   a boxed number: an integer outside the fixnum range, or a
+//             double that is not a flonum (NaN, infinities, -0.0, very
+//             large or small). The box is immutable, outside the managed
+//             heap, and reference counted: a number refers to nothing, so
+//             no cycle can hold one.
 #ifndef KAMO_VALUE_VALUE_H_
 #define KAMO_VALUE_VALUE_H_
 
@@ -51,102 +67,71 @@ enum class Tag : std::uint8_t {
 
 std::string_view ToString(Tag tag);
 
-class Value {
+// Each heap type's kTypeTag, the number its buckets record.
+template <Tag tag>
+constexpr std::uint8_t kHeapTag = static_cast<std::uint8_t>(tag);
+
+// The word and everything that reads it; see the top of this file.
+class Word {
  public:
-  // Nil, the empty list.
-  Value() = default;
-  static Value Nil() { return Value(); }
-  static Value Bool(bool b) { return Immediate(Tag::kBool, {.b = b}); }
-  static Value Int(std::int64_t i) { return Immediate(Tag::kInt, {.i = i}); }
-  static Value Float(double d) { return Immediate(Tag::kFloat, {.d = d}); }
-  // A character, if `c` is a Unicode scalar value (not a surrogate, at most
-  // U+10FFFF); nullopt otherwise.
-  static std::optional<Value> Char(char32_t c);
+  static constexpr std::int64_t kFixnumMin = -(std::int64_t{1} << 62);
+  static constexpr std::int64_t kFixnumMax = (std::int64_t{1} << 62) - 1;
 
-  // References to managed values; a null Pointer gives nil.
-  Value(const mem::Pointer<Pair>& pair);         // NOLINT: implicit.
-  Value(const mem::Pointer<Vector>& vector);     // NOLINT: implicit.
-  Value(const mem::Pointer<String>& string);     // NOLINT: implicit.
-  Value(const mem::Pointer<Symbol>& symbol);     // NOLINT: implicit.
-  Value(const mem::Pointer<ByteVector>& bytes);  // NOLINT: implicit.
-  Value(const mem::Pointer<WeakPair>& pair);     // NOLINT: implicit.
-  Value(const mem::Pointer<Ephemeron>& entry);   // NOLINT: implicit.
-  Value(const mem::Pointer<Hashtable>& table);   // NOLINT: implicit.
-
-  // A locked copy.
-  Value(const Value& other)
-      : tag_(other.tag_), locked_(other.is_heap()), payload_(other.payload_) {
-    if (locked_) Lock();
-  }
-  Value(Value&& other) noexcept
-      : tag_(std::exchange(other.tag_, Tag::kNil)),
-        locked_(std::exchange(other.locked_, false)),
-        payload_(std::exchange(other.payload_, Payload{.i = 0})) {}
-  Value& operator=(const Value& other) {
-    Value copy(other);
-    return *this = std::move(copy);
-  }
-  Value& operator=(Value&& other) noexcept {
-    if (this != &other) {
-      if (locked_) Unlock();
-      tag_ = std::exchange(other.tag_, Tag::kNil);
-      locked_ = std::exchange(other.locked_, false);
-      payload_ = std::exchange(other.payload_, Payload{.i = 0});
+  Tag tag() const {
+    if (bits_ & 1) return Tag::kInt;
+    switch (bits_ & 7) {
+      case 0:
+        return bits_ == 0 ? Tag::kBool : HeapTag();
+      case 2:
+      case 6:
+        return Tag::kFloat;
+      default:
+        return is_box() ? BoxTag() : kSpecialTags[(bits_ >> 4) & 3];
     }
-    return *this;
   }
-  ~Value() {
-    if (locked_) Unlock();
+  // A reference to a managed value.
+  bool is_heap() const { return (bits_ & 7) == 0 && bits_ != 0; }
+
+  bool IsNil() const { return bits_ == kNilBits; }
+  bool IsBool() const {
+    return bits_ == kFalseBits || bits_ == kTrueBits || bits_ == 0;
   }
-
-  Tag tag() const { return tag_; }
-  bool is_heap() const { return tag_ >= Tag::kPair; }
-  // Whether this Value holds a lock (false for immediates).
-  bool is_locked() const { return locked_; }
-
-  bool IsNil() const { return tag_ == Tag::kNil; }
-  bool IsBool() const { return tag_ == Tag::kBool; }
-  bool IsChar() const { return tag_ == Tag::kChar; }
-  bool IsInt() const { return tag_ == Tag::kInt; }
-  bool IsFloat() const { return tag_ == Tag::kFloat; }
-  bool IsPair() const { return tag_ == Tag::kPair; }
-  bool IsVector() const { return tag_ == Tag::kVector; }
-  bool IsString() const { return tag_ == Tag::kString; }
-  bool IsSymbol() const { return tag_ == Tag::kSymbol; }
-  bool IsByteVector() const { return tag_ == Tag::kByteVector; }
-  bool IsWeakPair() const { return tag_ == Tag::kWeakPair; }
-  bool IsEphemeron() const { return tag_ == Tag::kEphemeron; }
-  bool IsHashtable() const { return tag_ == Tag::kHashtable; }
+  bool IsChar() const { return (bits_ & 0xFF) == kCharTagBits; }
+  bool IsInt() const { return (bits_ & 1) || BoxIs(Tag::kInt); }
+  bool IsFloat() const { return (bits_ & 3) == 2 || BoxIs(Tag::kFloat); }
+  bool IsPair() const { return HeapIs(Tag::kPair); }
+  bool IsVector() const { return HeapIs(Tag::kVector); }
+  bool IsString() const { return HeapIs(Tag::kString); }
+  bool IsSymbol() const { return HeapIs(Tag::kSymbol); }
+  bool IsByteVector() const { return HeapIs(Tag::kByteVector); }
+  bool IsWeakPair() const { return HeapIs(Tag::kWeakPair); }
+  bool IsEphemeron() const { return HeapIs(Tag::kEphemeron); }
+  bool IsHashtable() const { return HeapIs(Tag::kHashtable); }
   // Scheme truth: everything but #f is true.
-  bool IsTrue() const { return !(tag_ == Tag::kBool && !payload_.b); }
+  bool IsTrue() const { return bits_ != kFalseBits && bits_ != 0; }
 
-  // Typed accessors: the value, or nullopt if this Value has another type.
-  // (Inline: an out-of-line std::optional return costs a failed store
-  // forwarding, a third of a borrowed list walk's time.)
+  // Immediates' values, or nullopt if this word holds another type.
   std::optional<bool> AsBool() const {
-    return tag_ == Tag::kBool ? std::optional(payload_.b) : std::nullopt;
+    if (!IsBool()) return std::nullopt;
+    return bits_ == kTrueBits;
   }
   std::optional<char32_t> AsChar() const {
-    return tag_ == Tag::kChar ? std::optional(payload_.c) : std::nullopt;
+    if (!IsChar()) return std::nullopt;
+    return static_cast<char32_t>(bits_ >> 8);
   }
   std::optional<std::int64_t> AsInt() const {
-    return tag_ == Tag::kInt ? std::optional(payload_.i) : std::nullopt;
+    if (bits_ & 1) return static_cast<std::int64_t>(bits_) >> 1;
+    if (BoxIs(Tag::kInt)) return BoxedInt();
+    return std::nullopt;
   }
   std::optional<double> AsFloat() const {
-    return tag_ == Tag::kFloat ? std::optional(payload_.d) : std::nullopt;
+    if ((bits_ & 3) == 2) return FlonumValue();
+    if (BoxIs(Tag::kFloat)) return BoxedFloat();
+    return std::nullopt;
   }
-  std::optional<mem::Pointer<Pair>> AsPair() const;
-  std::optional<mem::Pointer<Vector>> AsVector() const;
-  std::optional<mem::Pointer<String>> AsString() const;
-  std::optional<mem::Pointer<Symbol>> AsSymbol() const;
-  std::optional<mem::Pointer<ByteVector>> AsByteVector() const;
-  std::optional<mem::Pointer<WeakPair>> AsWeakPair() const;
-  std::optional<mem::Pointer<Ephemeron>> AsEphemeron() const;
-  std::optional<mem::Pointer<Hashtable>> AsHashtable() const;
 
-  // Unchecked access to a heap value's object, for the library's iterative
-  // algorithms: valid while this Value (or what holds it) is reachable.
-  // Null when the tag differs.
+  // Unchecked access to a heap value's object, for algorithms that run
+  // while nothing allocates. Null when the type differs.
   const Pair* PairOrNull() const { return ObjectOrNull<Pair>(Tag::kPair); }
   const Vector* VectorOrNull() const {
     return ObjectOrNull<Vector>(Tag::kVector);
@@ -161,103 +146,219 @@ class Value {
     return ObjectOrNull<ByteVector>(Tag::kByteVector);
   }
 
-  // The address of a heap value (null for immediates): its identity.
+  // The address of a heap value (null otherwise): its identity.
   const void* heap_address() const {
-    return is_heap() ? payload_.heap : nullptr;
+    return is_heap() ? reinterpret_cast<const void*>(bits_) : nullptr;
   }
-  // The raw payload bits of an immediate (0 for nil), for hashing.
+  // The bits an immediate's value is compared and hashed by: a number's
+  // value (boxed or not), a character's code point, a boolean's 0 or 1;
+  // 0 for nil and heap values.
   std::uint64_t immediate_bits() const;
 
-  // A heap value held weakly in a container (WeakPair, Ephemeron, a weak
-  // Hashtable) that a collection found unreachable: its address was
-  // cleared, and the container reads it as gone.
-  bool is_cleared() const { return is_heap() && payload_.heap == nullptr; }
+  // A heap reference a weak container held, cleared by the collection that
+  // freed its target; it reads as #f.
+  bool is_cleared() const { return bits_ == 0; }
 
-  // The root of a heap value, empty for an immediate.
+  // For Tracer::Visit: the heap value, or an empty Root.
   mem::Root ToRoot() const {
-    if (!is_heap()) return mem::Root();
-    return HeapType().RootAt(payload_.heap);
+    return is_heap() ? mem::RootAt(heap_address()) : mem::Root();
   }
 
- private:
-  friend class Pair;
-  friend class Vector;
-  friend class WeakPair;
-  friend class Ephemeron;
-  friend class Hashtable;
+ protected:
   friend class WeakValueRef;
   friend class View;
-  friend mem::EphemeronFields EphemeronFieldsOf(const Value& key,
-                                                const Value& value);
+  friend mem::EphemeronFields EphemeronFieldsOf(const Word& key,
+                                                const Word& value);
 
-  // An unlocked copy, for storage inside the container at `holder`; debug
-  // builds stop if the value belongs to another Mutator's heap.
-  static Value Stored(const void* holder, const Value& value) {
-    mem::CheckStore(holder, value.heap_address());
-    return Unlocked(value);
-  }
-  // An unlocked copy, for storage inside a container.
-  static Value Unlocked(const Value& value) {
-    Value v;
-    v.tag_ = value.tag_;
-    v.payload_ = value.payload_;
-    return v;
+  static constexpr std::uint64_t kNilBits = 0x04;
+  static constexpr std::uint64_t kFalseBits = 0x14;
+  static constexpr std::uint64_t kTrueBits = 0x24;
+  static constexpr std::uint64_t kCharTagBits = 0x34;
+
+  Word() = default;
+  explicit Word(std::uint64_t bits) : bits_(bits) {}
+  // Copies are made by Value, Field and View, which say what the copy owns.
+  Word(const Word& other) : bits_(other.bits_) {}
+  Word& operator=(const Word& other) {
+    bits_ = other.bits_;
+    return *this;
   }
 
-  union Payload {
-    bool b;
-    char32_t c;
-    std::int64_t i;
-    double d;
-    void* heap;  // the managed value's address
+  static std::uint64_t BitsOf(const Word& word) { return word.bits_; }
+  bool is_box() const { return (bits_ & 0xF) == 0xC; }
+  // Boxed numbers' reference counts (the words that hold a box own one).
+  void RetainBox() const {
+    if (is_box()) RetainBoxSlow();
+  }
+  void ReleaseBox() const {
+    if (is_box()) ReleaseBoxSlow();
+  }
+
+  // Words that own a new box's one reference, if they need a box.
+  static Word FromInt(std::int64_t i);
+  static Word FromFloat(double d);
+
+  union {
+    std::uint64_t bits_ = kNilBits;
+    void* address_;  // a heap word, as the collector reads and clears it
   };
-  static Value Immediate(Tag tag, Payload payload) {
-    Value v;
-    v.tag_ = tag;
-    v.payload_ = payload;
-    return v;
-  }
-
-  template <typename T>
-  const T* ObjectOrNull(Tag tag) const {
-    return tag_ == tag ? static_cast<const T*>(payload_.heap) : nullptr;
-  }
-
-  // Misuse messages name the managed type.
-  void Lock() const { HeapType().Lock(payload_.heap); }
-  void Unlock() const { HeapType().Unlock(payload_.heap); }
-  // The managed type of a heap value, from its tag.
-  const mem::ManagedType& HeapType() const {
-    return kHeapTypes[static_cast<int>(tag_) - static_cast<int>(Tag::kPair)];
-  }
-  // Each heap type, indexed by tag - Tag::kPair.
-  static const mem::ManagedType kHeapTypes[8];
-  template <typename T>
-  void SetHeap(Tag tag, const mem::Pointer<T>& pointer);
-
-  Tag tag_ = Tag::kNil;
-  bool locked_ = false;  // only heap values are ever locked
-  Payload payload_{.i = 0};
-};
-
-// For a container that holds `value` (a heap Value stored in it) weakly:
-// Tracer::Visit records where its address lies, and the collection that
-// frees it clears the address (Value::is_cleared).
-class WeakValueRef {
- public:
-  explicit WeakValueRef(const Value& value) : value_(&value) {}
-  void* const* WeakSlot() const { return &value_->payload_.heap; }
 
  private:
-  const Value* value_;
+  static constexpr Tag kSpecialTags[4] = {Tag::kNil, Tag::kBool, Tag::kBool,
+                                          Tag::kChar};
+  Tag HeapTag() const {
+    return static_cast<Tag>(mem::TypeTagAt(heap_address()));
+  }
+  bool HeapIs(Tag tag) const { return is_heap() && HeapTag() == tag; }
+  template <typename T>
+  const T* ObjectOrNull(Tag tag) const {
+    return HeapIs(tag) ? static_cast<const T*>(heap_address()) : nullptr;
+  }
+  Tag BoxTag() const;
+  bool BoxIs(Tag tag) const { return is_box() && BoxTag() == tag; }
+  std::int64_t BoxedInt() const;
+  double BoxedFloat() const;
+  double FlonumValue() const;
+  void RetainBoxSlow() const;
+  void ReleaseBoxSlow() const;
 };
 
-// For a container that holds `key` (a heap Value) and `value` as an
+class Field;
+
+class Value : public Word {
+ public:
+  // Nil, the empty list.
+  Value() = default;
+  static Value Nil() { return Value(); }
+  static Value Bool(bool b) { return Value(b ? kTrueBits : kFalseBits); }
+  // Any integer: a fixnum, or boxed outside [kFixnumMin, kFixnumMax].
+  static Value Int(std::int64_t i) { return Value(BitsOf(FromInt(i))); }
+  // Any double: a flonum, or boxed.
+  static Value Float(double d) { return Value(BitsOf(FromFloat(d))); }
+  // A character, if `c` is a Unicode scalar value (not a surrogate, at most
+  // U+10FFFF); nullopt otherwise.
+  static std::optional<Value> Char(char32_t c);
+
+  // A reference to a managed value of this library (a locked copy of the
+  // Pointer); a null Pointer gives nil.
+  template <typename T>
+  requires(mem::TypeTagOf<T>() >= kHeapTag<Tag::kPair>)
+      Value(const mem::Pointer<T>& pointer)  // NOLINT: implicit.
+      : Word(pointer ? reinterpret_cast<std::uintptr_t>(pointer.get())
+                     : kNilBits) {
+    Acquire();
+  }
+  // The same, taking over the Pointer's lock.
+  template <typename T>
+  requires(mem::TypeTagOf<T>() >= kHeapTag<Tag::kPair>)
+      Value(mem::Pointer<T>&& pointer)  // NOLINT: implicit.
+      : Word(pointer ? reinterpret_cast<std::uintptr_t>(
+                           mem::ReleaseLock(std::move(pointer)))
+                     : kNilBits) {}
+  // A locked copy of a stored field.
+  Value(const Field& field);  // NOLINT: implicit.
+  // A locked copy of `word`, a live value's (a Field's, a View's). A
+  // cleared word gives #f.
+  explicit Value(const Word& word)
+      : Word(word.is_cleared() ? kFalseBits : BitsOf(word)) {
+    Acquire();
+  }
+
+  Value(const Value& other) : Word(other.bits_) { Acquire(); }
+  Value(Value&& other) noexcept : Word(std::exchange(other.bits_, kNilBits)) {}
+  Value& operator=(const Value& other) {
+    Value copy(other);
+    return *this = std::move(copy);
+  }
+  Value& operator=(Value&& other) noexcept {
+    std::swap(bits_, other.bits_);
+    return *this;
+  }
+  ~Value() { Release(); }
+
+  // Whether this Value holds a lock: every heap Value does.
+  bool is_locked() const { return is_heap(); }
+
+  // Locked Pointers to heap values, or nullopt if this Value has another
+  // type.
+  std::optional<mem::Pointer<Pair>> AsPair() const;
+  std::optional<mem::Pointer<Vector>> AsVector() const;
+  std::optional<mem::Pointer<String>> AsString() const;
+  std::optional<mem::Pointer<Symbol>> AsSymbol() const;
+  std::optional<mem::Pointer<ByteVector>> AsByteVector() const;
+  std::optional<mem::Pointer<WeakPair>> AsWeakPair() const;
+  std::optional<mem::Pointer<Ephemeron>> AsEphemeron() const;
+  std::optional<mem::Pointer<Hashtable>> AsHashtable() const;
+
+ private:
+  friend class View;
+
+  // Adopts `bits`: a box's reference, if it holds one, becomes this Value's.
+  explicit Value(std::uint64_t bits) : Word(bits) {}
+
+  void Acquire() const {
+    if (is_heap()) {
+      mem::LockAt(heap_address());
+    } else {
+      RetainBox();
+    }
+  }
+  void Release() const {
+    if (is_heap()) {
+      mem::UnlockAt(heap_address());
+    } else {
+      ReleaseBox();
+    }
+  }
+};
+
+// A container's stored word: never locked, reached by tracing. Made by a
+// store into the container at `holder` (debug builds stop if the value
+// belongs to another Mutator's heap).
+class Field : public Word {
+ public:
+  Field() = default;  // nil
+  Field(const void* holder, const Word& value) : Word(value) {
+    mem::CheckStore(holder, heap_address());
+    RetainBox();
+  }
+  Field(Field&& other) noexcept : Word(std::exchange(other.bits_, kNilBits)) {}
+  Field& operator=(Field&& other) noexcept {
+    std::swap(bits_, other.bits_);
+    return *this;
+  }
+  Field(const Field&) = delete;
+  Field& operator=(const Field&) = delete;
+  ~Field() { ReleaseBox(); }
+
+  // Stores `value`; the old value is dropped (no lock is taken on it).
+  void Set(const void* holder, const Word& value) {
+    Field stored(holder, value);
+    std::swap(bits_, stored.bits_);
+  }
+};
+
+inline Value::Value(const Field& field)
+    : Value(static_cast<const Word&>(field)) {}
+
+// For a container that holds `field` (a heap Field) weakly:
+// Tracer::Visit records where its address lies, and the collection that
+// frees it clears the word (Word::is_cleared).
+class WeakValueRef {
+ public:
+  explicit WeakValueRef(const Field& field) : field_(&field) {}
+  void* const* WeakSlot() const { return &field_->address_; }
+
+ private:
+  const Field* field_;
+};
+
+// For a container that holds `key` (a heap Field) and `value` as an
 // ephemeron (mem/ephemeron.h): Tracer::Visit(EphemeronRef{...}).
-mem::EphemeronFields EphemeronFieldsOf(const Value& key, const Value& value);
+mem::EphemeronFields EphemeronFieldsOf(const Word& key, const Word& value);
 struct EphemeronRef {
-  const Value* key;
-  const Value* value;
+  const Field* key;
+  const Field* value;
   mem::EphemeronFields EphemeronFields() const {
     return EphemeronFieldsOf(*key, *value);
   }

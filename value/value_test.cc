@@ -1,9 +1,11 @@
 #include "value/value.h"
 
+#include <bit>
 #include <cmath>
 #include <limits>
 
 #include "gtest/gtest.h"
+#include "value/equal.h"
 #include "value/heap.h"
 
 namespace kamo::value {
@@ -34,6 +36,82 @@ TEST_F(ValueTest, ImmediatesRoundTripThroughTheirAccessors) {
   EXPECT_EQ(Value::Float(2.5).AsFloat(), 2.5);
   EXPECT_EQ(Value::Char(U'λ')->AsChar(), U'λ');
   EXPECT_EQ(Value::Char(0x10FFFF)->AsChar(), char32_t{0x10FFFF});
+}
+
+TEST_F(ValueTest, IsOneWord) {
+  static_assert(sizeof(Value) == 8 && sizeof(Field) == 8);
+  static_assert(sizeof(Pair) == 16, "a Pair's slot is its two words");
+}
+
+TEST_F(ValueTest, EveryIntegerRoundTripsFixnumOrBoxed) {
+  using Limits = std::numeric_limits<std::int64_t>;
+  for (std::int64_t i :
+       {std::int64_t{0}, std::int64_t{-1}, Word::kFixnumMin, Word::kFixnumMax,
+        Word::kFixnumMin - 1, Word::kFixnumMax + 1, Limits::min(),
+        Limits::max(), std::int64_t{1} << 62, -(std::int64_t{1} << 62) - 7}) {
+    const Value v = Value::Int(i);
+    EXPECT_TRUE(v.IsInt()) << i;
+    EXPECT_EQ(v.tag(), Tag::kInt) << i;
+    EXPECT_EQ(v.AsInt(), i);
+    EXPECT_FALSE(v.IsFloat()) << i;
+    EXPECT_FALSE(v.is_heap()) << i;
+    EXPECT_EQ(v.immediate_bits(), static_cast<std::uint64_t>(i));
+  }
+}
+
+TEST_F(ValueTest, EveryDoubleRoundTripsFlonumOrBoxed) {
+  using Limits = std::numeric_limits<double>;
+  for (double d :
+       {0.0, -0.0, 1.0, -1.0, 2.5, 1e-300, 1e300, 1e-77, 1.7272337110188889e-77,
+        Limits::min(), Limits::max(), Limits::denorm_min(), Limits::infinity(),
+        -Limits::infinity(), 0.1, 1.0 / 3, -123456.789}) {
+    const Value v = Value::Float(d);
+    EXPECT_TRUE(v.IsFloat()) << d;
+    EXPECT_EQ(v.tag(), Tag::kFloat) << d;
+    ASSERT_TRUE(v.AsFloat()) << d;
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(*v.AsFloat()),
+              std::bit_cast<std::uint64_t>(d))
+        << d;
+    EXPECT_FALSE(v.IsInt()) << d;
+  }
+  const Value nan = Value::Float(Limits::quiet_NaN());
+  EXPECT_TRUE(std::isnan(*nan.AsFloat()));
+  // The double whose flonum word would be +0.0's is boxed, not confused.
+  const double tricky =
+      std::bit_cast<double>(std::uint64_t{0x3000000000000000});
+  EXPECT_EQ(*Value::Float(tricky).AsFloat(), tricky);
+  EXPECT_EQ(*Value::Float(0.0).AsFloat(), 0.0);
+  EXPECT_TRUE(std::signbit(*Value::Float(-0.0).AsFloat()));
+}
+
+TEST_F(ValueTest, BoxedNumbersAreSharedByCopiesAndFields) {
+  // Boxes are counted: ASan's leak check fails the test if one is lost,
+  // and a use after its release is reported.
+  const std::int64_t big = std::int64_t{1} << 62;
+  Value a = Value::Int(big);
+  Value copy = a;
+  Value moved = std::move(copy);
+  mem::Pointer<Pair> pair = heap_.NewPair(a, Value::Float(1e300));
+  a = Value();
+  EXPECT_EQ(mutator_.CollectGarbage(), 0u) << "boxes are not managed values";
+  EXPECT_EQ(pair->car().AsInt(), big);
+  EXPECT_EQ(pair->cdr().AsFloat(), 1e300);
+  pair->SetCar(Value::Int(1));
+  EXPECT_EQ(moved.AsInt(), big);
+  pair = nullptr;
+  EXPECT_EQ(mutator_.CollectGarbage(), 1u);
+  EXPECT_EQ(moved.AsInt(), big);
+}
+
+TEST_F(ValueTest, NumbersCompareByValueBoxedOrNot) {
+  const std::int64_t big = std::numeric_limits<std::int64_t>::max();
+  EXPECT_TRUE(Eqv(Value::Int(big), Value::Int(big))) << "two boxes";
+  EXPECT_EQ(EqHash(Value::Int(big)), EqHash(Value::Int(big)));
+  EXPECT_FALSE(Eqv(Value::Int(big), Value::Int(big - 1)));
+  EXPECT_TRUE(Eqv(Value::Float(1e300), Value::Float(1e300)));
+  EXPECT_FALSE(Eqv(Value::Float(1.0), Value::Int(1)));
+  EXPECT_TRUE(
+      Equal(heap_.List({Value::Int(big)}), heap_.List({Value::Int(big)})));
 }
 
 TEST_F(ValueTest, CharRefusesNonScalarValues) {
@@ -89,6 +167,15 @@ TEST_F(ValueTest, PredicatesMatchTags) {
     EXPECT_EQ(v.is_heap(), i >= 5);
     EXPECT_EQ(v.is_locked(), i >= 5);
   }
+}
+
+TEST_F(ValueTest, AValueMadeFromATemporaryPointerTakesItsLock) {
+  Value v = heap_.NewPair(Value(), Value());
+  EXPECT_EQ(mem::LocksAt(v.heap_address()), 1u);
+  mem::Pointer<Pair> pair = *v.AsPair();
+  Value moved_in = std::move(pair);
+  EXPECT_FALSE(pair);
+  EXPECT_EQ(mem::LocksAt(v.heap_address()), 2u);
 }
 
 TEST_F(ValueTest, HeapValueHoldsOneLockAndCopiesLockAgain) {

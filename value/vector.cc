@@ -11,16 +11,15 @@ namespace kamo::value {
 Vector::Vector(mem::Mutator& mutator, std::span<const Value> values)
     : external_(mutator, this) {
   ReserveCounted(external_, elements_, values.size());
-  for (const Value& value : values) elements_.push_back(Value::Stored(this, value));
+  for (const Value& value : values) elements_.emplace_back(this, value);
   internal::RecordConstructed(kTypeName, this);
 }
 
 Vector::Vector(mem::Mutator& mutator, std::size_t size, const Value& fill)
     : external_(mutator, this) {
   ReserveCounted(external_, elements_, size);
-  // Moved in one by one: a copy of a Value would be locked.
   for (std::size_t i = 0; i < size; ++i) {
-    elements_.push_back(Value::Stored(this, fill));
+    elements_.emplace_back(this, fill);
   }
   internal::RecordConstructed(kTypeName, this);
 }
@@ -40,7 +39,7 @@ absl::StatusOr<Value> Vector::Get(std::size_t index) const {
 
 absl::Status Vector::Set(std::size_t index, const Value& value) {
   if (absl::Status s = CheckIndex(index, size(), "Set"); !s.ok()) return s;
-  elements_[index] = Value::Stored(this, value);
+  elements_[index].Set(this, value);
   return absl::OkStatus();
 }
 
@@ -49,7 +48,7 @@ absl::StatusOr<Value> Vector::Exchange(std::size_t index, const Value& value) {
     return s;
   }
   Value old = elements_[index];  // locked
-  elements_[index] = Value::Stored(this, value);
+  elements_[index].Set(this, value);
   return old;
 }
 
@@ -59,7 +58,7 @@ void Vector::Reserve(std::size_t capacity) {
 
 void Vector::Push(const Value& value) {
   ReserveCounted(external_, elements_, elements_.size() + 1);
-  elements_.push_back(Value::Stored(this, value));
+  elements_.emplace_back(this, value);
 }
 
 std::optional<Value> Vector::Pop() {
@@ -75,7 +74,7 @@ absl::Status Vector::Insert(std::size_t index, const Value& value) {
   }
   ReserveCounted(external_, elements_, elements_.size() + 1);
   elements_.insert(elements_.begin() + static_cast<std::ptrdiff_t>(index),
-                   Value::Stored(this, value));
+                   Field(this, value));
   return absl::OkStatus();
 }
 
@@ -106,7 +105,7 @@ void Vector::Truncate(std::size_t size) {
 }
 
 void Vector::Retain(const std::function<bool(const Value&)>& keep) {
-  std::erase_if(elements_, [&keep](const Value& element) {
+  std::erase_if(elements_, [&keep](const Field& element) {
     return !keep(Value(element));  // the predicate sees a locked copy
   });
 }

@@ -23,6 +23,7 @@ namespace kamo::value {
 class Vector {
  public:
   static constexpr const char* kTypeName = "Vector";
+  static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kVector>;
 
   // Use Heap::NewVector or Heap::MakeVector. The element storage is counted
   // as the Mutator's external memory.
@@ -86,15 +87,15 @@ class Vector {
 
    private:
     friend class Vector;
-    explicit const_iterator(std::vector<Value>::const_iterator it) : it_(it) {}
-    std::vector<Value>::const_iterator it_;
+    explicit const_iterator(std::vector<Field>::const_iterator it) : it_(it) {}
+    std::vector<Field>::const_iterator it_;
   };
   const_iterator begin() const { return const_iterator(elements_.begin()); }
   const_iterator end() const { return const_iterator(elements_.end()); }
 
   // The stored elements, for iterative algorithms that run while nothing
   // allocates.
-  const std::vector<Value>& elements() const { return elements_; }
+  const std::vector<Field>& elements() const { return elements_; }
 
   void Trace(mem::Tracer& tracer) const { tracer.VisitAll(elements_); }
   // For heap snapshots (mem/describe.h).
@@ -105,7 +106,7 @@ class Vector {
                           const char* operation) const;
 
   mem::ExternalMemory external_;  // the capacity of elements_
-  std::vector<Value> elements_;    // unlocked
+  std::vector<Field> elements_;
 };
 
 }  // namespace kamo::value

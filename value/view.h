@@ -8,8 +8,8 @@
 //
 // Debug builds (KAMO_MEM_DEBUG_CHECKS) stop the program, naming the value's
 // type, when a View of a heap value is used after a collection of its
-// Mutator. In opt builds a View is the Value's tag and word and nothing
-// else, and using it costs what reading the word costs.
+// Mutator. In opt builds a View is the 8-byte word and nothing else, and
+// using it costs what reading the word costs.
 #ifndef KAMO_VALUE_VIEW_H_
 #define KAMO_VALUE_VIEW_H_
 
@@ -25,29 +25,18 @@ namespace kamo::value {
 class View {
  public:
   View() = default;  // nil
-  // Borrows `value`: a root, or a field of a container reachable from one.
-  explicit View(const Value& value) : value_(Value::Unlocked(value)) {
-    Watch();
-  }
-  View(const View& other) { *this = other; }
-  View& operator=(const View& other) {
-    value_ = Value::Unlocked(other.value_);
-#if KAMO_MEM_DEBUG_CHECKS
-    counter_ = other.counter_;
-    seen_ = other.seen_;
-#endif
-    return *this;
-  }
+  // Borrows `word`: a Value, or a Field of a container reachable from one.
+  explicit View(const Word& word) : word_(word) { Watch(); }
 
-  // The borrowed value, for its inspectors (tag, Is*, As*, ...).
-  const Value& operator*() const {
+  // The borrowed word, for its inspectors (tag, Is*, As*, ...).
+  const Word& operator*() const {
     Check();
-    return value_;
+    return word_;
   }
-  const Value* operator->() const { return &**this; }
+  const Word* operator->() const { return &**this; }
 
   // A locked copy, for the caller to keep.
-  Value Keep() const { return **this; }
+  Value Keep() const { return Value(**this); }
 
   // A pair's car and cdr; a View of anything else stops the program.
   View car() const { return View(PairOf("car").car_ref()); }
@@ -59,7 +48,7 @@ class View {
     const Vector* vector = (**this).VectorOrNull();
     MEM_CHECK(vector != nullptr && index < vector->size(),
               "View::element(%d) of a %s of %d elements", index,
-              ToString(value_.tag()), vector == nullptr ? 0 : vector->size());
+              ToString(word_.tag()), vector == nullptr ? 0 : vector->size());
     return View(vector->elements()[index]);
   }
 
@@ -67,7 +56,7 @@ class View {
   const Pair& PairOf(const char* accessor) const {
     const Pair* pair = (**this).PairOrNull();
     MEM_CHECK(pair != nullptr, "View::%s of a %s, not a pair", accessor,
-              ToString(value_.tag()));
+              ToString(word_.tag()));
     return *pair;
   }
 
@@ -79,7 +68,7 @@ class View {
               "a View of a %s was used after a collection: a borrowed value "
               "is valid until the next allocation or collection (Keep() it "
               "to hold it longer)",
-              ToString(value_.tag()));
+              ToString(word_.tag()));
   }
 
   const std::size_t* counter_ = nullptr;  // null for immediates
@@ -89,7 +78,7 @@ class View {
   void Check() const {}
 #endif
 
-  Value value_;  // unlocked
+  Word word_;
 };
 
 }  // namespace kamo::value

@@ -15,10 +15,11 @@ namespace kamo::value {
 class WeakPair {
  public:
   static constexpr const char* kTypeName = "WeakPair";
+  static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kWeakPair>;
 
   // Use Heap::NewWeakPair.
   WeakPair(const Value& car, const Value& cdr)
-      : car_(Value::Stored(this, car)), cdr_(Value::Stored(this, cdr)) {
+      : car_(this, car), cdr_(this, cdr) {
     internal::RecordConstructed(kTypeName, this);
   }
   ~WeakPair() { internal::RecordDestroyed(kTypeName, this); }
@@ -31,8 +32,8 @@ class WeakPair {
   bool broken() const { return car_.is_cleared(); }
 
   // Store `value`; the old one is dropped, with no lock taken on it.
-  void SetCar(const Value& value) { car_ = Value::Stored(this, value); }
-  void SetCdr(const Value& value) { cdr_ = Value::Stored(this, value); }
+  void SetCar(const Value& value) { car_.Set(this, value); }
+  void SetCdr(const Value& value) { cdr_.Set(this, value); }
   // The same, returning the old value (locked; #f for a broken car).
   Value ExchangeCar(const Value& value);
   Value ExchangeCdr(const Value& value);
@@ -43,8 +44,8 @@ class WeakPair {
   }
 
  private:
-  Value car_;  // unlocked; held weakly
-  Value cdr_;  // unlocked
+  Field car_;  // held weakly
+  Field cdr_;
 };
 
 }  // namespace kamo::value

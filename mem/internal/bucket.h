@@ -307,7 +307,7 @@ class Bucket final : public BucketHeader {
 #endif
 
   Bucket(std::uint32_t capacity, const void* owner)
-      : BucketHeader(capacity, sizeof(T), alignof(T), TypeIdOf<T>(), owner) {
+      : BucketHeader(capacity, sizeof(T), alignof(T), TypeInfoOf<T>(), owner) {
     static_assert(sizeof(Bucket) == sizeof(BucketHeader),
                   "IndexOfValue places slot 0 right after the header");
     PoisonSlot(slots_, std::size_t{capacity} * sizeof(T));

@@ -7,10 +7,10 @@
 namespace kamo::mem::internal {
 
 BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
-                           std::uint32_t slot_alignment, std::size_t type_id,
+                           std::uint32_t slot_alignment, const TypeInfo& type,
                            const void* owner)
     : owner_(owner),
-      type_id_(type_id),
+      type_(&type),
       slot_size_(slot_size),
       vacant_(capacity),
       capacity_(capacity) {

@@ -41,6 +41,7 @@
 #include <string_view>
 
 #include "mem/check.h"
+#include "mem/internal/type_info.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define KAMO_MEM_ASAN 1
@@ -129,8 +130,8 @@ class BucketHeader {
   std::uint32_t locked_slots() const { return locked_slots_; }
   // The Mutator that owns the bucket (for the debug cross-heap checks).
   const void* owner() const { return owner_; }
-  // TypeIdOf<T>() of the type whose values the bucket holds.
-  std::size_t type_id() const { return type_id_; }
+  // The type whose values the bucket holds.
+  const TypeInfo& type() const { return *type_; }
 
   bool occupied(std::uint32_t index) const { return Test(occupied_, index); }
   // Calls `visit(index)` for every slot holding a live value, in slot
@@ -214,7 +215,7 @@ class BucketHeader {
   // The header of a bucket laid out as above for `capacity` slots of
   // `slot_size` bytes aligned to `slot_alignment`.
   BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
-               std::uint32_t slot_alignment, std::size_t type_id,
+               std::uint32_t slot_alignment, const TypeInfo& type,
                const void* owner);
   ~BucketHeader() = default;
 
@@ -271,7 +272,7 @@ class BucketHeader {
   // ceil(2^32 / slot_size): IndexOf's division by the slot size.
   std::uint64_t reciprocal_;
   const void* owner_;
-  std::size_t type_id_;
+  const TypeInfo* type_;
   // The counters that allocation updates (vacant_, occupied_count_,
   // locked_slots_) are kept apart: the compiler merges updates of adjacent
   // counters into one 8-byte access, which then waits for the 4-byte store

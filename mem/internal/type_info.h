@@ -4,9 +4,14 @@
 #define KAMO_MEM_INTERNAL_TYPE_INFO_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <typeinfo>
+
+namespace kamo::mem {
+class Tracer;
+}  // namespace kamo::mem
 
 namespace kamo::mem::internal {
 
@@ -31,6 +36,36 @@ std::string_view TypeName() {
     static const std::string name = Demangle(typeid(T).name());
     return name;
   }
+}
+
+// T::kTypeTag if the type declares one (a number a tagged value type
+// chooses for it), else 0.
+template <typename T>
+constexpr std::uint8_t TypeTagOf() {
+  if constexpr (requires { std::uint8_t{T::kTypeTag}; }) {
+    return T::kTypeTag;
+  } else {
+    return 0;
+  }
+}
+
+// What a bucket records about the type of its values, for code that has a
+// value's address and not its type (handle.h).
+struct TypeInfo {
+  std::size_t id;
+  std::uint8_t tag;
+  std::string_view (*name)();
+  void (*trace)(void* value, Tracer& tracer);
+};
+
+template <typename T>
+void TraceAs(void* value, Tracer& tracer);
+
+template <typename T>
+const TypeInfo& TypeInfoOf() {
+  static const TypeInfo info{TypeIdOf<T>(), TypeTagOf<T>(), &TypeName<T>,
+                             &TraceAs<T>};
+  return info;
 }
 
 }  // namespace kamo::mem::internal
