@@ -55,7 +55,7 @@ constexpr std::uint8_t TypeTagOf() {
 }
 
 inline std::uint8_t TypeTagAt(const void* address) {
-  return internal::BucketHeader::Of(address)->type().tag;
+  return internal::BucketHeader::Of(address)->type_tag();
 }
 inline std::size_t TypeIdAt(const void* address) {
   return internal::BucketHeader::Of(address)->type().id;

@@ -11,6 +11,7 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                            const void* owner)
     : owner_(owner),
       type_(&type),
+      type_tag_(type.tag),
       slot_size_(slot_size),
       vacant_(capacity),
       capacity_(capacity) {

@@ -132,6 +132,9 @@ class BucketHeader {
   const void* owner() const { return owner_; }
   // The type whose values the bucket holds.
   const TypeInfo& type() const { return *type_; }
+  // type().tag, kept in the header itself: a tagged value's type check is
+  // then one load.
+  std::uint8_t type_tag() const { return type_tag_; }
 
   bool occupied(std::uint32_t index) const { return Test(occupied_, index); }
   // Calls `visit(index)` for every slot holding a live value, in slot
@@ -273,6 +276,7 @@ class BucketHeader {
   std::uint64_t reciprocal_;
   const void* owner_;
   const TypeInfo* type_;
+  std::uint8_t type_tag_;
   // The counters that allocation updates (vacant_, occupied_count_,
   // locked_slots_) are kept apart: the compiler merges updates of adjacent
   // counters into one 8-byte access, which then waits for the 4-byte store
