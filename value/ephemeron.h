@@ -28,7 +28,7 @@ class Ephemeron {
   Ephemeron& operator=(const Ephemeron&) = delete;
 
   // Locked copies, #f once broken.
-  Value key() const { return broken() ? Value::Bool(false) : key_; }
+  Value key() const { return key_; }  // a cleared word reads as #f
   Value datum() const { return broken() ? Value::Bool(false) : datum_; }
   bool broken() const { return key_.is_cleared(); }
 

@@ -27,7 +27,7 @@ class WeakPair {
   WeakPair& operator=(const WeakPair&) = delete;
 
   // Locked copies; the car is #f once broken.
-  Value car() const { return broken() ? Value::Bool(false) : car_; }
+  Value car() const { return car_; }  // a cleared word reads as #f
   Value cdr() const { return cdr_; }
   bool broken() const { return car_.is_cleared(); }
 
@@ -39,7 +39,7 @@ class WeakPair {
   Value ExchangeCdr(const Value& value);
 
   void Trace(mem::Tracer& tracer) const {
-    if (car_.is_heap() && !broken()) tracer.Visit(WeakValueRef(car_), "car");
+    if (car_.is_heap()) tracer.Visit(WeakValueRef(car_), "car");
     tracer.Visit(cdr_, "cdr");
   }
 
