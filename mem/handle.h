@@ -116,6 +116,28 @@ T* ReleaseLock(Pointer<T>&& pointer) {
   return internal::ReleasedLock(std::move(pointer));
 }
 
+// A managed type whose destructor matters for some of its values only (a
+// cons cell whose destructor releases a reference-counted box that one
+// cell in a million holds) may declare
+//
+//   static constexpr bool kDestructorOnRequest = true;
+//
+// Its values are then freed by bitmap, with no destructor call and without
+// reading them, as a trivially destructible type's are, except those that
+// call RequestDestructorAt with their own address (in their constructor, or
+// later while alive): their destructor runs exactly once, when a
+// collection frees them or the Mutator is destroyed. The request lasts for
+// the value's life. For other types it changes nothing: their destructors
+// always run (if they have any).
+inline void RequestDestructorAt(const void* address) {
+  internal::BucketHeader* bucket = internal::BucketHeader::Of(address);
+  const std::uint32_t index = bucket->IndexOf(address);
+  MEM_CHECK(bucket->SlotAt(index) == address && !bucket->vacant(index),
+            "RequestDestructorAt(%p): not a live %s's own address", address,
+            bucket->type().name());
+  bucket->RequestDestructor(index);
+}
+
 // A store of a reference to the managed value at `target` (null for none)
 // into the managed value at `holder`: debug builds stop if the two belong
 // to different Mutators; nothing in opt builds.

@@ -17,6 +17,9 @@ class Ephemeron {
  public:
   static constexpr const char* kTypeName = "Ephemeron";
   static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kEphemeron>;
+  // Its destructor only releases number boxes: requested by the Fields
+  // that hold one (value.h), so that the others are freed by bitmap.
+  static constexpr bool kDestructorOnRequest = true;
 
   // Use Heap::NewEphemeron.
   Ephemeron(const Value& key, const Value& datum)

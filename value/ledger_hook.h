@@ -7,6 +7,8 @@
 #ifndef KAMO_VALUE_LEDGER_HOOK_H_
 #define KAMO_VALUE_LEDGER_HOOK_H_
 
+#include "mem/handle.h"
+
 namespace kamo::value::internal {
 
 #if defined(KAMO_VALUE_LEDGER)
@@ -19,6 +21,9 @@ inline void RecordConstructed([[maybe_unused]] const char* type,
                               [[maybe_unused]] const void* address) {
 #if defined(KAMO_VALUE_LEDGER)
   LedgerConstructed(type, address);
+  // Every destruction is recorded, also of types whose destructor runs
+  // only on request (mem/handle.h's RequestDestructorAt).
+  mem::RequestDestructorAt(address);
 #endif
 }
 

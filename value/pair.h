@@ -14,6 +14,9 @@ class Pair {
  public:
   static constexpr const char* kTypeName = "Pair";
   static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kPair>;
+  // Its destructor only releases number boxes: requested by the Fields
+  // that hold one (value.h), so that the others are freed by bitmap.
+  static constexpr bool kDestructorOnRequest = true;
 
   Pair(const Value& car, const Value& cdr) : car_(this, car), cdr_(this, cdr) {
     internal::RecordConstructed(kTypeName, this);

@@ -318,9 +318,15 @@ class Value : public Word {
 class Field : public Word {
  public:
   Field() = default;  // nil
+  // `holder` is the managed value the Field lies in (or whose storage holds
+  // it). A box held makes the holder's destructor run when it is freed
+  // (mem::RequestDestructorAt): that destructor releases the box.
   Field(const void* holder, const Word& value) : Word(value) {
     mem::CheckStore(holder, heap_address());
-    RetainBox();
+    if (is_box()) [[unlikely]] {
+      RetainBox();
+      mem::RequestDestructorAt(holder);
+    }
   }
   Field(Field&& other) noexcept : Word(std::exchange(other.bits_, kNilBits)) {}
   Field& operator=(Field&& other) noexcept {

@@ -101,6 +101,15 @@ TEST_F(ValueTest, BoxedNumbersAreSharedByCopiesAndFields) {
   pair = nullptr;
   EXPECT_EQ(mutator_.CollectGarbage(), 1u);
   EXPECT_EQ(moved.AsInt(), big);
+
+  // A Pair's destructor runs only for Pairs that held a box (Field asks
+  // for it, mem::RequestDestructorAt); one stored later counts too.
+  mem::Pointer<Pair> later = heap_.NewPair(Value::Int(1), Value());
+  later->SetCdr(Value::Float(-1e300));
+  later->SetCdr(Value());  // the request outlives the box
+  later->SetCar(Value::Int(-big - 1));
+  later = nullptr;
+  EXPECT_EQ(mutator_.CollectGarbage(), 1u);
 }
 
 TEST_F(ValueTest, NumbersCompareByValueBoxedOrNot) {

@@ -16,6 +16,9 @@ class WeakPair {
  public:
   static constexpr const char* kTypeName = "WeakPair";
   static constexpr std::uint8_t kTypeTag = kHeapTag<Tag::kWeakPair>;
+  // Its destructor only releases number boxes: requested by the Fields
+  // that hold one (value.h), so that the others are freed by bitmap.
+  static constexpr bool kDestructorOnRequest = true;
 
   // Use Heap::NewWeakPair.
   WeakPair(const Value& car, const Value& cdr)

@@ -14,10 +14,11 @@
 //   root scan    O(buckets) plus O(capacity) of the buckets that hold
 //                locks (Bucket::MarkRoots).
 //   sweep        O(capacity / 64) words, plus O(1) per freed value with a
-//                destructor. Lazy for types without one (pressure and
-//                stress collections): the collection counts the dead from
-//                the marks, and each bucket is swept when allocation next
-//                takes from it, or before the next marking.
+//                destructor. Lazy where no freed value has a destructor
+//                to run (pressure and stress collections): the collection
+//                counts the dead from the marks, and each bucket is swept
+//                when allocation next takes from it, or before the next
+//                marking.
 //
 // Invariant: a bucket is on `available_` (once, with listed() set) exactly
 // when it has a vacant slot or will after its pending sweep (has_room());
@@ -65,9 +66,9 @@ class ArenaBase {
   virtual std::size_t bucket_bytes() const = 0;
 
   virtual void MarkRoots(Tracer& tracer) = 0;
-  // Frees unmarked unlocked values; returns how many. With `lazy`, an arena
-  // of a type without a destructor only counts them, and sweeps each bucket
-  // when allocation next needs it (or PrepareForCollection does).
+  // Frees unmarked unlocked values; returns how many. With `lazy`, a bucket
+  // whose dead values have no destructor to run only counts them, and is
+  // swept when allocation next needs it (or PrepareForCollection does).
   virtual std::size_t Sweep(bool lazy) = 0;
   // Gives the allocation cache's slots back to their bucket and sweeps
   // every bucket a lazy Sweep left: the start of every collection.
@@ -184,11 +185,14 @@ class Arena final : public ArenaBase {
     MEM_DCHECK(unswept_buckets_ == 0 && cache_.bits == 0,
                "PrepareForCollection before marking");
     // Destructors run in the collection that frees their values: only
-    // types without one are swept lazily.
-    lazy = lazy && std::is_trivially_destructible_v<T>;
+    // buckets whose dead values have none to run are swept lazily.
+    lazy = lazy &&
+           (std::is_trivially_destructible_v<T> || DestructorOnRequest<T>());
     std::size_t freed = 0;
     for (const auto& bucket : buckets_) {
-      if (lazy && bucket->occupied() != 0) {
+      if (lazy && bucket->occupied() != 0 &&
+          (std::is_trivially_destructible_v<T> ||
+           !bucket->DeadHaveDestructors())) {
         const std::uint32_t dead = bucket->DeferSweep();
         if (dead == bucket->occupied()) {
           bucket->Sweep();  // all dead: empty now, so that it can be released

@@ -2,8 +2,9 @@
 // their states in bitmaps and a lock array beside them (bucket_header.h has
 // the layout). Allocation takes the first free bit from a cursor; the sweep
 // works a 64-slot word at a time, and runs no per-slot loop at all for
-// types with trivial destructors (except under ASan, which poisons each
-// freed slot).
+// types with trivial destructors, or for the values of a type declaring
+// kDestructorOnRequest that did not request theirs (except under ASan,
+// which poisons each freed slot).
 //
 // Invariant (IsConsistent): free, occupied and taken slots partition the
 // capacity; vacant_, occupied_count_ and locked_slots_ agree with the
@@ -167,6 +168,7 @@ class Bucket final : public BucketHeader {
 
   // Frees a taken slot whose constructor threw.
   void Release(std::uint32_t index) {
+    Clear(destructor_requested_, index);
     PoisonSlot(SlotAt(index), sizeof(T));
     ReturnFree({index / 64 * 64, std::uint64_t{1} << (index % 64)});
   }
@@ -197,6 +199,16 @@ class Bucket final : public BucketHeader {
     return dead_;
   }
 
+  // Whether a value the marks leave dead has a destructor to run: a sweep
+  // of a type with destructors may be deferred only if none does.
+  bool DeadHaveDestructors() const {
+    const std::size_t words = BitmapWords(capacity_);
+    for (std::uint32_t w = 0; w < words; ++w) {
+      if (DestructorsDue(w, occupied_[w] & ~marks_[w]) != 0) return true;
+    }
+    return false;
+  }
+
   // Destroys every occupied slot that is not marked (locked slots are
   // marked as roots) and frees it, and clears the marks. Returns the number
   // freed.
@@ -208,15 +220,18 @@ class Bucket final : public BucketHeader {
       const std::uint64_t dead = occupied_[w] & ~marks_[w];
       marks_[w] = 0;
       if (dead != 0) {
-        if constexpr (!std::is_trivially_destructible_v<T> || kPoisons) {
-          for (std::uint64_t bits = dead; bits != 0; bits &= bits - 1) {
-            const auto index =
-                static_cast<std::uint32_t>(w * 64 + std::countr_zero(bits));
+        const std::uint64_t destroy = DestructorsDue(w, dead);
+        if (kPoisons || destroy != 0) {
+          for (std::uint64_t bits = kPoisons ? dead : destroy; bits != 0;
+               bits &= bits - 1) {
+            const int bit = std::countr_zero(bits);
+            const auto index = static_cast<std::uint32_t>(w * 64 + bit);
             MEM_DCHECK(locks_[index] == 0, "locked slots are marked as roots");
-            std::destroy_at(value(index));
+            if ((destroy >> bit) & 1) std::destroy_at(value(index));
             PoisonSlot(SlotAt(index), sizeof(T));
           }
         }
+        destructor_requested_[w] &= ~dead;
         occupied_[w] &= ~dead;
         free_[w] |= dead;
         freed += static_cast<std::uint32_t>(std::popcount(dead));
@@ -280,6 +295,7 @@ class Bucket final : public BucketHeader {
       }
       marked += static_cast<std::uint32_t>(std::popcount(marks_[w]));
       if (free_[w] != 0 && w < free_cursor_) return false;
+      if ((destructor_requested_[w] & free_[w]) != 0) return false;
       occupied += static_cast<std::uint32_t>(std::popcount(occupied_[w]));
       vacant += static_cast<std::uint32_t>(std::popcount(free_[w]));
     }
@@ -300,6 +316,21 @@ class Bucket final : public BucketHeader {
 
  private:
   static constexpr std::uint32_t kNoWord = ~0u;
+  // Whether every value's destructor runs, or only requested ones'.
+  static constexpr bool kDestroysAll =
+      !std::is_trivially_destructible_v<T> && !DestructorOnRequest<T>();
+
+  // The slots among `slots` (of bitmap word `w`) whose destructor runs when
+  // they are freed.
+  std::uint64_t DestructorsDue(std::uint32_t w, std::uint64_t slots) const {
+    if constexpr (std::is_trivially_destructible_v<T>) {
+      return 0;
+    } else if constexpr (kDestroysAll) {
+      return slots;
+    } else {
+      return slots & destructor_requested_[w];
+    }
+  }
 #ifdef KAMO_MEM_ASAN
   static constexpr bool kPoisons = true;
 #else
@@ -317,7 +348,8 @@ class Bucket final : public BucketHeader {
     if constexpr (!std::is_trivially_destructible_v<T>) {
       const std::size_t words = BitmapWords(capacity_);
       for (std::uint32_t w = 0; w < words; ++w) {
-        for (std::uint64_t bits = occupied_[w]; bits != 0; bits &= bits - 1) {
+        for (std::uint64_t bits = DestructorsDue(w, occupied_[w]); bits != 0;
+             bits &= bits - 1) {
           std::destroy_at(value(
               static_cast<std::uint32_t>(w * 64 + std::countr_zero(bits))));
         }

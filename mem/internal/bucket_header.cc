@@ -22,7 +22,8 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
       block + MetadataOffset(slot_alignment, capacity, slot_size));
   occupied_ = free_ + words;
   marks_ = occupied_ + words;
-  locks_ = reinterpret_cast<std::uint32_t*>(marks_ + words);
+  destructor_requested_ = marks_ + words;
+  locks_ = reinterpret_cast<std::uint32_t*>(destructor_requested_ + words);
   reciprocal_ = SlotReciprocal(slot_size);
   MEM_DCHECK(reinterpret_cast<std::uintptr_t>(this) % kBucketAlignment == 0,
              "buckets are aligned");
@@ -30,7 +31,7 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                      std::size_t{capacity - 1} * slot_size <
                  kBucketAlignment,
              "every slot starts in the bucket's first kBucketAlignment bytes");
-  std::memset(occupied_, 0, 2 * words * sizeof(std::uint64_t));
+  std::memset(occupied_, 0, 3 * words * sizeof(std::uint64_t));
   std::memset(locks_, 0, std::size_t{capacity} * sizeof(std::uint32_t));
   // Every slot is vacant; the bits past the capacity stay clear.
   std::memset(free_, 0xff, words * sizeof(std::uint64_t));

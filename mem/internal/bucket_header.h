@@ -4,7 +4,8 @@
 // A bucket is one allocation aligned to kBucketAlignment:
 //
 //   [BucketHeader (the Bucket<T> object)][padding][slot 0][slot 1]...
-//   [free bits][occupied bits][mark bits][lock counts, 32 bits a slot]
+//   [free bits][occupied bits][mark bits][destructor-requested bits]
+//   [lock counts, 32 bits a slot]
 //
 // A slot is exactly sizeof(T): its state lives in the bitmaps and the lock
 // array, not beside the value. Every slot starts within the first
@@ -28,9 +29,11 @@
 //                                            of one collection)
 //
 // Locks are taken by Pointers (one each) and never by Members; a slot that
-// is not occupied is never locked and never marked. locked_slots() counts
-// the slots with locks > 0, so that the root scan skips buckets that hold
-// no root without reading their lock counts.
+// is not occupied is never locked and never marked. A destructor-requested
+// bit (RequestDestructor, for types declaring kDestructorOnRequest) is set
+// only on a taken or occupied slot, and cleared when the slot is freed.
+// locked_slots() counts the slots with locks > 0, so that the root scan skips
+// buckets that hold no root without reading their lock counts.
 #ifndef KAMO_MEM_INTERNAL_BUCKET_HEADER_H_
 #define KAMO_MEM_INTERNAL_BUCKET_HEADER_H_
 
@@ -166,6 +169,17 @@ class BucketHeader {
   }
   bool unswept() const { return unswept_; }
   bool marked(std::uint32_t index) const { return Test(marks_, index); }
+
+  // The value at `index` (taken: under construction, or occupied) asks for
+  // its destructor to run when it is freed (handle.h's RequestDestructorAt).
+  void RequestDestructor(std::uint32_t index) {
+    MEM_DCHECK(!vacant(index), "a vacant slot requests no destructor");
+    Set(destructor_requested_, index);
+  }
+  bool vacant(std::uint32_t index) const { return Test(free_, index); }
+  bool destructor_requested(std::uint32_t index) const {
+    return Test(destructor_requested_, index);
+  }
   std::uint32_t locks(std::uint32_t index) const { return locks_[index]; }
 
   // Sets the mark; false if it was set already.
@@ -238,7 +252,7 @@ class BucketHeader {
            alignof(std::uint64_t);
   }
   static std::size_t MetadataBytes(std::uint32_t capacity) {
-    return 3 * BitmapWords(capacity) * sizeof(std::uint64_t) +
+    return 4 * BitmapWords(capacity) * sizeof(std::uint64_t) +
            std::size_t{capacity} * sizeof(std::uint32_t);
   }
   static std::size_t BitmapWords(std::uint32_t capacity) {
@@ -270,6 +284,7 @@ class BucketHeader {
   std::uint64_t* free_;      // vacant slots, to allocate from
   std::uint64_t* occupied_;  // slots holding a constructed value
   std::uint64_t* marks_;     // reached in the current collection
+  std::uint64_t* destructor_requested_;  // see RequestDestructor
   std::uint32_t* locks_;     // Pointers per slot
   std::byte* slots_;
   // ceil(2^32 / slot_size): IndexOf's division by the slot size.

@@ -49,6 +49,17 @@ constexpr std::uint8_t TypeTagOf() {
   }
 }
 
+// T::kDestructorOnRequest if the type declares it (handle.h's
+// RequestDestructorAt), else false.
+template <typename T>
+constexpr bool DestructorOnRequest() {
+  if constexpr (requires { bool{T::kDestructorOnRequest}; }) {
+    return T::kDestructorOnRequest;
+  } else {
+    return false;
+  }
+}
+
 // What a bucket records about the type of its values, for code that has a
 // value's address and not its type (handle.h).
 struct TypeInfo {
