@@ -70,22 +70,13 @@ std::string_view ToString(Tag tag) {
   return mem::EnumName(tag, kNames);
 }
 
-Word Word::FromInt(std::int64_t i) {
-  if (i >= kFixnumMin && i <= kFixnumMax) {
-    return Word(static_cast<std::uint64_t>(i) << 1 | 1);
-  }
+Word Word::BoxInt(std::int64_t i) {
   auto* box = new NumberBox{.refs{1}, .tag = Tag::kInt, .i = i};
   return Word(reinterpret_cast<std::uint64_t>(box) | kBoxTagBits);
 }
 
-Word Word::FromFloat(double d) {
-  const auto v = std::bit_cast<std::uint64_t>(d);
-  // Exponent bits 62..60 of 011 or 100: |d| in [2^-255, 2^257).
-  const std::uint64_t top = (v >> 60) & 7;
-  if ((top == 3 || top == 4) && v != 0x3000000000000000) {
-    return Word((std::rotl(v, 3) & ~std::uint64_t{1}) | 2);
-  }
-  if (v == 0) return Word(kPositiveZeroBits);
+Word Word::FromOtherFloat(double d) {
+  if (std::bit_cast<std::uint64_t>(d) == 0) return Word(kPositiveZeroBits);
   auto* box = new NumberBox{.refs{1}, .tag = Tag::kFloat, .d = d};
   return Word(reinterpret_cast<std::uint64_t>(box) | kBoxTagBits);
 }
@@ -132,29 +123,61 @@ std::optional<Value> Value::Char(char32_t c) {
   return Value(std::uint64_t{c} << 8 | kCharTagBits);
 }
 
-std::optional<mem::Pointer<Pair>> Value::AsPair() const {
+template <typename T>
+std::optional<mem::Pointer<T>> Value::TakeHeap(Tag tag) && {
+  if (this->tag() != tag) return std::nullopt;
+  auto* value = static_cast<T*>(const_cast<void*>(heap_address()));
+  bits_ = kNilBits;  // the lock is the Pointer's now
+  return mem::AdoptLock(value);
+}
+
+std::optional<mem::Pointer<Pair>> Value::AsPair() const& {
   return AsHeap<Pair>(*this, Tag::kPair);
 }
-std::optional<mem::Pointer<Vector>> Value::AsVector() const {
+std::optional<mem::Pointer<Pair>> Value::AsPair() && {
+  return std::move(*this).TakeHeap<Pair>(Tag::kPair);
+}
+std::optional<mem::Pointer<Vector>> Value::AsVector() const& {
   return AsHeap<Vector>(*this, Tag::kVector);
 }
-std::optional<mem::Pointer<String>> Value::AsString() const {
+std::optional<mem::Pointer<Vector>> Value::AsVector() && {
+  return std::move(*this).TakeHeap<Vector>(Tag::kVector);
+}
+std::optional<mem::Pointer<String>> Value::AsString() const& {
   return AsHeap<String>(*this, Tag::kString);
 }
-std::optional<mem::Pointer<Symbol>> Value::AsSymbol() const {
+std::optional<mem::Pointer<String>> Value::AsString() && {
+  return std::move(*this).TakeHeap<String>(Tag::kString);
+}
+std::optional<mem::Pointer<Symbol>> Value::AsSymbol() const& {
   return AsHeap<Symbol>(*this, Tag::kSymbol);
 }
-std::optional<mem::Pointer<ByteVector>> Value::AsByteVector() const {
+std::optional<mem::Pointer<Symbol>> Value::AsSymbol() && {
+  return std::move(*this).TakeHeap<Symbol>(Tag::kSymbol);
+}
+std::optional<mem::Pointer<ByteVector>> Value::AsByteVector() const& {
   return AsHeap<ByteVector>(*this, Tag::kByteVector);
 }
-std::optional<mem::Pointer<WeakPair>> Value::AsWeakPair() const {
+std::optional<mem::Pointer<ByteVector>> Value::AsByteVector() && {
+  return std::move(*this).TakeHeap<ByteVector>(Tag::kByteVector);
+}
+std::optional<mem::Pointer<WeakPair>> Value::AsWeakPair() const& {
   return AsHeap<WeakPair>(*this, Tag::kWeakPair);
 }
-std::optional<mem::Pointer<Ephemeron>> Value::AsEphemeron() const {
+std::optional<mem::Pointer<WeakPair>> Value::AsWeakPair() && {
+  return std::move(*this).TakeHeap<WeakPair>(Tag::kWeakPair);
+}
+std::optional<mem::Pointer<Ephemeron>> Value::AsEphemeron() const& {
   return AsHeap<Ephemeron>(*this, Tag::kEphemeron);
 }
-std::optional<mem::Pointer<Hashtable>> Value::AsHashtable() const {
+std::optional<mem::Pointer<Ephemeron>> Value::AsEphemeron() && {
+  return std::move(*this).TakeHeap<Ephemeron>(Tag::kEphemeron);
+}
+std::optional<mem::Pointer<Hashtable>> Value::AsHashtable() const& {
   return AsHeap<Hashtable>(*this, Tag::kHashtable);
+}
+std::optional<mem::Pointer<Hashtable>> Value::AsHashtable() && {
+  return std::move(*this).TakeHeap<Hashtable>(Tag::kHashtable);
 }
 
 mem::EphemeronFields EphemeronFieldsOf(const Word& key, const Word& value) {

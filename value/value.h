@@ -29,6 +29,7 @@
 #ifndef KAMO_VALUE_VALUE_H_
 #define KAMO_VALUE_VALUE_H_
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -194,9 +195,24 @@ class Word {
     if (is_box()) ReleaseBoxSlow();
   }
 
-  // Words that own a new box's one reference, if they need a box.
-  static Word FromInt(std::int64_t i);
-  static Word FromFloat(double d);
+  // Words that own a new box's one reference, if they need a box. The
+  // immediates are made inline, the boxes out of line.
+  static Word FromInt(std::int64_t i) {
+    if (i >= kFixnumMin && i <= kFixnumMax) [[likely]] {
+      return Word(static_cast<std::uint64_t>(i) << 1 | 1);
+    }
+    return BoxInt(i);
+  }
+  static Word FromFloat(double d) {
+    const auto v = std::bit_cast<std::uint64_t>(d);
+    // Exponent bits 62..60 of 011 or 100: |d| in [2^-255, 2^257), except
+    // the one double whose word would be +0.0's.
+    const std::uint64_t top = (v >> 60) & 7;
+    if ((top == 3 || top == 4) && v != 0x3000000000000000) [[likely]] {
+      return Word((std::rotl(v, 3) & ~std::uint64_t{1}) | 2);
+    }
+    return FromOtherFloat(d);
+  }
 
   union {
     std::uint64_t bits_ = kNilBits;
@@ -221,6 +237,9 @@ class Word {
   double FlonumValue() const;
   void RetainBoxSlow() const;
   void ReleaseBoxSlow() const;
+  static Word BoxInt(std::int64_t i);
+  // +0.0, or a box.
+  static Word FromOtherFloat(double d);
 };
 
 class Field;
@@ -280,21 +299,35 @@ class Value : public Word {
   bool is_locked() const { return is_heap(); }
 
   // Locked Pointers to heap values, or nullopt if this Value has another
-  // type.
-  std::optional<mem::Pointer<Pair>> AsPair() const;
-  std::optional<mem::Pointer<Vector>> AsVector() const;
-  std::optional<mem::Pointer<String>> AsString() const;
-  std::optional<mem::Pointer<Symbol>> AsSymbol() const;
-  std::optional<mem::Pointer<ByteVector>> AsByteVector() const;
-  std::optional<mem::Pointer<WeakPair>> AsWeakPair() const;
-  std::optional<mem::Pointer<Ephemeron>> AsEphemeron() const;
-  std::optional<mem::Pointer<Hashtable>> AsHashtable() const;
+  // type. Of an rvalue (`pair->car().AsPair()`) the Pointer takes over the
+  // Value's own lock instead of taking a new one, and the Value is left nil;
+  // of another type, it is left as it was.
+  std::optional<mem::Pointer<Pair>> AsPair() const&;
+  std::optional<mem::Pointer<Pair>> AsPair() &&;
+  std::optional<mem::Pointer<Vector>> AsVector() const&;
+  std::optional<mem::Pointer<Vector>> AsVector() &&;
+  std::optional<mem::Pointer<String>> AsString() const&;
+  std::optional<mem::Pointer<String>> AsString() &&;
+  std::optional<mem::Pointer<Symbol>> AsSymbol() const&;
+  std::optional<mem::Pointer<Symbol>> AsSymbol() &&;
+  std::optional<mem::Pointer<ByteVector>> AsByteVector() const&;
+  std::optional<mem::Pointer<ByteVector>> AsByteVector() &&;
+  std::optional<mem::Pointer<WeakPair>> AsWeakPair() const&;
+  std::optional<mem::Pointer<WeakPair>> AsWeakPair() &&;
+  std::optional<mem::Pointer<Ephemeron>> AsEphemeron() const&;
+  std::optional<mem::Pointer<Ephemeron>> AsEphemeron() &&;
+  std::optional<mem::Pointer<Hashtable>> AsHashtable() const&;
+  std::optional<mem::Pointer<Hashtable>> AsHashtable() &&;
 
  private:
   friend class View;
 
   // Adopts `bits`: a box's reference, if it holds one, becomes this Value's.
   explicit Value(std::uint64_t bits) : Word(bits) {}
+
+  // As*() of an rvalue: the heap value of type T, with this Value's lock.
+  template <typename T>
+  std::optional<mem::Pointer<T>> TakeHeap(Tag tag) &&;
 
   void Acquire() const {
     if (is_heap()) {

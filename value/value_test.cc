@@ -187,6 +187,33 @@ TEST_F(ValueTest, AValueMadeFromATemporaryPointerTakesItsLock) {
   EXPECT_EQ(mem::LocksAt(v.heap_address()), 2u);
 }
 
+TEST_F(ValueTest, AsOfAnRvalueTakesTheValuesOwnLock) {
+  mem::Pointer<Pair> pair =
+      heap_.NewPair(heap_.NewPair(Value::Int(7), Value()), Value());
+  mem::Pointer<Pair> car = *pair->car().AsPair();
+  EXPECT_EQ(car.lock_count(), 1u) << "car()'s lock, moved: no second one";
+  EXPECT_EQ(car->car().AsInt(), 7);
+
+  Value v = car;
+  EXPECT_EQ(car.lock_count(), 2u);
+  std::optional<mem::Pointer<Pair>> taken = std::move(v).AsPair();
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->get(), car.get());
+  EXPECT_TRUE(v.IsNil()) << "the Value gave its lock away";
+  EXPECT_EQ(car.lock_count(), 2u);
+  taken.reset();
+  EXPECT_EQ(car.lock_count(), 1u);
+
+  // Of another type: nothing is taken, the Value keeps its lock.
+  Value w = car;
+  EXPECT_FALSE(std::move(w).AsVector().has_value());
+  EXPECT_TRUE(w.IsPair());
+  EXPECT_EQ(car.lock_count(), 2u);
+  Value n = Value::Int(-3);
+  EXPECT_FALSE(std::move(n).AsPair().has_value());
+  EXPECT_EQ(n.AsInt(), -3);
+}
+
 TEST_F(ValueTest, HeapValueHoldsOneLockAndCopiesLockAgain) {
   mem::Pointer<Pair> pair = heap_.NewPair(Value(), Value());
   EXPECT_EQ(pair.lock_count(), 1u);
