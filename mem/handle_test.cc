@@ -96,6 +96,28 @@ TEST(HandleTest, LockAndUnlockByAddressCountLikePointers) {
   EXPECT_EQ(log.times(7), 1);
 }
 
+TEST(HandleTest, MoreLocksThanTheDenseCountHoldsAreCountedExactly) {
+  // The lock array holds 16 bits a slot; the rest goes to an overflow table.
+  constexpr std::uint32_t kLocks = 70'000;
+  Mutator mutator;
+  SmallNode* held = mutator.Allocate<SmallNode>(1).get();
+  LockAt(held);
+  Pointer<SmallNode> neighbour = mutator.Allocate<SmallNode>(2);
+  for (std::uint32_t i = 1; i < kLocks; ++i) LockAt(held);
+  EXPECT_EQ(LocksAt(held), kLocks);
+  EXPECT_EQ(neighbour.lock_count(), 1u) << "the neighbour's count is its own";
+  EXPECT_TRUE(mutator.VerifyHeap().ok());
+  EXPECT_EQ(mutator.CollectGarbage(), 0u);
+  EXPECT_EQ(held->id, 1);
+  for (std::uint32_t i = 1; i < kLocks; ++i) UnlockAt(held);
+  EXPECT_EQ(LocksAt(held), 1u);
+  EXPECT_TRUE(mutator.VerifyHeap().ok()) << "no overflow entry is left";
+  EXPECT_EQ(mutator.CollectGarbage(), 0u) << "still locked once";
+  UnlockAt(held);
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+  EXPECT_EQ(neighbour->id, 2);
+}
+
 TEST(HandleTest, LocksMoveBetweenPointersAndAddresses) {
   Mutator mutator;
   DestructionLog log;

@@ -8,9 +8,9 @@
 //
 // Invariant (IsConsistent): free, occupied and taken slots partition the
 // capacity; vacant_, occupied_count_ and locked_slots_ agree with the
-// bitmaps and
-// the locks; no slot is marked outside a collection; only occupied slots
-// are locked; the free cursor is at or before the first free word.
+// bitmaps and the locks; no slot is marked outside a collection; only
+// occupied slots are locked; the lock overflow table holds entries only for
+// saturated counts; the free cursor is at or before the first free word.
 #ifndef KAMO_MEM_INTERNAL_BUCKET_H_
 #define KAMO_MEM_INTERNAL_BUCKET_H_
 
@@ -309,7 +309,8 @@ class Bucket final : public BucketHeader {
       if (!holds_live(i)) return false;
       ++locked;
     }
-    return occupied == occupied_count_ && locked == locked_slots_ &&
+    return OverflowIsConsistent() && occupied == occupied_count_ &&
+           locked == locked_slots_ &&
            vacant == vacant_ && occupied_count_ + vacant_ <= capacity_ &&
            (unswept_ ? dead_ == occupied_count_ - marked : dead_ == 0);
   }

@@ -5,7 +5,7 @@
 //
 //   [BucketHeader (the Bucket<T> object)][padding][slot 0][slot 1]...
 //   [free bits][occupied bits][mark bits][destructor-requested bits]
-//   [lock counts, 32 bits a slot]
+//   [lock counts, 16 bits a slot]
 //
 // A slot is exactly sizeof(T): its state lives in the bitmaps and the lock
 // array, not beside the value. Every slot starts within the first
@@ -28,6 +28,11 @@
 //   marked     0     1         1       any  (between the mark and the sweep
 //                                            of one collection)
 //
+// A slot's lock count is 16 bits: a slot with more than 65,535 locks keeps
+// the count saturated at kSaturatedLocks and the rest in the bucket's
+// overflow table, so that the dense array costs 2 bytes a slot and the
+// total still goes to kMaxLocks.
+//
 // Locks are taken by Pointers (one each) and never by Members; a slot that
 // is not occupied is never locked and never marked. A destructor-requested
 // bit (RequestDestructor, for types declaring kDestructorOnRequest) is set
@@ -41,6 +46,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string_view>
 
 #include "mem/check.h"
@@ -81,8 +87,12 @@ inline constexpr std::size_t kBucketAlignment = std::size_t{1} << 16;
 
 class BucketHeader {
  public:
+  // The most locks a slot holds; a count of kSaturatedLocks in the lock
+  // array means "this many, plus the overflow table's entry".
   static constexpr std::uint32_t kMaxLocks =
       std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint16_t kSaturatedLocks =
+      std::numeric_limits<std::uint16_t>::max();
 
   BucketHeader(const BucketHeader&) = delete;
   BucketHeader& operator=(const BucketHeader&) = delete;
@@ -180,7 +190,10 @@ class BucketHeader {
   bool destructor_requested(std::uint32_t index) const {
     return Test(destructor_requested_, index);
   }
-  std::uint32_t locks(std::uint32_t index) const { return locks_[index]; }
+  std::uint32_t locks(std::uint32_t index) const {
+    const std::uint16_t count = locks_[index];
+    return count == kSaturatedLocks ? count + OverflowLocks(index) : count;
+  }
 
   // Sets the mark; false if it was set already.
   bool Mark(std::uint32_t index) {
@@ -199,9 +212,17 @@ class BucketHeader {
   // needs only the count (FailUnlock tells the two misuses apart).
   template <typename NameFn>
   [[gnu::always_inline]] void Lock(std::uint32_t index, NameFn&& type_name) {
-    std::uint32_t& locks = locks_[index];
-    if (locks - 1 >= kMaxLocks - 1) [[unlikely]] {  // 0 or kMaxLocks
-      if (locks == kMaxLocks || !holds_live(index)) [[unlikely]] {
+    std::uint16_t& locks = locks_[index];
+    // 0 or saturated.
+    if (static_cast<std::uint16_t>(locks - 1) >= kSaturatedLocks - 1)
+        [[unlikely]] {
+      if (locks == kSaturatedLocks) {
+        if (!AddOverflowLock(index)) [[unlikely]] {
+          FailLock(index, type_name());
+        }
+        return;
+      }
+      if (!holds_live(index)) [[unlikely]] {
         FailLock(index, type_name());
       }
       ++locked_slots_;
@@ -210,12 +231,17 @@ class BucketHeader {
   }
   template <typename NameFn>
   [[gnu::always_inline]] void Unlock(std::uint32_t index, NameFn&& type_name) {
-    std::uint32_t& locks = locks_[index];
-    if (locks <= 1) [[unlikely]] {
-      if (locks == 0) [[unlikely]] {
+    std::uint16_t& locks = locks_[index];
+    // 0, 1 or saturated.
+    if (static_cast<std::uint16_t>(locks - 2) >= kSaturatedLocks - 2)
+        [[unlikely]] {
+      if (locks == kSaturatedLocks) {
+        if (RemoveOverflowLock(index)) return;
+      } else if (locks == 0) [[unlikely]] {
         FailUnlock(index, type_name());
+      } else {
+        --locked_slots_;
       }
-      --locked_slots_;
     }
     --locks;
   }
@@ -229,12 +255,15 @@ class BucketHeader {
   void SetLocksForTesting(std::uint32_t index, std::uint32_t locks);
 
  protected:
+  // Slot index -> locks beyond kSaturatedLocks (bucket_header.cc).
+  struct LockOverflow;
+
   // The header of a bucket laid out as above for `capacity` slots of
   // `slot_size` bytes aligned to `slot_alignment`.
   BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                std::uint32_t slot_alignment, const TypeInfo& type,
                const void* owner);
-  ~BucketHeader() = default;
+  ~BucketHeader();
 
   // Bytes from the bucket's start to slot 0 for slots aligned to
   // `alignment`: the header, rounded up.
@@ -253,7 +282,7 @@ class BucketHeader {
   }
   static std::size_t MetadataBytes(std::uint32_t capacity) {
     return 4 * BitmapWords(capacity) * sizeof(std::uint64_t) +
-           std::size_t{capacity} * sizeof(std::uint32_t);
+           std::size_t{capacity} * sizeof(std::uint16_t);
   }
   static std::size_t BitmapWords(std::uint32_t capacity) {
     return (std::size_t{capacity} + 63) / 64;
@@ -276,6 +305,14 @@ class BucketHeader {
     bits[index / 64] &= ~(std::uint64_t{1} << (index % 64));
   }
 
+  // The overflow table's part of a saturated slot's count. Add fails (and
+  // changes nothing) at kMaxLocks; Remove is false if the entry is empty.
+  std::uint32_t OverflowLocks(std::uint32_t index) const;
+  [[gnu::cold]] bool AddOverflowLock(std::uint32_t index);
+  [[gnu::cold]] bool RemoveOverflowLock(std::uint32_t index);
+  // Whether the overflow table holds entries only for saturated slots.
+  bool OverflowIsConsistent() const;
+
   [[noreturn, gnu::cold]] void FailLock(std::uint32_t index,
                                         std::string_view type) const;
   [[noreturn, gnu::cold]] void FailUnlock(std::uint32_t index,
@@ -285,7 +322,8 @@ class BucketHeader {
   std::uint64_t* occupied_;  // slots holding a constructed value
   std::uint64_t* marks_;     // reached in the current collection
   std::uint64_t* destructor_requested_;  // see RequestDestructor
-  std::uint32_t* locks_;     // Pointers per slot
+  std::uint16_t* locks_;     // Pointers per slot, saturating
+  std::unique_ptr<LockOverflow> lock_overflow_;  // made on first use
   std::byte* slots_;
   // ceil(2^32 / slot_size): IndexOf's division by the slot size.
   std::uint64_t reciprocal_;
