@@ -129,7 +129,7 @@ class Tracer {
 #endif
     const std::uint32_t index = bucket->IndexOf(root.address());
     MEM_DCHECK(bucket->occupied(index), "a traced reference dangles");
-    if (bucket->Mark(index)) pending_.push_back(root);
+    if (bucket->Mark(index)) Push(root);
   }
 
   template <ToRoot Ref>
@@ -233,7 +233,20 @@ class Tracer {
     edges_ = &edges;
   }
 
+  // The values marked and not traced yet: pending_[0, depth_). The vector
+  // is storage only, its size the room (grown by GrowPending, out of line),
+  // so that a push is a compare and a store, inlined into every Trace:
+  // std::vector::push_back was a call that reloaded the Root from memory
+  // (a failed store forwarding).
+  [[gnu::always_inline]] void Push(Root root) {
+    if (depth_ == pending_.size()) [[unlikely]]
+      GrowPending();
+    pending_[depth_++] = root;
+  }
+  [[gnu::noinline]] void GrowPending();
+
   std::vector<Root>& pending_;
+  std::size_t depth_ = 0;
   std::vector<void**>& weak_slots_;  // the weak references traced
   internal::EphemeronTable& ephemerons_;  // those waiting for their key
   internal::EdgeSink* edges_ = nullptr;   // set only outside collections

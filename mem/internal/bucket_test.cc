@@ -173,12 +173,12 @@ TEST_F(BucketTest, MarkRootsMarksAndPushesExactlyTheLockedSlots) {
   EphemeronTable ephemerons;
   Marker marker(pending, weak_slots, ephemerons, /*mutator=*/nullptr);
   bucket_->MarkRoots(marker.tracer());
-  ASSERT_EQ(pending.size(), 1u);
+  ASSERT_EQ(marker.pending(), 1u);
   EXPECT_EQ(pending[0].address(), locked);
   EXPECT_TRUE(bucket_->marked(Index(locked)));
   EXPECT_FALSE(bucket_->marked(Index(unlocked)));
   marker.Drain();
-  EXPECT_TRUE(pending.empty());
+  EXPECT_EQ(marker.pending(), 0u);
   EXPECT_EQ(bucket_->Sweep(), 1u) << "the unlocked one";
   bucket_->Unlock(Index(locked), LeafName());
 }

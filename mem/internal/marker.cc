@@ -1,6 +1,14 @@
 #include "mem/internal/marker.h"
 
-namespace kamo::mem::internal {
+#include <algorithm>
+
+namespace kamo::mem {
+
+void Tracer::GrowPending() {
+  pending_.resize(std::max<std::size_t>(64, 2 * pending_.size()));
+}
+
+namespace internal {
 
 // Values pass from the stack through a small FIFO of kLookahead entries:
 // each is prefetched when it enters and traced when it leaves, so that
@@ -9,13 +17,13 @@ namespace kamo::mem::internal {
 void Marker::Drain() {
   static constexpr std::size_t kLookahead = 16;
   std::vector<Root>& pending = tracer_.pending_;
+  std::size_t& depth = tracer_.depth_;
   Root window[kLookahead];
   std::size_t head = 0;
   std::size_t size = 0;
   while (true) {
-    while (size < kLookahead && !pending.empty()) {
-      const Root root = pending.back();
-      pending.pop_back();
+    while (size < kLookahead && depth != 0) {
+      const Root root = pending[--depth];
       __builtin_prefetch(root.address());
       window[(head + size++) % kLookahead] = root;
     }
@@ -42,4 +50,5 @@ void Marker::ClearUnreachedWeaks() {
   tracer_.weak_slots_.clear();
 }
 
-}  // namespace kamo::mem::internal
+}  // namespace internal
+}  // namespace kamo::mem

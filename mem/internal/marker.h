@@ -21,6 +21,8 @@ class Marker {
       : tracer_(pending, weak_slots, ephemerons, mutator) {}
 
   Tracer& tracer() { return tracer_; }
+  // How many values are marked and waiting to be traced.
+  std::size_t pending() const { return tracer_.depth_; }
 
   // Traces pending values until none are left; each was marked when it was
   // pushed, and its Trace pushes what it reaches for the first time, as
