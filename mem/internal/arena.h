@@ -190,9 +190,7 @@ class Arena final : public ArenaBase {
            (std::is_trivially_destructible_v<T> || DestructorOnRequest<T>());
     std::size_t freed = 0;
     for (const auto& bucket : buckets_) {
-      if (lazy && bucket->occupied() != 0 &&
-          (std::is_trivially_destructible_v<T> ||
-           !bucket->DeadHaveDestructors())) {
+      if (lazy && bucket->occupied() != 0 && !bucket->DeadHaveDestructors()) {
         const std::uint32_t dead = bucket->DeferSweep();
         if (dead == bucket->occupied()) {
           bucket->Sweep();  // all dead: empty now, so that it can be released

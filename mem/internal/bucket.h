@@ -202,6 +202,7 @@ class Bucket final : public BucketHeader {
   // Whether a value the marks leave dead has a destructor to run: a sweep
   // of a type with destructors may be deferred only if none does.
   bool DeadHaveDestructors() const {
+    if constexpr (std::is_trivially_destructible_v<T>) return false;
     const std::size_t words = BitmapWords(capacity_);
     for (std::uint32_t w = 0; w < words; ++w) {
       if (DestructorsDue(w, occupied_[w] & ~marks_[w]) != 0) return true;

@@ -187,9 +187,6 @@ class BucketHeader {
     Set(destructor_requested_, index);
   }
   bool vacant(std::uint32_t index) const { return Test(free_, index); }
-  bool destructor_requested(std::uint32_t index) const {
-    return Test(destructor_requested_, index);
-  }
   std::uint32_t locks(std::uint32_t index) const {
     const std::uint16_t count = locks_[index];
     return count == kSaturatedLocks ? count + OverflowLocks(index) : count;
