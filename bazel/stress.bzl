@@ -1,4 +1,5 @@
-"""A cc_test run twice: as written, and under stress mode."""
+"""A cc_test run three times: as written, under stress mode, and under
+stress mode in a generational heap."""
 
 load("//bazel:copts.bzl", "kamo_test_library")
 
@@ -10,21 +11,31 @@ STRESS_ENV = {
     "KAMO_STRESS_CHAIN_LENGTH": "2000",
 }
 
+# The same, with every Mutator generational (mem/mutator.h's
+# CollectionMode): the stress collections are minor ones, and the write
+# barrier's remembered set must keep what they would otherwise free.
+GENERATIONAL_STRESS_ENV = dict(STRESS_ENV, KAMO_MEM_MODE = "generational")
+
 def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
-    """Defines `name` and `name_stress`, the same test with KAMO_MEM_STRESS=1.
+    """Defines `name`, and `name_stress` and `name_generational`: the same
+    test under STRESS_ENV and GENERATIONAL_STRESS_ENV.
 
     The sources are compiled once, into `name_lib` (alwayslink, so that
-    every TEST registers), and linked into both tests.
+    every TEST registers), and linked into the three tests.
 
     Args:
       name: the test's name.
       srcs: its sources.
       deps: its dependencies.
-      size: the Bazel test size of both.
-      **kwargs: passed to both cc_test rules.
+      size: the Bazel test size of each.
+      **kwargs: passed to each cc_test rule.
     """
     kamo_test_library(name = name + "_lib", srcs = srcs, deps = deps)
-    for suffix, env in [("", {}), ("_stress", STRESS_ENV)]:
+    for suffix, env in [
+        ("", {}),
+        ("_stress", STRESS_ENV),
+        ("_generational", GENERATIONAL_STRESS_ENV),
+    ]:
         native.cc_test(
             name = name + suffix,
             size = size,

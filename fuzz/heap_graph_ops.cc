@@ -87,6 +87,8 @@ testing::HeapGraph::Options DecodeOptions(std::uint8_t byte) {
     m.heap_limit_bytes = limit;
   }
   m.bucket_capacity = kCapacity[((byte >> 6) ^ (byte >> 4)) & 3];
+  m.mode = (byte & 0x80) != 0 ? mem::CollectionMode::kGenerational
+                              : mem::CollectionMode::kFull;
   return options;
 }
 
@@ -97,7 +99,9 @@ std::string ToString(const testing::HeapGraph::Options& options) {
     limit = absl::StrFormat("%d bytes", m.heap_limit_bytes);
   }
   return absl::StrFormat(
-      "pacing %s (growth %g), stress %d, heap limit %s, bucket capacity %d",
+      "%s, pacing %s (growth %g), stress %d, heap limit %s, bucket "
+      "capacity %d",
+      mem::ToString(m.mode.value_or(mem::CollectionMode::kFull)),
       mem::ToString(m.pacing), m.heap_growth, m.stress_interval.value_or(0),
       limit, m.bucket_capacity);
 }
@@ -253,7 +257,8 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       break;
     case OpCode::kCollect:
     case OpCode::kCount:
-      graph.Collect();
+      graph.Collect(op.a % 2 == 0 ? mem::CollectionKind::kMajor
+                                  : mem::CollectionKind::kMinor);
       break;
   }
 }
@@ -336,7 +341,7 @@ std::string ToString(const Op& op) {
       return absl::StrFormat("WeakLock h%d = w%d", b, op.a % testing::HeapGraph::kWeaks);
     case OpCode::kCollect:
     case OpCode::kCount:
-      return "Collect";
+      return op.a % 2 == 0 ? "Collect" : "CollectYoung";
   }
   return "?";
 }

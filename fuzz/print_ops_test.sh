@@ -6,7 +6,7 @@ print_ops=fuzz/print_ops
 corpus=fuzz/corpus
 
 out=$("$print_ops" heap_graph_fuzzer "$corpus/heap_graph_fuzzer/seed-blobs")
-grep -q "seed-blobs: pacing live-heap (growth 1), stress 0, heap limit none, bucket capacity 16; 12 operations" <<<"$out"
+grep -q "seed-blobs: full, pacing live-heap (growth 1), stress 0, heap limit none, bucket capacity 16; 12 operations" <<<"$out"
 grep -q "  2  Link h0 -> h1" <<<"$out"
 grep -q " 11  Collect" <<<"$out"
 

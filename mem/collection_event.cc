@@ -10,6 +10,11 @@ std::string_view ToString(CollectionReason reason) {
   return EnumName(reason, kNames);
 }
 
+std::string_view ToString(CollectionKind kind) {
+  static constexpr std::array<std::string_view, 2> kNames = {"major", "minor"};
+  return EnumName(kind, kNames);
+}
+
 std::string_view ToString(CollectionPhase phase) {
   static constexpr std::array<std::string_view, kCollectionPhases> kNames = {
       "finish-sweeping", "roots", "trace", "weaks", "sweep", "release"};

@@ -22,6 +22,16 @@ enum class CollectionReason {
 
 std::string_view ToString(CollectionReason reason);
 
+// What a collection marked and freed. A heap in CollectionMode::kFull runs
+// only major collections.
+enum class CollectionKind {
+  kMajor,  // the whole heap: every unreachable value is freed
+  kMinor,  // a generational heap's young values only: every unreachable
+           // young value is freed, old ones wait for a major collection
+};
+
+std::string_view ToString(CollectionKind kind);
+
 struct ArenaCollectionStats {
   std::string_view type;  // TypeName<T>(); lives as long as the program
   std::size_t live = 0;   // after the sweep
@@ -34,7 +44,8 @@ struct ArenaCollectionStats {
 // one before it ended.
 enum class CollectionPhase {
   kFinishSweeping,  // sweeping the buckets the last collection left
-  kRoots,           // the locked slots (Pointers)
+  kRoots,           // the locked slots (Pointers), and in a minor
+                    // collection the remembered set
   kTrace,           // marking what they reach
   kWeaks,           // clearing Weak handles and weak entries
   kSweep,           // freeing unmarked values (or counting them: lazily)
@@ -46,6 +57,7 @@ std::string_view ToString(CollectionPhase phase);
 
 struct CollectionEvent {
   CollectionReason reason = CollectionReason::kExplicit;
+  CollectionKind kind = CollectionKind::kMajor;
   std::size_t number = 0;  // 1 for the Mutator's first collection
   std::size_t live = 0;    // over all arenas, after the sweep
   std::size_t freed = 0;

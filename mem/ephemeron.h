@@ -23,7 +23,7 @@
 
 #include "mem/check.h"
 #include "mem/internal/ephemeron_table.h"
-#include "mem/internal/heap_registry.h"
+#include "mem/internal/write_barrier.h"
 #include "mem/pointer.h"
 #include "mem/trace.h"
 
@@ -41,10 +41,22 @@ class Ephemeron {
   void Set(const Pointer<K>& key, const Pointer<V>& value) {
     MEM_CHECK(key != nullptr || value == nullptr,
               "Ephemeron::Set: a value needs a non-null key");
-    internal::CheckStore(this, key.get());
-    internal::CheckStore(this, value.get());
+    internal::WriteBarrierAt(this, key.get());
+    internal::WriteBarrierAt(this, value.get());
     key_ = key.get();
     value_ = value.get();
+  }
+  // Copies pass the write barrier too (member.h).
+  Ephemeron(const Ephemeron& other) : key_(other.key_), value_(other.value_) {
+    internal::WriteBarrierAt(this, key_);
+    internal::WriteBarrierAt(this, value_);
+  }
+  Ephemeron& operator=(const Ephemeron& other) {
+    internal::WriteBarrierAt(this, other.key_);
+    internal::WriteBarrierAt(this, other.value_);
+    key_ = other.key_;
+    value_ = other.value_;
+    return *this;
   }
   Ephemeron& operator=(std::nullptr_t) {
     key_ = value_ = nullptr;

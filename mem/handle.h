@@ -29,6 +29,7 @@
 #include "mem/internal/bucket_header.h"
 #include "mem/internal/heap_registry.h"
 #include "mem/internal/type_info.h"
+#include "mem/internal/write_barrier.h"
 #include "mem/pointer.h"
 #include "mem/trace.h"
 
@@ -138,11 +139,17 @@ inline void RequestDestructorAt(const void* address) {
   bucket->RequestDestructor(index);
 }
 
-// A store of a reference to the managed value at `target` (null for none)
-// into the managed value at `holder`: debug builds stop if the two belong
-// to different Mutators; nothing in opt builds.
-inline void CheckStore(const void* holder, const void* target) {
-  internal::CheckStore(holder, target);
+// The write barrier (internal/write_barrier.h): to be called on every
+// store of a reference to the managed value at `target` (null for none)
+// into the managed value at `holder` (its own address, also when the
+// reference lies in storage the holder owns), before the store. A
+// generational heap remembers an old holder given a young target, for the
+// next minor collection; a store that skips it leaves a young value that
+// only an old one reaches to be freed while still in use. Debug builds also
+// stop if the two belong to different Mutators.
+[[gnu::always_inline]] inline void WriteBarrier(const void* holder,
+                                                const void* target) {
+  internal::WriteBarrierInto(holder, target);
 }
 
 }  // namespace kamo::mem

@@ -40,7 +40,7 @@ class Rooted {
 // A managed value holding one reference by address.
 struct Box {
   void Set(const Rooted& target) {
-    CheckStore(this, target.address());
+    WriteBarrier(this, target.address());
     held = target.address();
   }
   void Trace(Tracer& tracer) const { tracer.Visit(RootAt(held), "held"); }

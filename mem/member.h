@@ -6,12 +6,18 @@
 // is what lets unreachable cycles be freed. Storing a Pointer in a Member
 // leaves the Pointer's own lock alone; Lock() takes a new lock and hands it
 // out as a Pointer. A Member on the C++ stack keeps nothing alive.
+//
+// Every store into a Member, copies included, goes through the write
+// barrier (internal/write_barrier.h): in a generational heap a young value
+// stored into a Member outside any managed value's slot (a std::vector's
+// buffer) is kept through the next collection, since the barrier cannot
+// tell its holder.
 #ifndef KAMO_MEM_MEMBER_H_
 #define KAMO_MEM_MEMBER_H_
 
 #include <cstddef>
 
-#include "mem/internal/heap_registry.h"
+#include "mem/internal/write_barrier.h"
 #include "mem/pointer.h"
 #include "mem/trace.h"
 
@@ -23,14 +29,22 @@ class Member {
   Member() = default;
   Member(std::nullptr_t) {}                            // NOLINT: implicit null.
   Member(const Pointer<T>& ptr) : value_(ptr.value_) {  // NOLINT: implicit.
-    internal::CheckStore(this, value_);
+    internal::WriteBarrierAt(this, value_);
+  }
+  Member(const Member& other) : value_(other.value_) {
+    internal::WriteBarrierAt(this, value_);
   }
 
   // Debug builds stop if the Member lies in a value of one Mutator and
   // `ptr` leads into another's heap (see internal/heap_registry.h).
   Member& operator=(const Pointer<T>& ptr) {
-    internal::CheckStore(this, ptr.value_);
+    internal::WriteBarrierAt(this, ptr.value_);
     value_ = ptr.value_;
+    return *this;
+  }
+  Member& operator=(const Member& other) {
+    internal::WriteBarrierAt(this, other.value_);
+    value_ = other.value_;
     return *this;
   }
   Member& operator=(std::nullptr_t) {

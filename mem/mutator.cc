@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "mem/enum_name.h"
+#include "mem/internal/heap_walker.h"
 #include "mem/internal/marker.h"
 #include "mem/mutator_ref.h"
 
@@ -16,6 +17,12 @@ std::string_view ToString(Pacing pacing) {
   static constexpr std::array<std::string_view, 3> kNames = {
       "seed", "live-heap", "manual"};
   return EnumName(pacing, kNames);
+}
+
+std::string_view ToString(CollectionMode mode) {
+  static constexpr std::array<std::string_view, 2> kNames = {"full",
+                                                             "generational"};
+  return EnumName(mode, kNames);
 }
 
 namespace {
@@ -35,10 +42,27 @@ std::uint32_t StressInterval(const MutatorOptions& options) {
   return interval;
 }
 
+// The mode: the options' if set, else KAMO_MEM_MODE's, else kFull. A
+// malformed variable stops the program, as KAMO_MEM_STRESS's does.
+CollectionMode ModeOf(const MutatorOptions& options) {
+  if (options.mode.has_value()) return *options.mode;
+  const char* text = std::getenv(kModeEnvironmentVariable);
+  if (text == nullptr || *text == '\0') return CollectionMode::kFull;
+  for (const CollectionMode mode :
+       {CollectionMode::kFull, CollectionMode::kGenerational}) {
+    if (ToString(mode) == text) return mode;
+  }
+  internal::Fail(absl::StrFormat(
+      "%s=\"%s\" is not a collection mode (\"full\" or \"generational\")",
+      kModeEnvironmentVariable, text));
+}
+
 }  // namespace
 
 Mutator::Mutator(Options options)
-    : options_(options), stress_interval_(StressInterval(options)) {
+    : options_(options),
+      generational_(ModeOf(options) == CollectionMode::kGenerational),
+      stress_interval_(StressInterval(options)) {
   stress_left_ = stress_interval_;
   UpdatePressure();
   MEM_CHECK(options.bucket_capacity > 0 &&
@@ -92,11 +116,11 @@ void Mutator::BeforeAllocation(std::string_view (*type_name)()) {
             type_name());
   if (stress_interval_ != 0 && --stress_left_ == 0) {
     stress_left_ = stress_interval_;
-    Collect(CollectionReason::kStress);
+    Collect(CollectionReason::kStress, CollectionKind::kMinor);
   } else if (allocated_bytes_ >= pressure_) {
     Log(LogLevel::kDebug, "allocation pressure of %d bytes reached",
         pressure_);
-    Collect(CollectionReason::kPressure);
+    Collect(CollectionReason::kPressure, CollectionKind::kMinor);
   }
 }
 
@@ -106,12 +130,12 @@ void Mutator::GainExternal(internal::ArenaBase& arena, std::size_t bytes) {
             "ExternalMemory::Grow during a collection (from Trace or a "
             "destructor)");
   if (bytes > options_.heap_limit_bytes - HeldBytes()) {
-    Collect(CollectionReason::kHeapLimit);
+    Collect(CollectionReason::kHeapLimit, CollectionKind::kMajor);
     if (bytes > options_.heap_limit_bytes - HeldBytes()) {
       ThrowHeapLimit(absl::StrFormat("%d bytes of external memory", bytes));
     }
   } else if (allocated_bytes_ + bytes > pressure_) {
-    Collect(CollectionReason::kPressure);
+    Collect(CollectionReason::kPressure, CollectionKind::kMinor);
   }
   external_bytes_ += bytes;
   arena.AddExternal(bytes);
@@ -145,7 +169,7 @@ void Mutator::Compact() {
   }
 }
 
-std::size_t Mutator::Collect(CollectionReason reason) {
+std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   CheckThread("CollectGarbage");
   MEM_CHECK(!collecting_,
             "Mutator::CollectGarbage during a collection (from Trace or a "
@@ -165,11 +189,23 @@ std::size_t Mutator::Collect(CollectionReason reason) {
     last = now;
   };
 
+  if (!generational_ || major_due_) kind = CollectionKind::kMajor;
   for (const auto& arena : arenas_) arena->PrepareForCollection();
+  MEM_DCHECK_EXPENSIVE(!generational_ || VerifyBarrier().ok(),
+                       "the write barrier remembered every old-to-young "
+                       "reference");
+  if (generational_ && kind == CollectionKind::kMajor) {
+    // Everything is marked anew: every value starts young.
+    remembered_.Drain([](Root) {});
+    for (const auto& arena : arenas_) arena->ClearMarks();
+  }
   end_phase(CollectionPhase::kFinishSweeping);
   internal::Marker marker(pending_, weak_slots_, ephemerons_, this);
   for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer());
   guardian_registry_.MarkReady(marker.tracer());
+  // A minor collection: old values are marked already and are not traced
+  // from the roots; the remembered ones are, in full.
+  if (kind == CollectionKind::kMinor) marker.MarkRemembered(remembered_);
   end_phase(CollectionPhase::kRoots);
   marker.Drain();
   // What the guardians get back is kept, with all it reaches.
@@ -214,6 +250,19 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   live_bytes += external_bytes_;
   end_phase(CollectionPhase::kSweep);
   live_bytes_after_collection_ = live_bytes;
+  if (kind == CollectionKind::kMajor) {
+    live_bytes_after_major_ = live_bytes;
+  } else {
+    ++minor_collections_;
+  }
+  // The old values have grown too much since the last major collection.
+  major_due_ = generational_ &&
+               live_bytes - std::min(live_bytes, live_bytes_after_major_) >=
+                   std::max(kMinPressure,
+                            static_cast<std::size_t>(
+                                static_cast<double>(live_bytes_after_major_) *
+                                options_.heap_growth));
+  last_kind_ = kind;
   allocations_ = 0;
   allocated_bytes_ = 0;
   ++collections_;
@@ -223,11 +272,13 @@ std::size_t Mutator::Collect(CollectionReason reason) {
   collecting_ = false;
   UpdateAllocationLimit();
   MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "a collection keeps the heap whole");
-  Log(LogLevel::kInfo, "collection %d freed %d values, %d live in %d arenas",
-      collections_, freed, live, arenas_.size());
+  Log(LogLevel::kInfo,
+      "collection %d (%s) freed %d values, %d live in %d arenas", collections_,
+      ToString(kind), freed, live, arenas_.size());
   if (observed) {
     end_phase(CollectionPhase::kRelease);
     event.reason = reason;
+    event.kind = kind;
     event.number = collections_;
     event.freed = freed;
     event.live = live;
@@ -266,6 +317,8 @@ Stats Mutator::stats() const {
   stats.allocated_bytes = allocated_bytes_;
   stats.pressure = pressure_;
   stats.collections = collections_;
+  stats.minor_collections = minor_collections_;
+  stats.remembered = remembered_.size();
   stats.weak_refs = weak_registry_.size();
   return stats;
 }
@@ -284,7 +337,73 @@ absl::Status Mutator::VerifyHeap() const {
         absl::StrFormat("total capacity %d differs from the arenas' sum %d",
                         total_capacity_, capacity));
   }
-  return absl::OkStatus();
+  return VerifyBarrier();
+}
+
+namespace {
+
+// Reports the first reference from an old value that is not remembered to
+// a young value that is not remembered either: a store that skipped the
+// write barrier.
+class OldToYoungCheck final : public internal::EdgeSink {
+ public:
+  void set_holder(const void* holder) { holder_ = holder; }
+  const absl::Status& status() const { return status_; }
+
+  void Strong(Root target, std::string_view name) override {
+    Check(target.address(), name);
+  }
+  void Element(Root target, std::size_t index) override {
+    Check(target.address(), absl::StrFormat("[%d]", index));
+  }
+  void Weak(const void* target, std::string_view name) override {
+    Check(target, name);
+  }
+
+ private:
+  static bool OldOrRemembered(const void* value) {
+    const internal::BucketHeader* bucket = internal::BucketHeader::Of(value);
+    const std::uint32_t index = bucket->IndexOf(value);
+    return bucket->marked(index) || bucket->remembered(index);
+  }
+  void Check(const void* target, std::string_view name) {
+    if (!status_.ok() || OldOrRemembered(target)) return;
+    status_ = absl::InternalError(absl::StrFormat(
+        "an old %s at %p refers (%s) to a young %s at %p, and neither is "
+        "in the remembered set: a store skipped the write barrier",
+        internal::BucketHeader::Of(holder_)->type().name(), holder_, name,
+        internal::BucketHeader::Of(target)->type().name(), target));
+  }
+
+  const void* holder_ = nullptr;
+  absl::Status status_;
+};
+
+}  // namespace
+
+absl::Status Mutator::VerifyBarrier() const {
+  if (!generational_) return absl::OkStatus();
+  std::size_t remembered = 0;
+  for (const auto& arena : arenas_) remembered += arena->CountRemembered();
+  if (remembered != remembered_.size()) {
+    return absl::InternalError(absl::StrFormat(
+        "%d values have their remembered bit set, but the remembered set "
+        "holds %d",
+        remembered, remembered_.size()));
+  }
+  OldToYoungCheck check;
+  internal::HeapWalker walker(*this, check);
+  for (const auto& arena : walker.arenas()) {
+    arena->ForEachLive([&](Root value) {
+      const internal::BucketHeader* bucket =
+          internal::BucketHeader::Of(value.address());
+      const std::uint32_t index = bucket->IndexOf(value.address());
+      if (!bucket->marked(index) || bucket->remembered(index)) return;
+      check.set_holder(value.address());
+      walker.ReportEdges(value);
+    });
+  }
+  return check.status();
 }
 
 void Mutator::AddArena(std::unique_ptr<internal::ArenaBase> arena,

@@ -82,6 +82,7 @@
 #include "mem/guardian.h"
 #include "mem/internal/arena.h"
 #include "mem/internal/ephemeron_table.h"
+#include "mem/internal/remembered_set.h"
 #include "mem/internal/type_info.h"
 #include "mem/log.h"
 #include "mem/member.h"
@@ -128,6 +129,26 @@ enum class Pacing {
 
 std::string_view ToString(Pacing pacing);
 
+// How the heap collects.
+enum class CollectionMode {
+  // Every collection marks the whole heap and frees every unreachable
+  // value.
+  kFull,
+  // Generational, without moving (sticky mark bits, as MMTk's StickyImmix
+  // and Lua 5.4's generational mode): a value that survives a collection
+  // is old. A minor collection marks from the roots and from the
+  // remembered set the write barrier keeps (old values given young
+  // references), frees only unreachable young values and makes the
+  // survivors old; a major collection is a full one. Collections the
+  // pacing runs are minor until the live bytes after one have grown past
+  // the live bytes after the last major by heap_growth times those bytes
+  // (at least kMinPressure); CollectGarbage() and the heap limit run major
+  // ones.
+  kGenerational,
+};
+
+std::string_view ToString(CollectionMode mode);
+
 struct MutatorOptions {
   // Slots per bucket for types that do not declare
   // `static constexpr std::uint32_t kBucketCapacity`: at most this many, as
@@ -149,11 +170,16 @@ struct MutatorOptions {
   // variable KAMO_MEM_STRESS when the Mutator is made (absent: off), so a
   // whole test binary can run under stress without code changes.
   std::optional<std::uint32_t> stress_interval = std::nullopt;
+  // Unset, it is read from the environment variable KAMO_MEM_MODE ("full"
+  // or "generational") when the Mutator is made (absent: kFull), so that a
+  // whole test binary can run generational without code changes.
+  std::optional<CollectionMode> mode = std::nullopt;
 };
 
-// The environment variable that sets MutatorOptions::stress_interval when
-// the options leave it unset.
+// The environment variables that set MutatorOptions::stress_interval and
+// MutatorOptions::mode when the options leave them unset.
 inline constexpr const char* kStressEnvironmentVariable = "KAMO_MEM_STRESS";
+inline constexpr const char* kModeEnvironmentVariable = "KAMO_MEM_MODE";
 
 class Mutator {
  public:
@@ -181,8 +207,15 @@ class Mutator {
   template <Traceable T, typename... Args>
   Pointer<T> Allocate(Args&&... args);
 
-  // Runs a full collection now; returns the number of values freed.
-  std::size_t CollectGarbage() { return Collect(CollectionReason::kExplicit); }
+  // Runs a full (major) collection now; returns the number of values freed.
+  std::size_t CollectGarbage() {
+    return Collect(CollectionReason::kExplicit, CollectionKind::kMajor);
+  }
+  // Runs a minor collection now in a generational heap (a major one if it
+  // is due), a full one in another; returns the number of values freed.
+  std::size_t CollectYoung() {
+    return Collect(CollectionReason::kExplicit, CollectionKind::kMinor);
+  }
 
   // Turns a raw address (the T* a Pointer's get() returned, coming back over
   // an FFI boundary, from a debugger or a fuzzer) into a locked Pointer, if
@@ -219,6 +252,14 @@ class Mutator {
     return allocated_bytes_;
   }
   std::size_t collections() const { return collections_; }
+  // Of collections(), the minor ones (0 unless generational).
+  std::size_t minor_collections() const { return minor_collections_; }
+  // The kind of the last collection (kMajor before the first).
+  CollectionKind last_collection_kind() const { return last_kind_; }
+  CollectionMode mode() const {
+    return generational_ ? CollectionMode::kGenerational
+                         : CollectionMode::kFull;
+  }
   // The same count as a location that later collections update, for a
   // borrowed reference's debug check (value/'s View).
   const std::size_t& collection_counter() const { return collections_; }
@@ -237,7 +278,10 @@ class Mutator {
     observer_ = std::move(observer);
   }
 
-  // Walks the whole heap and checks every arena's invariants. O(capacity).
+  // Walks the whole heap and checks every arena's invariants, and in a
+  // generational heap the write barrier's: every reference an old value
+  // holds leads to an old value, unless the holder or the target is
+  // remembered. O(capacity).
   absl::Status VerifyHeap() const;
 
   // Makes the calling thread the Mutator's owner (see Threads above).
@@ -268,7 +312,11 @@ class Mutator {
 #endif
   }
   [[noreturn]] void FailThread(std::string_view operation) const;
-  std::size_t Collect(CollectionReason reason);
+  // Runs a collection of `kind`, or a major one if the heap is not
+  // generational or a major one is due.
+  std::size_t Collect(CollectionReason reason, CollectionKind kind);
+  // The write barrier's invariant (see VerifyHeap).
+  absl::Status VerifyBarrier() const;
   // Where an allocation goes when allocated_bytes_ reaches
   // allocation_limit_: stops if a collection is running, else runs the
   // collection that is due (stress or pressure), if any.
@@ -298,6 +346,9 @@ class Mutator {
   }
 
   const Options options_;
+  const bool generational_;
+  // Declared before the arenas, whose buckets refer to it.
+  internal::RememberedSet remembered_;
   // Declared before the arenas: values destroyed with the arenas may own
   // Weak handles, which unregister from it.
   internal::WeakRegistry weak_registry_;
@@ -318,6 +369,12 @@ class Mutator {
   std::size_t allocations_ = 0;      // values since the last collection
   std::size_t allocated_bytes_ = 0;  // bytes since the last collection
   std::size_t collections_ = 0;
+  std::size_t minor_collections_ = 0;
+  CollectionKind last_kind_ = CollectionKind::kMajor;
+  // Generational: live bytes after the last major collection, and whether
+  // the next collection the pacing runs must be major.
+  std::size_t live_bytes_after_major_ = 0;
+  bool major_due_ = false;
   // Allocate's one test, so that the checks for stress mode and for an
   // allocation during a collection stay off its fast path: pressure_, or 0
   // (every allocation calls BeforeAllocation) in stress mode and during a
@@ -423,7 +480,8 @@ internal::Arena<T>& Mutator::CreateArena() {
   if constexpr (requires { std::uint32_t{T::kBucketCapacity}; }) {
     capacity = T::kBucketCapacity;
   }
-  auto arena = std::make_unique<internal::Arena<T>>(capacity, this);
+  auto arena = std::make_unique<internal::Arena<T>>(
+      capacity, this, generational_ ? &remembered_ : nullptr);
   internal::Arena<T>& result = *arena;
   AddArena(std::move(arena), internal::TypeIdOf<T>());
   return result;
@@ -432,7 +490,7 @@ internal::Arena<T>& Mutator::CreateArena() {
 template <typename T>
 void Mutator::GrowArena(internal::Arena<T>& arena) {
   if (arena.bucket_bytes() > options_.heap_limit_bytes - HeldBytes()) {
-    Collect(CollectionReason::kHeapLimit);
+    Collect(CollectionReason::kHeapLimit, CollectionKind::kMajor);
     if (arena.has_vacant()) return;
     if (arena.bucket_bytes() > options_.heap_limit_bytes - HeldBytes()) {
       ThrowHeapLimit(internal::TypeName<T>());

@@ -30,6 +30,8 @@ struct Stats {
   std::size_t allocated_bytes = 0;  // slot and external, since the last one
   std::size_t pressure = 0;  // allocated bytes that trigger a collection
   std::size_t collections = 0;     // since the Mutator was created
+  std::size_t minor_collections = 0;  // of those (generational heaps)
+  std::size_t remembered = 0;         // in the remembered set (generational)
   std::size_t weak_refs = 0;       // live Weak handles
 
   // The arena of the named type, or null.

@@ -17,7 +17,7 @@
 
 #include <cstddef>
 
-#include "mem/internal/heap_registry.h"
+#include "mem/internal/write_barrier.h"
 #include "mem/pointer.h"
 #include "mem/trace.h"
 
@@ -30,13 +30,22 @@ class WeakMember {
   WeakMember(std::nullptr_t) {}      // NOLINT: implicit null.
   WeakMember(const Pointer<T>& ptr)  // NOLINT: implicit.
       : target_(ptr.get()) {
-    internal::CheckStore(this, target_);
+    internal::WriteBarrierAt(this, target_);
+  }
+  // Copies pass the write barrier too (member.h).
+  WeakMember(const WeakMember& other) : target_(other.target_) {
+    internal::WriteBarrierAt(this, target_);
+  }
+  WeakMember& operator=(const WeakMember& other) {
+    internal::WriteBarrierAt(this, other.target_);
+    target_ = other.target_;
+    return *this;
   }
 
   // Debug builds stop if the WeakMember lies in a value of one Mutator and
   // `ptr` leads into another's heap (see internal/heap_registry.h).
   WeakMember& operator=(const Pointer<T>& ptr) {
-    internal::CheckStore(this, ptr.get());
+    internal::WriteBarrierAt(this, ptr.get());
     target_ = ptr.get();
     return *this;
   }

@@ -130,8 +130,15 @@ void HeapGraph::CatchUp() {
 
 std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
   // O(live nodes): a fresh epoch marks what the handles reach, and only the
-  // live list is swept.
+  // live list is swept. A minor collection (in a generational heap) also
+  // keeps every old node and every young node stored outside the heap
+  // since the last collection, and what they reach; a major one, or a
+  // minor one after a major one with nothing run between, is a full one.
   model_collections_ = mutator_->collections();
+  const std::size_t majors =
+      mutator_->collections() - mutator_->minor_collections();
+  const bool minor = majors == model_majors_;
+  model_majors_ = majors;
   ++epoch_;
   std::vector<NodeId> pending;
   auto visit = [&](const Ref& ref) {
@@ -164,6 +171,13 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
   };
   for (const Ref& ref : model_handles_) visit(ref);
   for (NodeId id : model_ready_) visit(node_ref(id));  // roots until taken
+  if (minor) {
+    for (NodeId id : live_ids_) {
+      if (nodes_[id].old) visit(node_ref(id));
+    }
+    for (NodeId id : model_remembered_) visit(node_ref(id));
+  }
+  model_remembered_.clear();
   mark();
   // Every registered Blob left unreached is handed over, and kept with all
   // it reaches: decided for all of them before any is marked.
@@ -188,7 +202,10 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     std::string().swap(node.bytes);  // a freed node's contents are not read
     return true;
   });
-  for (NodeId id : live_ids_) BreakWeakParts(nodes_[id]);
+  for (NodeId id : live_ids_) {
+    BreakWeakParts(nodes_[id]);
+    nodes_[id].old = true;  // survivors are old (in a generational heap)
+  }
   return freed;
 }
 
@@ -940,6 +957,11 @@ void HeapGraph::Link(int blob, int target) {
   std::get<mem::Pointer<Blob>>(handles_[H(blob)])
       ->edges.push_back(std::get<mem::Pointer<Blob>>(handles_[H(target)]));
   nodes_[HandleRef(blob).node].edges.push_back(HandleRef(target));
+  // The edge lies in the vector's buffer, where the write barrier cannot
+  // tell its holder: a young target is kept through the next collection.
+  if (!nodes_[HandleRef(target).node].old) {
+    model_remembered_.push_back(HandleRef(target).node);
+  }
 }
 
 void HeapGraph::WeakLink(int blob, int target) {
@@ -1131,9 +1153,11 @@ void HeapGraph::WeakLock(int destination, int weak) {
         std::move(locked));
 }
 
-std::size_t HeapGraph::Collect() {
+std::size_t HeapGraph::Collect(mem::CollectionKind kind) {
   if (!ok()) return 0;
-  const std::size_t real_freed = mutator_->CollectGarbage();
+  const std::size_t real_freed = kind == mem::CollectionKind::kMinor
+                                     ? mutator_->CollectYoung()
+                                     : mutator_->CollectGarbage();
   const std::vector<NodeId> freed = ModelCollect();
   if (real_freed != freed.size()) {
     Fail(absl::StrFormat("collection %d freed %d values, the model %d",
@@ -1186,6 +1210,7 @@ std::string HeapGraph::Describe() const {
                             kWeaknessNames[static_cast<int>(node.weakness)]);
     }
     if (node.broken) out += " broken";
+    if (node.old) out += " old";
     if (!node.bytes.empty() || node.kind == Kind::kString ||
         node.kind == Kind::kSymbol) {
       absl::StrAppendFormat(&out, " \"%s\"", Escaped(node.bytes));

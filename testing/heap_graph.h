@@ -9,7 +9,14 @@
 //
 //   - exactly the values unreachable in the model were destroyed in that
 //     collection, each once, and every value the model can reach is alive at
-//     its address with the identity it was made with, and nothing else is;
+//     its address with the identity it was made with, and nothing else is.
+//     In a generational heap (MutatorOptions::mode) a minor collection's
+//     model marks from the handles and from every old node (one that
+//     survived a collection) and every young Blob stored into a Blob's
+//     edges since the last collection (a std::vector's buffer, where the
+//     write barrier keeps the target, see mem/member.h): old nodes
+//     unreachable from the handles live on until a major collection, and
+//     every other young node unreachable is freed;
 //   - every survivor keeps its contents (integers, strings, bytes, symbol
 //     names) and edges, read from the values themselves;
 //   - Weak handles to Blobs: cleared, with their callback run once, exactly
@@ -206,8 +213,9 @@ class HeapGraph {
   // (none if 0), and drops them: enough crosses the pressure. The bytes let
   // a short burst cross byte pacing with few allocations.
   void AllocateGarbage(int pairs, std::size_t external_bytes = 0);
-  // Collects and checks; returns the number freed.
-  std::size_t Collect();
+  // Collects (CollectGarbage, or CollectYoung for kMinor) and checks;
+  // returns the number freed.
+  std::size_t Collect(mem::CollectionKind kind = mem::CollectionKind::kMajor);
   // Drops every handle, destroys the Mutator and checks that it destroyed
   // every value left exactly once. Nothing may be called after it.
   void Teardown();
@@ -255,6 +263,9 @@ class HeapGraph {
     bool broken = false;
     value::Hashtable::Weakness weakness = value::Hashtable::Weakness::kStrong;
     bool freed = false;
+    // Survived a collection: in a generational heap, only a major
+    // collection frees it.
+    bool old = false;
     Ledger::Identity identity = Ledger::kNone;  // set by Adopt
     std::uint64_t reached = 0;  // the last ModelCollect epoch that reached it
   };
@@ -343,6 +354,11 @@ class HeapGraph {
   std::vector<Node> nodes_;
   std::map<std::string, NodeId> live_symbols_;  // by name, not yet freed
   std::size_t model_collections_ = 0;
+  std::size_t model_majors_ = 0;  // the Mutator's major collections, seen
+  // Young Blobs stored into a Blob's edges (a std::vector's buffer, outside
+  // the heap) since the last collection: the write barrier keeps them
+  // through the next one.
+  std::vector<NodeId> model_remembered_;
   std::vector<NodeId> live_ids_;  // nodes not freed, in no order
   std::uint64_t epoch_ = 0;
   std::size_t last_full_check_ = 0;  // the collection it followed

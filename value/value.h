@@ -355,12 +355,14 @@ class Field : public Word {
   // it). A box held makes the holder's destructor run when it is freed
   // (mem::RequestDestructorAt): that destructor releases the box.
   Field(const void* holder, const Word& value) : Word(value) {
-    mem::CheckStore(holder, heap_address());
+    mem::WriteBarrier(holder, heap_address());
     if (is_box()) [[unlikely]] {
       RetainBox();
       mem::RequestDestructorAt(holder);
     }
   }
+  // A Field moves only within its holder's storage (a vector's growth, a
+  // table's rehash), where the write barrier has seen it stored already.
   Field(Field&& other) noexcept : Word(std::exchange(other.bits_, kNilBits)) {}
   Field& operator=(Field&& other) noexcept {
     std::swap(bits_, other.bits_);

@@ -77,6 +77,9 @@ class ArenaBase {
   // `keep_vacant`; returns how many.
   virtual std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) = 0;
   virtual std::size_t CountLocked() const = 0;
+  // A generational heap's major collection: every value young again.
+  virtual void ClearMarks() = 0;
+  virtual std::size_t CountRemembered() const = 0;
   virtual bool IsConsistent() const = 0;
 
   // Heap walks (heap_walker.h), never a collection: the Root of every live
@@ -97,11 +100,14 @@ template <typename T>
 class Arena final : public ArenaBase {
  public:
   // `mutator` owns the arena and its buckets (debug builds register them
-  // under it, see heap_registry.h). Buckets have bucket_capacity slots, or
+  // under it, see heap_registry.h); `remembered_set` is its heap's if the
+  // heap is generational, else null. Buckets have bucket_capacity slots, or
   // as many as fit (Bucket<T>::FittingCapacity).
-  Arena(std::uint32_t bucket_capacity, const void* mutator)
+  Arena(std::uint32_t bucket_capacity, const void* mutator,
+        RememberedSet* remembered_set = nullptr)
       : bucket_capacity_(Bucket<T>::FittingCapacity(bucket_capacity)),
-        mutator_(mutator) {}
+        mutator_(mutator),
+        remembered_set_(remembered_set) {}
 
 #if KAMO_MEM_DEBUG_CHECKS
   ~Arena() override {
@@ -129,7 +135,8 @@ class Arena final : public ArenaBase {
   // buckets): the vectors grow geometrically (a reserve of one more element
   // would copy them on every call, O(buckets) per bucket added).
   void Grow() {
-    BucketPtr bucket(Bucket<T>::Create(bucket_capacity_, mutator_));
+    BucketPtr bucket(
+        Bucket<T>::Create(bucket_capacity_, mutator_, remembered_set_));
     ReserveAtLeast(buckets_, buckets_.size() + 1);
     ReserveAtLeast(available_, buckets_.size() + 1);
     by_address_.emplace(bucket->begin_address(), bucket.get());
@@ -257,6 +264,18 @@ class Arena final : public ArenaBase {
     return Describe(*static_cast<const T*>(value));
   }
 
+  void ClearMarks() override {
+    MEM_DCHECK(unswept_buckets_ == 0, "PrepareForCollection first");
+    for (const auto& bucket : buckets_) bucket->ClearMarks();
+  }
+  std::size_t CountRemembered() const override {
+    std::size_t remembered = 0;
+    for (const auto& bucket : buckets_) {
+      remembered += bucket->CountRemembered();
+    }
+    return remembered;
+  }
+
   std::size_t CountLocked() const override {
     std::size_t locked = 0;
     for (const auto& bucket : buckets_) locked += bucket->locked_slots();
@@ -354,6 +373,7 @@ class Arena final : public ArenaBase {
 
   const std::uint32_t bucket_capacity_;
   [[maybe_unused]] const void* mutator_;
+  RememberedSet* const remembered_set_;  // null unless generational
   using BucketPtr = std::unique_ptr<Bucket<T>, typename Bucket<T>::Deleter>;
 
   // The allocation cache: taken slots of one bucket, handed out by Emplace.

@@ -4,6 +4,8 @@
 #include <new>
 #include <vector>
 
+#include "mem/internal/chunk_table.h"
+
 namespace kamo::mem::internal {
 namespace {
 
@@ -34,6 +36,12 @@ void* AllocateBlock() {
     auto* region = static_cast<std::byte*>(
         ::operator new (kBlocksPerRegion* kBucketAlignment,
                         std::align_val_t{kBucketAlignment}));
+    try {
+      ChunkTable::RegisterBlocks(region, kBlocksPerRegion * kBucketAlignment);
+    } catch (...) {
+      ::operator delete (region, std::align_val_t{kBucketAlignment});
+      throw;
+    }
     pool.regions.push_back(region);
     for (std::size_t i = kBlocksPerRegion; i-- > 0;) {
       void* block = region + i * kBucketAlignment;
@@ -55,7 +63,14 @@ void FreeBlock(void* block) {
 
 void* AllocateBucketBytes(std::size_t bytes) {
   if (bytes > kBucketAlignment) {
-    return ::operator new (bytes, std::align_val_t{kBucketAlignment});
+    void* bucket = ::operator new (bytes, std::align_val_t{kBucketAlignment});
+    try {
+      ChunkTable::RegisterBucket(bucket, bytes);
+    } catch (...) {
+      ::operator delete (bucket, std::align_val_t{kBucketAlignment});
+      throw;
+    }
+    return bucket;
   }
   void* block = AllocateBlock();
   UnpoisonSlot(block, bytes);  // the rest of the block stays poisoned
@@ -66,6 +81,7 @@ void FreeBucketBytes(void* block, std::size_t bytes) {
   if (bytes <= kBucketAlignment) {
     FreeBlock(block);
   } else {
+    ChunkTable::Unregister(block, bytes);
     ::operator delete (block, std::align_val_t{kBucketAlignment});
   }
 }

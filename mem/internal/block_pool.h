@@ -7,7 +7,8 @@
 //
 // The pool keeps its regions for the life of the process; a freed block
 // waits on a free list for the next bucket of any Mutator on any thread.
-// Under ASan a free block is poisoned whole.
+// Under ASan a free block is poisoned whole. Every region, and every bucket
+// of its own, is in the ChunkTable (chunk_table.h) while it lives.
 #ifndef KAMO_MEM_INTERNAL_BLOCK_POOL_H_
 #define KAMO_MEM_INTERNAL_BLOCK_POOL_H_
 

@@ -8,7 +8,9 @@
 //
 // Invariant (IsConsistent): free, occupied and taken slots partition the
 // capacity; vacant_, occupied_count_ and locked_slots_ agree with the
-// bitmaps and the locks; no slot is marked outside a collection; only
+// bitmaps and the locks; no slot is marked outside a collection (in a
+// generational heap: only occupied slots are marked, and only they are
+// remembered; in another, none is remembered); only
 // occupied slots are locked; the lock overflow table holds entries only for
 // saturated counts; the free cursor is at or before the first free word.
 #ifndef KAMO_MEM_INTERNAL_BUCKET_H_
@@ -67,13 +69,16 @@ class Bucket final : public BucketHeader {
   }
 
   // A new bucket of FittingCapacity(capacity) == capacity slots, owned by
-  // the Mutator at `owner`. Throws std::bad_alloc, having allocated nothing.
-  static Bucket* Create(std::uint32_t capacity, const void* owner) {
+  // the Mutator at `owner`, of a generational heap if `remembered_set` is
+  // not null (see Sticky marks). Throws std::bad_alloc, having allocated
+  // nothing.
+  static Bucket* Create(std::uint32_t capacity, const void* owner,
+                        RememberedSet* remembered_set) {
     MEM_CHECK(capacity == FittingCapacity(capacity),
               "Bucket<%s>: %u slots do not fit a bucket", TypeName<T>(),
               capacity);
     void* block = AllocateBucketBytes(BlockBytes(capacity));
-    return ::new (block) Bucket(capacity, owner);
+    return ::new (block) Bucket(capacity, owner, remembered_set);
   }
 
   // Destroys every value still here (the Mutator is going away, or the
@@ -211,15 +216,16 @@ class Bucket final : public BucketHeader {
   }
 
   // Destroys every occupied slot that is not marked (locked slots are
-  // marked as roots) and frees it, and clears the marks. Returns the number
-  // freed.
+  // marked as roots) and frees it, and clears the marks unless they are
+  // sticky. Returns the number freed.
   std::uint32_t Sweep() {
     std::uint32_t freed = 0;
     std::uint32_t first_free = kNoWord;
     const std::size_t words = BitmapWords(capacity_);
+    const bool sticky = remembered_set_ != nullptr;
     for (std::uint32_t w = 0; w < words; ++w) {
       const std::uint64_t dead = occupied_[w] & ~marks_[w];
-      marks_[w] = 0;
+      if (!sticky) marks_[w] = 0;
       if (dead != 0) {
         const std::uint64_t destroy = DestructorsDue(w, dead);
         if (kPoisons || destroy != 0) {
@@ -287,11 +293,18 @@ class Bucket final : public BucketHeader {
     std::uint32_t occupied = 0;
     std::uint32_t vacant = 0;
     std::uint32_t marked = 0;
+    const bool sticky = remembered_set_ != nullptr;
     for (std::uint32_t w = 0; w < words; ++w) {
       if ((free_[w] & occupied_[w]) != 0) return false;
-      // Marks outlive a collection only in an unswept bucket, and there
-      // only on occupied slots.
-      if ((marks_[w] & (unswept_ ? ~occupied_[w] : ~std::uint64_t{0})) != 0) {
+      // Marks outlive a collection only if sticky or in an unswept bucket,
+      // and then only on occupied slots; only occupied slots of a
+      // generational heap are remembered.
+      if ((marks_[w] &
+           (unswept_ || sticky ? ~occupied_[w] : ~std::uint64_t{0})) != 0) {
+        return false;
+      }
+      if ((remembered_[w] & (sticky ? ~occupied_[w] : ~std::uint64_t{0})) !=
+          0) {
         return false;
       }
       marked += static_cast<std::uint32_t>(std::popcount(marks_[w]));
@@ -339,8 +352,10 @@ class Bucket final : public BucketHeader {
   static constexpr bool kPoisons = false;
 #endif
 
-  Bucket(std::uint32_t capacity, const void* owner)
-      : BucketHeader(capacity, sizeof(T), alignof(T), TypeInfoOf<T>(), owner) {
+  Bucket(std::uint32_t capacity, const void* owner,
+         RememberedSet* remembered_set)
+      : BucketHeader(capacity, sizeof(T), alignof(T), TypeInfoOf<T>(), owner,
+                     remembered_set) {
     static_assert(sizeof(Bucket) == sizeof(BucketHeader),
                   "IndexOfValue places slot 0 right after the header");
     PoisonSlot(slots_, std::size_t{capacity} * sizeof(T));

@@ -14,8 +14,9 @@ struct BucketHeader::LockOverflow {
 
 BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                            std::uint32_t slot_alignment, const TypeInfo& type,
-                           const void* owner)
+                           const void* owner, RememberedSet* remembered_set)
     : owner_(owner),
+      remembered_set_(remembered_set),
       type_(&type),
       type_tag_(type.tag),
       slot_size_(slot_size),
@@ -29,7 +30,8 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
   occupied_ = free_ + words;
   marks_ = occupied_ + words;
   destructor_requested_ = marks_ + words;
-  locks_ = reinterpret_cast<std::uint16_t*>(destructor_requested_ + words);
+  remembered_ = destructor_requested_ + words;
+  locks_ = reinterpret_cast<std::uint16_t*>(remembered_ + words);
   reciprocal_ = SlotReciprocal(slot_size);
   MEM_DCHECK(reinterpret_cast<std::uintptr_t>(this) % kBucketAlignment == 0,
              "buckets are aligned");
@@ -37,7 +39,7 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                      std::size_t{capacity - 1} * slot_size <
                  kBucketAlignment,
              "every slot starts in the bucket's first kBucketAlignment bytes");
-  std::memset(occupied_, 0, 3 * words * sizeof(std::uint64_t));
+  std::memset(occupied_, 0, 4 * words * sizeof(std::uint64_t));
   std::memset(locks_, 0, std::size_t{capacity} * sizeof(std::uint16_t));
   // Every slot is vacant; the bits past the capacity stay clear.
   std::memset(free_, 0xff, words * sizeof(std::uint64_t));

@@ -5,7 +5,7 @@
 //
 //   [BucketHeader (the Bucket<T> object)][padding][slot 0][slot 1]...
 //   [free bits][occupied bits][mark bits][destructor-requested bits]
-//   [lock counts, 16 bits a slot]
+//   [remembered bits][lock counts, 16 bits a slot]
 //
 // A slot is exactly sizeof(T): its state lives in the bitmaps and the lock
 // array, not beside the value. Every slot starts within the first
@@ -26,7 +26,18 @@
 //   unlocked   0     1         0       0
 //   locked     0     1         0       >0   (a root)
 //   marked     0     1         1       any  (between the mark and the sweep
-//                                            of one collection)
+//                                            of one collection; in a
+//                                            generational heap, from the
+//                                            collection it survived on: an
+//                                            old value, see Sticky marks)
+//
+// Sticky marks (a generational heap, one made with a RememberedSet): the
+// sweep leaves the marks, so that a marked slot is an old value and an
+// occupied unmarked one a young value, allocated since the last collection.
+// A remembered bit is set on a value that the write barrier put in the
+// remembered set (remembered_set.h) since the last collection: an old
+// value that was given a reference to a young one, or a young value stored
+// where the barrier could not find the holder.
 //
 // A slot's lock count is 16 bits: a slot with more than 65,535 locks keeps
 // the count saturated at kSaturatedLocks and the rest in the bucket's
@@ -42,6 +53,7 @@
 #ifndef KAMO_MEM_INTERNAL_BUCKET_HEADER_H_
 #define KAMO_MEM_INTERNAL_BUCKET_HEADER_H_
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -84,6 +96,8 @@ inline void UnpoisonSlot([[maybe_unused]] const void* slot,
 
 // Every bucket starts at a multiple of this.
 inline constexpr std::size_t kBucketAlignment = std::size_t{1} << 16;
+
+class RememberedSet;
 
 class BucketHeader {
  public:
@@ -137,6 +151,15 @@ class BucketHeader {
     return slots_ + std::size_t{index} * slot_size_;
   }
 
+  // The index of the slot that contains `address` (any byte of it, not
+  // only its start); `address` must lie among the slots.
+  std::uint32_t IndexContaining(const void* address) const {
+    return static_cast<std::uint32_t>(
+        static_cast<std::size_t>(static_cast<const std::byte*>(address) -
+                                 slots_) /
+        slot_size_);
+  }
+
   std::uint32_t capacity() const { return capacity_; }
   std::uint32_t slot_size() const { return slot_size_; }
   std::uint32_t occupied() const { return occupied_count_; }
@@ -179,6 +202,32 @@ class BucketHeader {
   }
   bool unswept() const { return unswept_; }
   bool marked(std::uint32_t index) const { return Test(marks_, index); }
+
+  // The remembered set of a generational heap (see Sticky marks), null in
+  // a heap that marks everything in every collection.
+  RememberedSet* remembered_set() const { return remembered_set_; }
+  bool remembered(std::uint32_t index) const {
+    return Test(remembered_, index);
+  }
+  // Sets the remembered bit; false if it was set already.
+  bool Remember(std::uint32_t index) {
+    if (remembered(index)) return false;
+    Set(remembered_, index);
+    return true;
+  }
+  void Forget(std::uint32_t index) { Clear(remembered_, index); }
+  std::uint32_t CountRemembered() const {
+    std::uint32_t count = 0;
+    for (std::size_t w = 0; w < BitmapWords(capacity_); ++w) {
+      count += static_cast<std::uint32_t>(std::popcount(remembered_[w]));
+    }
+    return count;
+  }
+  // Clears every mark: a generational heap's major collection starts with
+  // every value young.
+  void ClearMarks() {
+    std::fill_n(marks_, BitmapWords(capacity_), std::uint64_t{0});
+  }
 
   // The value at `index` (taken: under construction, or occupied) asks for
   // its destructor to run when it is freed (handle.h's RequestDestructorAt).
@@ -259,7 +308,7 @@ class BucketHeader {
   // `slot_size` bytes aligned to `slot_alignment`.
   BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                std::uint32_t slot_alignment, const TypeInfo& type,
-               const void* owner);
+               const void* owner, RememberedSet* remembered_set);
   ~BucketHeader();
 
   // Bytes from the bucket's start to slot 0 for slots aligned to
@@ -278,7 +327,7 @@ class BucketHeader {
            alignof(std::uint64_t);
   }
   static std::size_t MetadataBytes(std::uint32_t capacity) {
-    return 4 * BitmapWords(capacity) * sizeof(std::uint64_t) +
+    return 5 * BitmapWords(capacity) * sizeof(std::uint64_t) +
            std::size_t{capacity} * sizeof(std::uint16_t);
   }
   static std::size_t BitmapWords(std::uint32_t capacity) {
@@ -319,12 +368,14 @@ class BucketHeader {
   std::uint64_t* occupied_;  // slots holding a constructed value
   std::uint64_t* marks_;     // reached in the current collection
   std::uint64_t* destructor_requested_;  // see RequestDestructor
+  std::uint64_t* remembered_;            // see Sticky marks
   std::uint16_t* locks_;     // Pointers per slot, saturating
   std::unique_ptr<LockOverflow> lock_overflow_;  // made on first use
   std::byte* slots_;
   // ceil(2^32 / slot_size): IndexOf's division by the slot size.
   std::uint64_t reciprocal_;
   const void* owner_;
+  RememberedSet* remembered_set_;  // null: marks are cleared by the sweep
   const TypeInfo* type_;
   std::uint8_t type_tag_;
   // The counters that allocation updates (vacant_, occupied_count_,

@@ -46,7 +46,8 @@ class BucketTest : public ::testing::Test {
   }
   std::uint32_t Index(const Leaf* leaf) const { return bucket_->IndexOf(leaf); }
 
-  Bucket<Leaf>* bucket_ = Bucket<Leaf>::Create(4, /*owner=*/nullptr);
+  Bucket<Leaf>* bucket_ =
+      Bucket<Leaf>::Create(4, /*owner=*/nullptr, /*remembered_set=*/nullptr);
 };
 
 TEST_F(BucketTest, NewBucketIsEmptyAndConsistent) {
@@ -94,7 +95,8 @@ TEST_F(BucketTest, ReleaseReturnsATakenSlot) {
 }
 
 TEST_F(BucketTest, TakeFreeWordTakesEveryFreeSlotOfTheFirstWordWithOne) {
-  Bucket<Leaf>* bucket = Bucket<Leaf>::Create(130, /*owner=*/nullptr);
+  Bucket<Leaf>* bucket =
+      Bucket<Leaf>::Create(130, /*owner=*/nullptr, /*remembered_set=*/nullptr);
   const Bucket<Leaf>::FreeWord first = bucket->TakeFreeWord();
   EXPECT_EQ(first.first_index, 0u);
   EXPECT_EQ(first.bits, ~std::uint64_t{0});
@@ -215,7 +217,7 @@ TEST(BucketCapacityTest, EverySlotStartsInTheFirstAlignmentUnit) {
   // The largest that fits: one more would start past the unit.
   EXPECT_EQ(Bucket<WideValue>::FittingCapacity(wide), wide);
   EXPECT_EQ(Bucket<WideValue>::FittingCapacity(wide + 1), wide);
-  Bucket<WideValue>* bucket = Bucket<WideValue>::Create(wide, nullptr);
+  Bucket<WideValue>* bucket = Bucket<WideValue>::Create(wide, nullptr, nullptr);
   void* last = bucket->SlotAt(wide - 1);
   EXPECT_EQ(BucketHeader::Of(last), bucket);
   EXPECT_EQ(bucket->IndexOf(last), wide - 1);
@@ -235,7 +237,7 @@ TEST(BucketDestroyTest, DestroysRemainingValuesOnce) {
     ~Counted() { ++*counter; }
     void Trace(Tracer&) const {}
   };
-  Bucket<Counted>* bucket = Bucket<Counted>::Create(70, nullptr);
+  Bucket<Counted>* bucket = Bucket<Counted>::Create(70, nullptr, nullptr);
   std::vector<Counted*> values;
   for (int i = 0; i < 67; ++i) {  // across two bitmap words
     const std::uint32_t index = TakeOne(bucket);

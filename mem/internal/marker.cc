@@ -41,6 +41,14 @@ void Marker::Drain() {
   }
 }
 
+void Marker::MarkRemembered(RememberedSet& remembered) {
+  remembered.Drain([this](Root root) {
+    BucketHeader* bucket = BucketHeader::Of(root.address());
+    bucket->Mark(bucket->IndexOf(root.address()));
+    tracer_.Push(root);
+  });
+}
+
 void Marker::ClearUnreachedWeaks() {
   tracer_.ephemerons_.ClearUnresolved();
   for (void** slot : tracer_.weak_slots_) {

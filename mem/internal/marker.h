@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "mem/internal/remembered_set.h"
 #include "mem/trace.h"
 
 namespace kamo::mem::internal {
@@ -28,6 +29,12 @@ class Marker {
   // pushed, and its Trace pushes what it reaches for the first time, as
   // does the resolution of the ephemerons waiting on it.
   void Drain();
+
+  // A minor collection's other roots: marks every value in `remembered`
+  // and pushes it whether it was marked already (an old holder, traced
+  // again in full) or not (a young value stored outside the heap), and
+  // empties the set.
+  void MarkRemembered(RememberedSet& remembered);
 
   // After Drain: breaks every ephemeron whose key is unreachable, then sets
   // to null every weak reference traced whose target is not marked, and
