@@ -133,12 +133,11 @@ bool NodeTreeIntact(const Node* node, int depth) {
   return node != nullptr && !node->left;
 }
 
-}  // namespace
-
-GcBenchReport RunKamoValue(const GcBenchParams& p, const RunSettings& s) {
+GcBenchReport RunValue(const GcBenchParams& p, const RunSettings& s,
+                       mem::CollectionMode mode, const char* name) {
   GcBenchReport report;
-  Mutator mutator;
-  Observer observer(mutator, report, s, "kamo-value");
+  Mutator mutator(mem::MutatorOptions{.mode = mode});
+  Observer observer(mutator, report, s, name);
   value::Heap heap(mutator);
 
   MakePairTree(heap, p.stretch_depth);  // dropped at once
@@ -166,10 +165,11 @@ GcBenchReport RunKamoValue(const GcBenchParams& p, const RunSettings& s) {
   return report;
 }
 
-GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s) {
+GcBenchReport RunNodes(const GcBenchParams& p, const RunSettings& s,
+                       mem::CollectionMode mode, const char* name) {
   GcBenchReport report;
-  Mutator mutator;
-  Observer observer(mutator, report, s, "kamo-node");
+  Mutator mutator(mem::MutatorOptions{.mode = mode});
+  Observer observer(mutator, report, s, name);
 
   MakeNodeTree(mutator, p.stretch_depth);
 
@@ -191,6 +191,23 @@ GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s) {
                  array->values[1000] == 1.0 / 1000;
   report.collections = static_cast<std::int64_t>(mutator.collections());
   return report;
+}
+
+}  // namespace
+
+GcBenchReport RunKamoValue(const GcBenchParams& p, const RunSettings& s) {
+  return RunValue(p, s, mem::CollectionMode::kFull, "kamo-value");
+}
+GcBenchReport RunKamoValueGenerational(const GcBenchParams& p,
+                                       const RunSettings& s) {
+  return RunValue(p, s, mem::CollectionMode::kGenerational, "kamo-value-gen");
+}
+GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s) {
+  return RunNodes(p, s, mem::CollectionMode::kFull, "kamo-node");
+}
+GcBenchReport RunKamoNodeGenerational(const GcBenchParams& p,
+                                      const RunSettings& s) {
+  return RunNodes(p, s, mem::CollectionMode::kGenerational, "kamo-node-gen");
 }
 
 }  // namespace kamo::bench

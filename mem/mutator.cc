@@ -97,10 +97,19 @@ void Mutator::UpdatePressure() {
       pressure_ = std::clamp(HeldBytes() / 2, kMinPressure, kMaxPressure);
       break;
     case Pacing::kLiveHeap:
-      pressure_ = std::max(
-          kMinPressure, static_cast<std::size_t>(
-                            static_cast<double>(live_bytes_after_collection_) *
-                            options_.heap_growth));
+      // A generational heap splits the growth: half for the young values
+      // between collections, half for the old ones between majors (see
+      // major_due_), sized from the live bytes after the last major
+      // collection, since the old values counted after a minor one
+      // include those waiting for the next major.
+      pressure_ =
+          std::max(kMinPressure,
+                   static_cast<std::size_t>(
+                       generational_
+                           ? static_cast<double>(live_bytes_after_major_) *
+                                 options_.heap_growth / 2
+                           : static_cast<double>(live_bytes_after_collection_) *
+                                 options_.heap_growth));
       break;
     case Pacing::kManual:
       pressure_ = std::numeric_limits<std::size_t>::max();
@@ -255,13 +264,15 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   } else {
     ++minor_collections_;
   }
-  // The old values have grown too much since the last major collection.
+  // The old values have grown by their half of the growth since the last
+  // major collection (the young values have the other half: the heap
+  // stays near live * (1 + heap_growth) bytes, as in a full heap).
   major_due_ = generational_ &&
                live_bytes - std::min(live_bytes, live_bytes_after_major_) >=
                    std::max(kMinPressure,
                             static_cast<std::size_t>(
                                 static_cast<double>(live_bytes_after_major_) *
-                                options_.heap_growth));
+                                options_.heap_growth / 2));
   last_kind_ = kind;
   allocations_ = 0;
   allocated_bytes_ = 0;

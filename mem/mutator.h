@@ -141,9 +141,10 @@ enum class CollectionMode {
   // references), frees only unreachable young values and makes the
   // survivors old; a major collection is a full one. Collections the
   // pacing runs are minor until the live bytes after one have grown past
-  // the live bytes after the last major by heap_growth times those bytes
-  // (at least kMinPressure); CollectGarbage() and the heap limit run major
-  // ones.
+  // the live bytes after the last major by heap_growth / 2 times those
+  // bytes (at least kMinPressure); CollectGarbage() and the heap limit run
+  // major ones. Under Pacing::kLiveHeap a minor collection runs after
+  // max(64 KiB, live bytes after the last major * heap_growth / 2) bytes.
   kGenerational,
 };
 

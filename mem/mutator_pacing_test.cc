@@ -33,9 +33,14 @@ struct Huge {
 };
 
 constexpr MutatorOptions kSeedPacing{.pacing = Pacing::kSeed,
-                                     .stress_interval = 0};
-// Pacing is what these tests watch: stress mode (KAMO_MEM_STRESS) is off.
-constexpr MutatorOptions kLiveHeapPacing{.stress_interval = 0};
+                                     .stress_interval = 0,
+                                     .mode = CollectionMode::kFull};
+// Pacing is what these tests watch: stress mode (KAMO_MEM_STRESS) is off,
+// and the mode (KAMO_MEM_MODE) full unless a test says otherwise.
+constexpr MutatorOptions kLiveHeapPacing{.stress_interval = 0,
+                                         .mode = CollectionMode::kFull};
+constexpr MutatorOptions kGenerationalPacing{
+    .stress_interval = 0, .mode = CollectionMode::kGenerational};
 constexpr std::size_t kNodeSlot = sizeof(Node);
 constexpr std::size_t kTinySlot = sizeof(Tiny);
 
@@ -141,14 +146,52 @@ TEST(MutatorLiveHeapPacingTest, CollectsOnTheAllocationPastThePressure) {
 TEST(MutatorLiveHeapPacingTest, HeapStaysBoundedUnderSteadyChurn) {
   // 100,000 live values and ten million short-lived ones: the heap never
   // needs more than about live * (1 + growth) slots, plus the minimum
-  // pressure's and a bucket.
-  Mutator mutator(kLiveHeapPacing);
+  // pressure's and a bucket; in a generational heap too, where the growth
+  // is split between young values and old ones waiting for a major.
+  for (const MutatorOptions& options : {kLiveHeapPacing, kGenerationalPacing}) {
+    Mutator mutator(options);
+    std::vector<Pointer<Tiny>> held;
+    for (int i = 0; i < 100000; ++i) held.push_back(mutator.Allocate<Tiny>());
+    for (int i = 0; i < 10000000; ++i) mutator.Allocate<Tiny>();
+    EXPECT_LE(mutator.stats().capacity,
+              2 * 100000u + Mutator::kMinPressure / kTinySlot + 2 * 1024u);
+    EXPECT_GE(mutator.collections(), 10000000u / 200000u);
+  }
+}
+
+TEST(MutatorGenerationalPacingTest, MinorsComeAfterHalfTheGrowthOfTheLive) {
+  Mutator mutator(kGenerationalPacing);
   std::vector<Pointer<Tiny>> held;
-  for (int i = 0; i < 100000; ++i) held.push_back(mutator.Allocate<Tiny>());
-  for (int i = 0; i < 10000000; ++i) mutator.Allocate<Tiny>();
-  EXPECT_LE(mutator.stats().capacity,
-            2 * 100000u + Mutator::kMinPressure / kTinySlot + 2 * 1024u);
-  EXPECT_GE(mutator.collections(), 10000000u / 200000u);
+  for (int i = 0; i < 40000; ++i) held.push_back(mutator.Allocate<Tiny>());
+  mutator.CollectGarbage();  // a major: 40000 live
+  ASSERT_EQ(mutator.pressure(), 20000 * kTinySlot);
+  const std::size_t collections = mutator.collections();
+  for (int i = 0; i < 20000; ++i) mutator.Allocate<Tiny>();
+  EXPECT_EQ(mutator.collections(), collections);
+  mutator.Allocate<Tiny>();
+  EXPECT_EQ(mutator.collections(), collections + 1);
+  EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMinor);
+  EXPECT_EQ(mutator.CountLive<Tiny>(), 40001u)
+      << "the 20000 young dropped were freed";
+  EXPECT_EQ(mutator.pressure(), 20000 * kTinySlot)
+      << "sized from the live bytes after the last major collection";
+}
+
+TEST(MutatorGenerationalPacingTest, AMajorComesOnceTheOldHaveGrownByHalf) {
+  Mutator mutator(kGenerationalPacing);
+  std::vector<CollectionKind> kinds;
+  mutator.set_collection_observer(
+      [&](const CollectionEvent& event) { kinds.push_back(event.kind); });
+  std::vector<Pointer<Tiny>> held;
+  for (int i = 0; i < 40000; ++i) held.push_back(mutator.Allocate<Tiny>());
+  mutator.CollectGarbage();
+  kinds.clear();
+  // Every value kept: each minor promotes its 20000 (half of 40000). After
+  // the first the old have grown by 20000, half the growth: the next is
+  // major.
+  for (int i = 0; i < 40002; ++i) held.push_back(mutator.Allocate<Tiny>());
+  EXPECT_EQ(kinds, (std::vector<CollectionKind>{CollectionKind::kMinor,
+                                                CollectionKind::kMajor}));
 }
 
 TEST(MutatorPacingTest, NamesItsPolicies) {

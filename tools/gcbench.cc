@@ -40,7 +40,8 @@ ABSL_FLAG(int, runs, 3,
           "runs per variant, 1..100; the table shows medians");
 ABSL_FLAG(std::vector<std::string>, only, {},
           "variants to run, comma-separated: boehm, kamo-value, kamo-node, "
-          "new-delete, shared-ptr, mimalloc (default all)");
+          "kamo-value-gen, kamo-node-gen, new-delete, shared-ptr, mimalloc "
+          "(default all)");
 ABSL_FLAG(bool, json, false, "machine-readable output");
 ABSL_FLAG(std::string, trace, "",
           "directory (created if missing) for one Trace Event Format trace "
@@ -362,18 +363,17 @@ int main(int argc, char** argv) {
       "median of %d runs\n\n",
       options.size.c_str(), p.stretch_depth, p.long_lived_depth, p.min_depth,
       p.max_depth, p.array_size, options.runs);
-  std::printf("%-11s %9s %9s %9s %6s %10s %10s %8s %8s\n", "variant", "wall ms",
+  std::printf("%-14s %9s %9s %9s %6s %10s %10s %8s %8s\n", "variant", "wall ms",
               "cpu ms", "RSS MiB", "GCs", "max pause", "p99 pause", "wall/gc",
               "RSS/gc");
   for (std::size_t v = 0; v < options.variants.size(); ++v) {
     const Sample& m = medians[v];
     std::printf(
-        "%-11s %9.1f %9.1f %9.1f %6s %10s %10s %8s %8s\n",
+        "%-14s %9.1f %9.1f %9.1f %6s %10s %10s %8s %8s\n",
         std::string(options.variants[v]->name).c_str(), m.wall_ms, m.cpu_ms,
         m.rss_mib,
         m.collections < 0 ? "-" : std::to_string(m.collections).c_str(),
-        PauseCell(m.max_pause_ms).c_str(),
-        PauseCell(m.p99_pause_ms).c_str(),
+        PauseCell(m.max_pause_ms).c_str(), PauseCell(m.p99_pause_ms).c_str(),
         boehm ? absl::StrFormat("%.2fx", m.wall_ms / boehm->wall_ms).c_str()
               : "-",
         boehm ? absl::StrFormat("%.2fx", m.rss_mib / boehm->rss_mib).c_str()
@@ -383,7 +383,7 @@ int main(int argc, char** argv) {
       "\nwall/gc and RSS/gc are ratios to Boehm GC in this run; "
       "pauses are in ms.\n");
   for (const Variant* variant : options.variants) {
-    std::printf("  %-11s %s\n", std::string(variant->name).c_str(),
+    std::printf("  %-14s %s\n", std::string(variant->name).c_str(),
                 std::string(variant->description).c_str());
   }
   return 0;

@@ -5,7 +5,8 @@ set -euo pipefail
 gcbench=tools/gcbench
 
 out=$("$gcbench" --size=small --runs=1)
-for variant in boehm kamo-value kamo-node new-delete shared-ptr mimalloc; do
+for variant in boehm kamo-value kamo-node kamo-value-gen kamo-node-gen new-delete \
+  shared-ptr mimalloc; do
   grep -qE "^$variant +[0-9.]+ " <<<"$out" || { echo "$out"; exit 1; }
 done
 # The collectors report their collections; the ratio column is each

@@ -152,13 +152,21 @@ class BucketHeader {
   }
 
   // The index of the slot that contains `address` (any byte of it, not
-  // only its start); `address` must lie among the slots.
+  // only its start); `address` must lie among the slots. The reciprocal is
+  // exact here too for slots of at most 32 KiB: an offset below
+  // 64 KiB + slot_size, times the reciprocal's rounding error (below
+  // slot_size), stays below 2^32. Larger slots divide.
   std::uint32_t IndexContaining(const void* address) const {
-    return static_cast<std::uint32_t>(
-        static_cast<std::size_t>(static_cast<const std::byte*>(address) -
-                                 slots_) /
-        slot_size_);
+    const auto offset = static_cast<std::uint64_t>(
+        static_cast<const std::byte*>(address) - slots_);
+    if (slot_size_ > kMaxReciprocalSlot) [[unlikely]] {
+      return static_cast<std::uint32_t>(offset / slot_size_);
+    }
+    const auto index = static_cast<std::uint32_t>((offset * reciprocal_) >> 32);
+    MEM_DCHECK(index == offset / slot_size_, "IndexContaining is exact");
+    return index;
   }
+  static constexpr std::uint32_t kMaxReciprocalSlot = 32 << 10;
 
   std::uint32_t capacity() const { return capacity_; }
   std::uint32_t slot_size() const { return slot_size_; }
