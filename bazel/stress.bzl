@@ -1,5 +1,5 @@
 """A cc_test run three times: as written, under stress mode, and under
-stress mode in a generational heap."""
+stress mode in a full (not generational) heap."""
 
 load("//bazel:copts.bzl", "kamo_test_library")
 
@@ -11,14 +11,14 @@ STRESS_ENV = {
     "KAMO_STRESS_CHAIN_LENGTH": "2000",
 }
 
-# The same, with every Mutator generational (mem/mutator.h's
-# CollectionMode): the stress collections are minor ones, and the write
-# barrier's remembered set must keep what they would otherwise free.
-GENERATIONAL_STRESS_ENV = dict(STRESS_ENV, KAMO_MEM_MODE = "generational")
+# The same, with every Mutator that leaves its mode unset in the full mode
+# (mem/mutator.h's CollectionMode), not the default generational one: every
+# stress collection then marks the whole heap.
+FULL_STRESS_ENV = dict(STRESS_ENV, KAMO_MEM_MODE = "full")
 
 def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
-    """Defines `name`, and `name_stress` and `name_generational`: the same
-    test under STRESS_ENV and GENERATIONAL_STRESS_ENV.
+    """Defines `name`, and `name_stress` and `name_full`: the same test
+    under STRESS_ENV and FULL_STRESS_ENV.
 
     The sources are compiled once, into `name_lib` (alwayslink, so that
     every TEST registers), and linked into the three tests.
@@ -34,7 +34,7 @@ def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
     for suffix, env in [
         ("", {}),
         ("_stress", STRESS_ENV),
-        ("_generational", GENERATIONAL_STRESS_ENV),
+        ("_full", FULL_STRESS_ENV),
     ]:
         native.cc_test(
             name = name + suffix,

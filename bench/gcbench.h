@@ -64,11 +64,10 @@ const std::vector<Variant>& Variants();
 
 GcBenchReport RunKamoValue(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s);
-// The same in a generational heap (mem::CollectionMode::kGenerational).
-GcBenchReport RunKamoValueGenerational(const GcBenchParams& p,
-                                       const RunSettings& s);
-GcBenchReport RunKamoNodeGenerational(const GcBenchParams& p,
-                                      const RunSettings& s);
+// RunKamoValue and RunKamoNode use the default, generational heap; these
+// the full one (mem::CollectionMode::kFull).
+GcBenchReport RunKamoValueFull(const GcBenchParams& p, const RunSettings& s);
+GcBenchReport RunKamoNodeFull(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunBoehm(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunNewDelete(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunSharedPtr(const GcBenchParams& p, const RunSettings& s);

@@ -196,18 +196,16 @@ GcBenchReport RunNodes(const GcBenchParams& p, const RunSettings& s,
 }  // namespace
 
 GcBenchReport RunKamoValue(const GcBenchParams& p, const RunSettings& s) {
-  return RunValue(p, s, mem::CollectionMode::kFull, "kamo-value");
+  return RunValue(p, s, mem::CollectionMode::kGenerational, "kamo-value");
 }
-GcBenchReport RunKamoValueGenerational(const GcBenchParams& p,
-                                       const RunSettings& s) {
-  return RunValue(p, s, mem::CollectionMode::kGenerational, "kamo-value-gen");
+GcBenchReport RunKamoValueFull(const GcBenchParams& p, const RunSettings& s) {
+  return RunValue(p, s, mem::CollectionMode::kFull, "kamo-value-full");
 }
 GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s) {
-  return RunNodes(p, s, mem::CollectionMode::kFull, "kamo-node");
+  return RunNodes(p, s, mem::CollectionMode::kGenerational, "kamo-node");
 }
-GcBenchReport RunKamoNodeGenerational(const GcBenchParams& p,
-                                      const RunSettings& s) {
-  return RunNodes(p, s, mem::CollectionMode::kGenerational, "kamo-node-gen");
+GcBenchReport RunKamoNodeFull(const GcBenchParams& p, const RunSettings& s) {
+  return RunNodes(p, s, mem::CollectionMode::kFull, "kamo-node-full");
 }
 
 }  // namespace kamo::bench

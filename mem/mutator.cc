@@ -42,12 +42,12 @@ std::uint32_t StressInterval(const MutatorOptions& options) {
   return interval;
 }
 
-// The mode: the options' if set, else KAMO_MEM_MODE's, else kFull. A
+// The mode: the options' if set, else KAMO_MEM_MODE's, else kGenerational. A
 // malformed variable stops the program, as KAMO_MEM_STRESS's does.
 CollectionMode ModeOf(const MutatorOptions& options) {
   if (options.mode.has_value()) return *options.mode;
   const char* text = std::getenv(kModeEnvironmentVariable);
-  if (text == nullptr || *text == '\0') return CollectionMode::kFull;
+  if (text == nullptr || *text == '\0') return CollectionMode::kGenerational;
   for (const CollectionMode mode :
        {CollectionMode::kFull, CollectionMode::kGenerational}) {
     if (ToString(mode) == text) return mode;

@@ -129,7 +129,8 @@ enum class Pacing {
 
 std::string_view ToString(Pacing pacing);
 
-// How the heap collects.
+// How the heap collects. kGenerational is the default (MutatorOptions::
+// mode).
 enum class CollectionMode {
   // Every collection marks the whole heap and frees every unreachable
   // value.
@@ -172,8 +173,9 @@ struct MutatorOptions {
   // whole test binary can run under stress without code changes.
   std::optional<std::uint32_t> stress_interval = std::nullopt;
   // Unset, it is read from the environment variable KAMO_MEM_MODE ("full"
-  // or "generational") when the Mutator is made (absent: kFull), so that a
-  // whole test binary can run generational without code changes.
+  // or "generational") when the Mutator is made (absent: kGenerational, the
+  // default because it wins on GCBench, see README), so that a whole test
+  // binary can run in the other mode without code changes.
   std::optional<CollectionMode> mode = std::nullopt;
 };
 

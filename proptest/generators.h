@@ -12,15 +12,18 @@ namespace kamo::proptest {
 
 // The Mutator's options: every pacing, stress mode often (every
 // allocation, or every few), bucket capacities from 1 to 1024 (small ones
-// often), and with `heap_limit` a limit small enough to be reached.
+// often), both collection modes, and with `heap_limit` a limit small
+// enough to be reached.
 inline rc::Gen<mem::MutatorOptions> MutatorOptionsGen(bool heap_limit) {
   return rc::gen::apply(
       [heap_limit](mem::Pacing pacing, double growth, std::uint32_t stress,
-                   std::uint32_t capacity, std::size_t limit) {
+                   std::uint32_t capacity, std::size_t limit,
+                   mem::CollectionMode mode) {
         mem::MutatorOptions options{.bucket_capacity = capacity,
                                     .pacing = pacing,
                                     .heap_growth = growth,
-                                    .stress_interval = stress};
+                                    .stress_interval = stress,
+                                    .mode = mode};
         if (heap_limit) options.heap_limit_bytes = limit;
         return options;
       },
@@ -30,7 +33,9 @@ inline rc::Gen<mem::MutatorOptions> MutatorOptionsGen(bool heap_limit) {
       rc::gen::element<std::uint32_t>(0, 0, 1, 2, 7),
       rc::gen::oneOf(rc::gen::inRange<std::uint32_t>(1, 9),
                      rc::gen::inRange<std::uint32_t>(1, 1025)),
-      rc::gen::inRange<std::size_t>(16 << 10, 512 << 10));
+      rc::gen::inRange<std::size_t>(16 << 10, 512 << 10),
+      rc::gen::element(mem::CollectionMode::kGenerational,
+                       mem::CollectionMode::kFull));
 }
 
 }  // namespace kamo::proptest

@@ -180,7 +180,8 @@ void DropAllBut(const GraphSpec& spec, testing::HeapGraph& graph,
 namespace kamo::mem {
 
 void showValue(const MutatorOptions& options, std::ostream& os) {
-  os << "pacing " << ToString(options.pacing) << " (growth "
+  os << ToString(options.mode.value_or(CollectionMode::kGenerational))
+     << ", pacing " << ToString(options.pacing) << " (growth "
      << options.heap_growth << "), stress "
      << options.stress_interval.value_or(0) << ", bucket capacity "
      << options.bucket_capacity << ", heap limit ";

@@ -379,11 +379,17 @@ struct GuardianTake : Command {
 };
 
 struct Collect : Command {
+  // CollectGarbage, or CollectYoung (a minor collection in a generational
+  // heap).
+  bool young = *rc::gen::arbitrary<bool>();
   void run(const Model&, HeapGraph& g) const override {
-    g.Collect();
+    g.Collect(young ? mem::CollectionKind::kMinor
+                    : mem::CollectionKind::kMajor);
     Require(g);
   }
-  void show(std::ostream& os) const override { os << "Collect"; }
+  void show(std::ostream& os) const override {
+    os << (young ? "CollectYoung" : "Collect");
+  }
 };
 
 struct AllocateGarbage : Command {
