@@ -171,6 +171,58 @@ BENCHMARK(BM_CollectLive)
     ->Range(1000, 10'000'000)
     ->Unit(benchmark::kMillisecond);
 
+// A minor collection over N old values (a tree, as BM_CollectLive's): each
+// iteration allocates 1,000 young Nodes, hangs 100 of them on old Nodes
+// (the write barrier remembers those holders) and drops the rest, then
+// collects young. The work is the same at every N: the time must not grow
+// with the old heap.
+void BM_MinorCollection(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  Mutator mutator(
+      mem::MutatorOptions{.pacing = mem::Pacing::kManual,
+                          .stress_interval = 0,
+                          .mode = mem::CollectionMode::kGenerational});
+  std::vector<Pointer<Node>> level = {mutator.Allocate<Node>()};
+  std::size_t made = 1;
+  for (std::size_t i = 0; made < n; ++i) {
+    Node* parent = level[i].get();
+    parent->left = mutator.Allocate<Node>();
+    level.push_back(parent->left.Lock());
+    if (++made < n) {
+      parent->right = mutator.Allocate<Node>();
+      level.push_back(parent->right.Lock());
+      ++made;
+    }
+  }
+  std::vector<Node*> leaves;  // old Nodes to hang young ones on
+  for (std::size_t i = level.size() - 100; i < level.size(); ++i) {
+    leaves.push_back(level[i].get());
+  }
+  Pointer<Node> root = level[0];
+  level.clear();
+  mutator.CollectGarbage();  // every value old
+  std::size_t iteration = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    // The young values hung in earlier iterations are old garbage now: a
+    // major collection, untimed, now and then keeps the heap at N.
+    if (++iteration % 64 == 0) mutator.CollectGarbage();
+    for (int i = 0; i < 1000; ++i) {
+      Pointer<Node> young = mutator.Allocate<Node>();
+      if (i % 10 == 0) leaves[i / 10]->right = young;
+    }
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(mutator.CollectYoung());
+  }
+  state.counters["old"] = static_cast<double>(n);
+}
+// A fixed count: the untimed majors would otherwise dominate the run.
+BENCHMARK(BM_MinorCollection)
+    ->RangeMultiplier(10)
+    ->Range(1000, 10'000'000)
+    ->Iterations(4000)
+    ->Unit(benchmark::kMicrosecond);
+
 void BM_CollectDead(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   Mutator mutator;

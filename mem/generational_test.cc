@@ -243,6 +243,32 @@ TEST(GenerationalTest, GuardiansGetYoungValuesFromMinorsAndOldFromMajors) {
   EXPECT_EQ(second->id, 1);
 }
 
+// A constructor that allocates: under stress mode that allocation runs a
+// collection while the Parent's slot is taken, not yet occupied.
+struct Parent {
+  Parent(Mutator& mutator, DestructionLog* log)
+      : child(mutator.Allocate<Node>(2, log)) {}
+  void Trace(Tracer& tracer) const { tracer.Visit(child); }
+  Member<Node> child;
+};
+
+TEST(GenerationalTest, AValueWhoseConstructorCollectedIsStillYoung) {
+  DestructionLog log;
+  Mutator mutator(MutatorOptions{.pacing = Pacing::kManual,
+                                 .stress_interval = 1,
+                                 .mode = CollectionMode::kGenerational});
+  Pointer<Parent> kept = mutator.Allocate<Parent>(mutator, &log);
+  mutator.CollectYoung();
+  EXPECT_EQ(log.total(), 0u) << "the minor saw the Parent's lock";
+  EXPECT_EQ(kept->child->id, 2);
+  EXPECT_TRUE(mutator.VerifyHeap().ok());
+
+  mutator.Allocate<Parent>(mutator, &log);  // dropped at once
+  mutator.CollectYoung();
+  EXPECT_EQ(log.total(), 1u) << "the minor swept the young Parent's bucket";
+  EXPECT_EQ(mutator.CountLive<Parent>(), 1u);
+}
+
 // A value bigger than a bucket block: its Members lie past the first
 // 64 KiB, where only the ChunkTable finds their holder.
 struct BigFan {

@@ -210,11 +210,12 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   }
   end_phase(CollectionPhase::kFinishSweeping);
   internal::Marker marker(pending_, weak_slots_, ephemerons_, this);
-  for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer());
+  const bool minor = kind == CollectionKind::kMinor;
+  for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer(), minor);
   guardian_registry_.MarkReady(marker.tracer());
   // A minor collection: old values are marked already and are not traced
   // from the roots; the remembered ones are, in full.
-  if (kind == CollectionKind::kMinor) marker.MarkRemembered(remembered_);
+  if (minor) marker.MarkRemembered(remembered_);
   end_phase(CollectionPhase::kRoots);
   marker.Drain();
   // What the guardians get back is kept, with all it reaches.
@@ -240,7 +241,7 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   compactable_.clear();
   for (const auto& arena : arenas_) {
     const std::size_t capacity = arena->capacity();
-    const std::size_t arena_freed = arena->Sweep(lazy);
+    const std::size_t arena_freed = arena->Sweep(lazy, minor);
     freed += arena_freed;
     live += arena->len();
     freed_bytes += arena_freed * arena->slot_size();

@@ -12,9 +12,13 @@
 //                releasing a bucket is O(log buckets) too.
 //   len/capacity O(1): counters.
 //   root scan    O(buckets) plus O(capacity) of the buckets that hold
-//                locks (Bucket::MarkRoots).
+//                locks (Bucket::MarkRoots); a minor collection reads only
+//                the buckets allocation took slots from since the last
+//                collection (`young_buckets_`): only they hold young
+//                values, and an old root is marked already.
 //   sweep        O(capacity / 64) words, plus O(1) per freed value with a
-//                destructor. Lazy where no freed value has a destructor
+//                destructor; a minor collection's, of the young buckets
+//                only. Lazy where no freed value has a destructor
 //                to run (pressure and stress collections): the collection
 //                counts the dead from the marks, and each bucket is swept
 //                when allocation next takes from it, or before the next
@@ -25,7 +29,9 @@
 // the cache's slots are taken slots of cache_.bucket (outside a collection
 // only: PrepareForCollection gives them back);
 // len_ is the sum of the buckets' live values, capacity_ of their slots;
-// unswept_buckets_ counts the buckets a lazy Sweep left unswept.
+// `unswept_` holds every bucket a lazy Sweep left unswept (and perhaps some
+// allocation has swept since); `young_buckets_` holds exactly the buckets
+// with has_young() set.
 #ifndef KAMO_MEM_INTERNAL_ARENA_H_
 #define KAMO_MEM_INTERNAL_ARENA_H_
 
@@ -65,11 +71,14 @@ class ArenaBase {
   virtual std::size_t slot_size() const = 0;
   virtual std::size_t bucket_bytes() const = 0;
 
-  virtual void MarkRoots(Tracer& tracer) = 0;
+  // With `young_only` (a minor collection), only the buckets that may hold
+  // young values are read.
+  virtual void MarkRoots(Tracer& tracer, bool young_only) = 0;
   // Frees unmarked unlocked values; returns how many. With `lazy`, a bucket
   // whose dead values have no destructor to run only counts them, and is
   // swept when allocation next needs it (or PrepareForCollection does).
-  virtual std::size_t Sweep(bool lazy) = 0;
+  // Every bucket holds old values only afterwards.
+  virtual std::size_t Sweep(bool lazy, bool young_only) = 0;
   // Gives the allocation cache's slots back to their bucket and sweeps
   // every bucket a lazy Sweep left: the start of every collection.
   virtual void PrepareForCollection() = 0;
@@ -139,6 +148,8 @@ class Arena final : public ArenaBase {
         Bucket<T>::Create(bucket_capacity_, mutator_, remembered_set_));
     ReserveAtLeast(buckets_, buckets_.size() + 1);
     ReserveAtLeast(available_, buckets_.size() + 1);
+    ReserveAtLeast(unswept_, buckets_.size() + 1);
+    ReserveAtLeast(young_buckets_, buckets_.size() + 1);
     by_address_.emplace(bucket->begin_address(), bucket.get());
 #if KAMO_MEM_DEBUG_CHECKS
     try {
@@ -180,36 +191,45 @@ class Arena final : public ArenaBase {
       throw;
     }
     bucket->Occupy(index);
+    // Here, not when the cache is refilled: the constructor may have
+    // collected, and that collection's sweep forgot the young buckets.
+    if (!bucket->has_young()) [[unlikely]] {
+      bucket->set_has_young(true);
+      young_buckets_.push_back(bucket);  // room reserved in Grow
+    }
     ++len_;
     return value;
   }
 
-  void MarkRoots(Tracer& tracer) override {
-    for (const auto& bucket : buckets_) bucket->MarkRoots(tracer);
+  void MarkRoots(Tracer& tracer, bool young_only) override {
+    ForEachBucket(young_only,
+                  [&](Bucket<T>* bucket) { bucket->MarkRoots(tracer); });
   }
 
-  std::size_t Sweep(bool lazy) override {
-    MEM_DCHECK(unswept_buckets_ == 0 && cache_.bits == 0,
+  std::size_t Sweep(bool lazy, bool young_only) override {
+    MEM_DCHECK(unswept_.empty() && cache_.bits == 0,
                "PrepareForCollection before marking");
     // Destructors run in the collection that frees their values: only
     // buckets whose dead values have none to run are swept lazily.
     lazy = lazy &&
            (std::is_trivially_destructible_v<T> || DestructorOnRequest<T>());
     std::size_t freed = 0;
-    for (const auto& bucket : buckets_) {
+    ForEachBucket(young_only, [&](Bucket<T>* bucket) {
       if (lazy && bucket->occupied() != 0 && !bucket->DeadHaveDestructors()) {
         const std::uint32_t dead = bucket->DeferSweep();
         if (dead == bucket->occupied()) {
           bucket->Sweep();  // all dead: empty now, so that it can be released
         } else {
-          ++unswept_buckets_;
+          unswept_.push_back(bucket);  // room reserved in Grow
         }
         freed += dead;
       } else {
         freed += bucket->Sweep();
       }
-      if (!bucket->listed() && bucket->has_room()) List(bucket.get());
-    }
+      if (!bucket->listed() && bucket->has_room()) List(bucket);
+    });
+    for (Bucket<T>* bucket : young_buckets_) bucket->set_has_young(false);
+    young_buckets_.clear();
     len_ -= freed;
     return freed;
   }
@@ -220,11 +240,10 @@ class Arena final : public ArenaBase {
       if (!cache_.bucket->listed()) List(cache_.bucket);
       cache_.bits = 0;
     }
-    if (unswept_buckets_ == 0) return;
-    for (const auto& bucket : buckets_) {
+    for (Bucket<T>* bucket : unswept_) {
       if (bucket->unswept()) bucket->Sweep();
     }
-    unswept_buckets_ = 0;
+    unswept_.clear();
   }
 
   std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) override {
@@ -265,7 +284,7 @@ class Arena final : public ArenaBase {
   }
 
   void ClearMarks() override {
-    MEM_DCHECK(unswept_buckets_ == 0, "PrepareForCollection first");
+    MEM_DCHECK(unswept_.empty(), "PrepareForCollection first");
     for (const auto& bucket : buckets_) bucket->ClearMarks();
   }
   std::size_t CountRemembered() const override {
@@ -304,16 +323,23 @@ class Arena final : public ArenaBase {
   bool IsConsistent() const override {
     std::size_t len = 0;
     std::size_t with_vacant = 0;
-    std::size_t unswept = 0;
+    std::size_t with_young = 0;
     for (const auto& bucket : buckets_) {
       if (!bucket->IsConsistent()) return false;
       if (bucket->listed() != bucket->has_room()) return false;
+      if (bucket->unswept() && std::find(unswept_.begin(), unswept_.end(),
+                                         bucket.get()) == unswept_.end()) {
+        return false;
+      }
       with_vacant += bucket->listed();
+      with_young += bucket->has_young();
       len += bucket->live();
-      unswept += bucket->unswept();
     }
     return CacheIsConsistent() && len == len_ &&
-           with_vacant == available_.size() && unswept == unswept_buckets_ &&
+           with_vacant == available_.size() &&
+           with_young == young_buckets_.size() &&
+           std::all_of(young_buckets_.begin(), young_buckets_.end(),
+                       [](const Bucket<T>* b) { return b->has_young(); }) &&
            capacity_ == buckets_.size() * bucket_capacity_ &&
            by_address_.size() == buckets_.size() &&
            std::all_of(by_address_.begin(), by_address_.end(),
@@ -336,10 +362,7 @@ class Arena final : public ArenaBase {
   // allocations at most.
   [[gnu::noinline]] void RefillCache() {
     Bucket<T>* const bucket = available_.back();
-    if (bucket->unswept()) {  // once per bucket per collection
-      bucket->Sweep();
-      --unswept_buckets_;
-    }
+    if (bucket->unswept()) bucket->Sweep();  // once per bucket per collection
     const typename Bucket<T>::FreeWord taken = bucket->TakeFreeWord();
     if (bucket->full()) Unlist(bucket);
     cache_ = {bucket, taken.first_index,
@@ -389,8 +412,20 @@ class Arena final : public ArenaBase {
   std::vector<BucketPtr> buckets_;
   std::vector<Bucket<T>*> available_;  // buckets with a vacant slot
   absl::btree_map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin
-  std::size_t capacity_ = 0;         // slots in all buckets
-  std::size_t unswept_buckets_ = 0;  // left by a lazy Sweep
+  std::size_t capacity_ = 0;               // slots in all buckets
+  std::vector<Bucket<T>*> unswept_;        // left by a lazy Sweep
+  std::vector<Bucket<T>*> young_buckets_;  // allocated from since then
+
+  // Calls `visit(bucket)` for every bucket, or with `young_only` for the
+  // young buckets.
+  template <typename Visit>
+  void ForEachBucket(bool young_only, Visit&& visit) {
+    if (young_only) {
+      for (Bucket<T>* bucket : young_buckets_) visit(bucket);
+    } else {
+      for (const auto& bucket : buckets_) visit(bucket.get());
+    }
+  }
 };
 
 }  // namespace kamo::mem::internal

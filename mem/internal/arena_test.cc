@@ -36,9 +36,9 @@ class ArenaTest : public ::testing::Test {
     std::vector<void**> weak_slots;
     EphemeronTable ephemerons;
     Marker marker(pending, weak_slots, ephemerons, /*mutator=*/nullptr);
-    arena_.MarkRoots(marker.tracer());
+    arena_.MarkRoots(marker.tracer(), /*young_only=*/false);
     marker.Drain();
-    return arena_.Sweep(lazy);
+    return arena_.Sweep(lazy, /*young_only=*/false);
   }
 
   Arena<Leaf> arena_{4, /*mutator=*/nullptr};

@@ -210,6 +210,11 @@ class BucketHeader {
   }
   bool unswept() const { return unswept_; }
   bool marked(std::uint32_t index) const { return Test(marks_, index); }
+  // Whether allocation has taken slots here since the last collection: in
+  // a generational heap, the only buckets that can hold young values, and
+  // so the only ones a minor collection reads.
+  bool has_young() const { return has_young_; }
+  void set_has_young(bool has_young) { has_young_ = has_young; }
 
   // The remembered set of a generational heap (see Sticky marks), null in
   // a heap that marks everything in every collection.
@@ -402,6 +407,7 @@ class BucketHeader {
   // marks are the live set, and occupied unmarked slots are dead values
   // that still look occupied.
   bool unswept_ = false;
+  bool has_young_ = false;
   std::uint32_t dead_ = 0;  // unswept: the values its sweep will free
   void* waiting_ephemerons_ = nullptr;
 };
