@@ -151,6 +151,17 @@ inline void RequestDestructorAt(const void* address) {
                                                 const void* target) {
   internal::WriteBarrierInto(holder, target);
 }
+// The same for a store made by the holder's own constructor (cppgc's
+// initializing store): a value under construction is young, so nothing is
+// remembered and the barrier's loads are skipped. Debug builds check that
+// the holder is young and the heap the same.
+[[gnu::always_inline]] inline void InitializingStore(
+    [[maybe_unused]] const void* holder, [[maybe_unused]] const void* target) {
+  internal::CheckStore(holder, target);
+  MEM_DCHECK(!internal::BucketHeader::Of(holder)->marked(
+                 internal::BucketHeader::Of(holder)->IndexOf(holder)),
+             "InitializingStore into an old value: use WriteBarrier");
+}
 
 }  // namespace kamo::mem
 

@@ -23,7 +23,8 @@ class Ephemeron {
 
   // Use Heap::NewEphemeron.
   Ephemeron(const Value& key, const Value& datum)
-      : key_(this, key), datum_(this, datum) {
+      : key_(Field::Initializing(), this, key),
+        datum_(Field::Initializing(), this, datum) {
     internal::RecordConstructed(kTypeName, this);
   }
   ~Ephemeron() { internal::RecordDestroyed(kTypeName, this); }

@@ -18,7 +18,9 @@ class Pair {
   // that hold one (value.h), so that the others are freed by bitmap.
   static constexpr bool kDestructorOnRequest = true;
 
-  Pair(const Value& car, const Value& cdr) : car_(this, car), cdr_(this, cdr) {
+  Pair(const Value& car, const Value& cdr)
+      : car_(Field::Initializing(), this, car),
+        cdr_(Field::Initializing(), this, cdr) {
     internal::RecordConstructed(kTypeName, this);
   }
   ~Pair() { internal::RecordDestroyed(kTypeName, this); }

@@ -356,10 +356,13 @@ class Field : public Word {
   // (mem::RequestDestructorAt): that destructor releases the box.
   Field(const void* holder, const Word& value) : Word(value) {
     mem::WriteBarrier(holder, heap_address());
-    if (is_box()) [[unlikely]] {
-      RetainBox();
-      mem::RequestDestructorAt(holder);
-    }
+    HoldBox(holder);
+  }
+  // A store by the holder's own constructor (mem::InitializingStore).
+  struct Initializing {};
+  Field(Initializing, const void* holder, const Word& value) : Word(value) {
+    mem::InitializingStore(holder, heap_address());
+    HoldBox(holder);
   }
   // A Field moves only within its holder's storage (a vector's growth, a
   // table's rehash), where the write barrier has seen it stored already.
@@ -376,6 +379,14 @@ class Field : public Word {
   void Set(const void* holder, const Word& value) {
     Field stored(holder, value);
     std::swap(bits_, stored.bits_);
+  }
+
+ private:
+  void HoldBox(const void* holder) {
+    if (is_box()) [[unlikely]] {
+      RetainBox();
+      mem::RequestDestructorAt(holder);
+    }
   }
 };
 

@@ -11,7 +11,9 @@ namespace kamo::value {
 Vector::Vector(mem::Mutator& mutator, std::span<const Value> values)
     : external_(mutator, this) {
   ReserveCounted(external_, elements_, values.size());
-  for (const Value& value : values) elements_.emplace_back(this, value);
+  for (const Value& value : values) {
+    elements_.emplace_back(Field::Initializing(), this, value);
+  }
   internal::RecordConstructed(kTypeName, this);
 }
 
@@ -19,7 +21,7 @@ Vector::Vector(mem::Mutator& mutator, std::size_t size, const Value& fill)
     : external_(mutator, this) {
   ReserveCounted(external_, elements_, size);
   for (std::size_t i = 0; i < size; ++i) {
-    elements_.emplace_back(this, fill);
+    elements_.emplace_back(Field::Initializing(), this, fill);
   }
   internal::RecordConstructed(kTypeName, this);
 }

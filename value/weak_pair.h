@@ -22,7 +22,8 @@ class WeakPair {
 
   // Use Heap::NewWeakPair.
   WeakPair(const Value& car, const Value& cdr)
-      : car_(this, car), cdr_(this, cdr) {
+      : car_(Field::Initializing(), this, car),
+        cdr_(Field::Initializing(), this, cdr) {
     internal::RecordConstructed(kTypeName, this);
   }
   ~WeakPair() { internal::RecordDestroyed(kTypeName, this); }
