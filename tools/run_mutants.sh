@@ -23,7 +23,8 @@ patches=("$@")
 
 quick=(
   //mem:arena_test //mem:bucket_test //mem:collection_event_test
-  //mem:external_memory_test //mem:handle_test //mem:lazy_sweep_test
+  //mem:external_memory_test //mem:generational_test //mem:handle_test
+  //mem:lazy_sweep_test
   //mem:misuse_death_test
   //mem:mutator_coercion_test //mem:mutator_collect_test
   //mem:mutator_pacing_test //mem:mutator_stats_test //mem:pointer_test
