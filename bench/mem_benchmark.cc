@@ -145,22 +145,27 @@ BENCHMARK(BM_PointerCopyDestroy);
 
 // A collection of N live objects (a binary tree held by one root) or of N
 // dead ones (the same tree, dropped). Setup is outside the timing.
+// A binary tree of N Nodes, made breadth-first; a Pointer to each, the
+// root first.
+std::vector<Pointer<Node>> MakeTree(Mutator& mutator, std::size_t n) {
+  std::vector<Pointer<Node>> nodes = {mutator.Allocate<Node>()};
+  for (std::size_t i = 0; nodes.size() < n; ++i) {
+    Node* parent = nodes[i].get();
+    parent->left = mutator.Allocate<Node>();
+    nodes.push_back(parent->left.Lock());
+    if (nodes.size() < n) {
+      parent->right = mutator.Allocate<Node>();
+      nodes.push_back(parent->right.Lock());
+    }
+  }
+  return nodes;
+}
+
 void BM_CollectLive(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   Mutator mutator;
-  std::vector<Pointer<Node>> level = {mutator.Allocate<Node>()};
+  std::vector<Pointer<Node>> level = MakeTree(mutator, n);
   Pointer<Node> root = level[0];
-  std::size_t made = 1;
-  for (std::size_t i = 0; made < n; ++i) {  // breadth-first, N nodes
-    Node* parent = level[i].get();
-    parent->left = mutator.Allocate<Node>();
-    level.push_back(parent->left.Lock());
-    if (++made < n) {
-      parent->right = mutator.Allocate<Node>();
-      level.push_back(parent->right.Lock());
-      ++made;
-    }
-  }
   level.clear();
   for (auto _ : state) benchmark::DoNotOptimize(mutator.CollectGarbage());
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
@@ -182,18 +187,7 @@ void BM_MinorCollection(benchmark::State& state) {
       mem::MutatorOptions{.pacing = mem::Pacing::kManual,
                           .stress_interval = 0,
                           .mode = mem::CollectionMode::kGenerational});
-  std::vector<Pointer<Node>> level = {mutator.Allocate<Node>()};
-  std::size_t made = 1;
-  for (std::size_t i = 0; made < n; ++i) {
-    Node* parent = level[i].get();
-    parent->left = mutator.Allocate<Node>();
-    level.push_back(parent->left.Lock());
-    if (++made < n) {
-      parent->right = mutator.Allocate<Node>();
-      level.push_back(parent->right.Lock());
-      ++made;
-    }
-  }
+  std::vector<Pointer<Node>> level = MakeTree(mutator, n);
   std::vector<Node*> leaves;  // old Nodes to hang young ones on
   for (std::size_t i = level.size() - 100; i < level.size(); ++i) {
     leaves.push_back(level[i].get());

@@ -51,6 +51,12 @@ class Held {
 struct Cons {
   static constexpr std::uint8_t kTypeTag = 1;  // what mem::TypeTagAt reads
   Cons(const Held& a, const Held& d) : car(a.get()), cdr(d.get()) {}
+  // A store after construction passes the write barrier first (the
+  // constructor's stores need none: a value being made is young).
+  void SetCdr(const Held& d) {
+    mem::WriteBarrier(this, d.get().is_ref() ? d.get().address() : nullptr);
+    cdr = d.get();
+  }
   void Trace(mem::Tracer& tracer) const {
     tracer.Visit(car, "car");
     tracer.Visit(cdr, "cdr");
@@ -87,4 +93,14 @@ int main() {
               static_cast<long long>(cons->cdr.fixnum()),
               mem::TypeTagAt(car.address()) == Text::kTypeTag ? "Text" : "?");
   // Prints: hello 42 Text
+
+  // The list is old now (it survived a collection); the barrier tells the
+  // minor collection, which traces only young values, about the new Text.
+  static_cast<Cons*>(list.get().address())
+      ->SetCdr(Make<Text>(mutator, std::string("world")));
+  std::printf("freed %zu\n", mutator.CollectYoung());
+  // Prints: freed 0
+  std::printf("%s\n",
+              static_cast<const Text*>(cons->cdr.address())->text.c_str());
+  // Prints: world
 }

@@ -21,7 +21,7 @@
 //                    targets are unmarked are set to null;
 //   4. sweep         every occupied, unmarked slot is destroyed (its C++
 //                    destructor runs) and made vacant, 64 slots a bitmap
-//                    word at a time; marks are cleared;
+//                    word at a time; marks are cleared (in a full heap);
 //   5. compact       an arena with more than four buckets whose sweep freed
 //                    more than a quarter of its capacity releases its empty
 //                    buckets (all of them under Pacing::kSeed; under
@@ -29,6 +29,13 @@
 //                    pressure's worth of allocations needs);
 //   6. callbacks     the collection observer hears what happened, then the
 //                    on_clear callbacks of the cleared Weak handles run.
+//
+// In a generational heap (CollectionMode, the default) the sweep keeps the
+// marks: survivors are old. A minor collection then marks only young
+// values, from the roots among them and from the remembered set the write
+// barrier keeps (internal/write_barrier.h), and reads only the buckets
+// allocated from since the last collection; a major one clears every mark
+// first and is the collection above.
 //
 // A collection invalidates every Member and raw address to a freed value;
 // Pointers, and the Members of values that survive, stay valid. Collections
