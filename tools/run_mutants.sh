@@ -31,6 +31,7 @@ quick=(
   //mem:weak_member_test //mem:weak_test //mem:ephemeron_test
   //value:pair_test //value:vector_test //value:scalar_types_test
   //value:weak_types_test //value:hashtable_test
+  //mem:mutator_collect_test_full //value:pair_test_full
   //fuzz:heap_graph_fuzzer_replay_test
   //fuzz:symbol_fuzzer_replay_test //fuzz:coercion_fuzzer_replay_test
   //fuzz:oracle_teeth_test //proptest:collector_properties_test
