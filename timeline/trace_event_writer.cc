@@ -61,11 +61,12 @@ void TraceEventWriter::Write(const mem::CollectionEvent& event) {
   std::vector<std::string> events;
   events.push_back(absl::StrFormat(
       R"({"name":"collection","cat":"gc","ph":"X","ts":%s,"dur":%s,%s,)"
-      R"("args":{"number":%d,"reason":%s,"live":%d,"freed":%d,)"
+      R"("args":{"number":%d,"reason":%s,"kind":%s,"live":%d,"freed":%d,)"
       R"("live_bytes":%d,"freed_bytes":%d,"heap_bytes":%d}})",
       Microseconds(event.start), Micros(event.mark + event.sweep), kIds,
-      event.number, JsonString(mem::ToString(event.reason)), event.live,
-      event.freed, event.live_bytes, event.freed_bytes, event.heap_bytes));
+      event.number, JsonString(mem::ToString(event.reason)),
+      JsonString(mem::ToString(event.kind)), event.live, event.freed,
+      event.live_bytes, event.freed_bytes, event.heap_bytes));
   // Phases follow each other from the start: nested in the collection.
   std::chrono::steady_clock::time_point phase_start = event.start;
   for (std::size_t p = 0; p < mem::kCollectionPhases; ++p) {

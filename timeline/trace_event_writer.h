@@ -6,7 +6,8 @@
 //   mutator.set_collection_observer((*writer)->Observer());
 //
 // Each collection is a complete event ("X") named "collection" on one
-// track, with its reason, counts and bytes as arguments, and its phases
+// track, with its reason, kind (major or minor), counts and bytes as
+// arguments, and its phases
 // (CollectionPhase: finish-sweeping, roots, trace, weaks, sweep, release)
 // as complete events nested inside it. After each collection, counter
 // events ("C") give every type's live values, slot bytes and external

@@ -82,6 +82,7 @@ TEST(TraceEventWriterTest, EveryCollectionWithNestedPhasesAndCounters) {
     const mem::CollectionEvent& event = events[c];
     EXPECT_EQ(x["args"]["number"], event.number);
     EXPECT_EQ(x["args"]["reason"], "explicit");
+    EXPECT_EQ(x["args"]["kind"], "major") << "CollectGarbage is major";
     EXPECT_EQ(x["args"]["freed"], event.freed);
     EXPECT_EQ(x["args"]["live"], stats_after[c].live);
     EXPECT_EQ(Nanos(x["dur"]), (event.mark + event.sweep).count());
@@ -145,6 +146,9 @@ TEST(TraceEventWriterTest, PressureCollectionsThroughTheObserver) {
   const std::vector<json> collections = EventsNamed(trace, "collection", "X");
   EXPECT_EQ(collections.size(), mutator.collections());
   EXPECT_EQ(collections[0]["args"]["reason"], "pressure");
+  std::size_t minors = 0;
+  for (const json& c : collections) minors += c["args"]["kind"] == "minor";
+  EXPECT_EQ(minors, mutator.minor_collections());
   EXPECT_EQ(EventsNamed(trace, "process_name", "M")[0]["args"]["name"],
             "pressure \"quoted\"");
 }
