@@ -171,7 +171,7 @@ class Arena final : public ArenaBase {
   // Pointer); there must be a vacant slot (has_vacant()). If the
   // constructor throws, the slot is vacant again.
   template <typename... Args>
-  T* Emplace(Args&&... args) {
+  [[gnu::always_inline]] T* Emplace(Args&&... args) {
     MEM_DCHECK(has_vacant(), "Emplace after Grow");
     if (cache_.bits == 0) [[unlikely]]
       RefillCache();
@@ -193,10 +193,8 @@ class Arena final : public ArenaBase {
     bucket->Occupy(index);
     // Here, not when the cache is refilled: the constructor may have
     // collected, and that collection's sweep forgot the young buckets.
-    if (!bucket->has_young()) [[unlikely]] {
-      bucket->set_has_young(true);
-      young_buckets_.push_back(bucket);  // room reserved in Grow
-    }
+    if (!bucket->has_young()) [[unlikely]]
+      AddYoungBucket(bucket);
     ++len_;
     return value;
   }
@@ -368,6 +366,13 @@ class Arena final : public ArenaBase {
     cache_ = {bucket, taken.first_index,
               static_cast<std::byte*>(bucket->SlotAt(taken.first_index)),
               taken.bits};
+  }
+
+  // Out of line, once per bucket per collection: Emplace stays small
+  // enough to be inlined into its callers.
+  [[gnu::noinline]] void AddYoungBucket(Bucket<T>* bucket) {
+    bucket->set_has_young(true);
+    young_buckets_.push_back(bucket);  // room reserved in Grow
   }
 
   // The cache's slots are taken slots of one of the arena's buckets.
