@@ -1,5 +1,5 @@
-"""A cc_test run three times: as written, under stress mode, and under
-stress mode in a full (not generational) heap."""
+"""A cc_test run four times: as written, under stress mode, and under
+stress mode in a full (not generational) heap and in an incremental one."""
 
 load("//bazel:copts.bzl", "kamo_test_library")
 
@@ -16,12 +16,18 @@ STRESS_ENV = {
 # stress collection then marks the whole heap.
 FULL_STRESS_ENV = dict(STRESS_ENV, KAMO_MEM_MODE = "full")
 
+# The same in the incremental mode: every stress point is a step of an
+# incremental collection's marking (or its start or finish), and debug
+# builds check the tri-color invariant after each step.
+INCREMENTAL_STRESS_ENV = dict(STRESS_ENV, KAMO_MEM_MODE = "incremental")
+
 def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
-    """Defines `name`, and `name_stress` and `name_full`: the same test
-    under STRESS_ENV and FULL_STRESS_ENV.
+    """Defines `name`, and `name_stress`, `name_full` and
+    `name_incremental`: the same test under STRESS_ENV, FULL_STRESS_ENV and
+    INCREMENTAL_STRESS_ENV.
 
     The sources are compiled once, into `name_lib` (alwayslink, so that
-    every TEST registers), and linked into the three tests.
+    every TEST registers), and linked into the four tests.
 
     Args:
       name: the test's name.
@@ -35,6 +41,7 @@ def kamo_cc_test(name, srcs, deps, size = "small", **kwargs):
         ("", {}),
         ("_stress", STRESS_ENV),
         ("_full", FULL_STRESS_ENV),
+        ("_incremental", INCREMENTAL_STRESS_ENV),
     ]:
         native.cc_test(
             name = name + suffix,

@@ -81,6 +81,23 @@ struct CollectionEvent {
 // callbacks run. Must not call back into the Mutator.
 using CollectionObserver = std::function<void(const CollectionEvent&)>;
 
+// One pause of an incremental collection's marking (CollectionMode::
+// kIncremental): the step that starts it (marking the roots) or a later
+// one (tracing). Its finish is a collection, with a CollectionEvent of its
+// own.
+struct MarkingStepEvent {
+  std::size_t collection = 0;  // the number its finish will have
+  bool first = false;          // the step that started it
+  std::size_t traced = 0;      // values traced in the step
+  std::size_t pending = 0;     // values marked and waiting after it
+  std::chrono::steady_clock::time_point start{};
+  std::chrono::nanoseconds duration{0};
+};
+
+// Called on the Mutator's thread after each step. Must not call back into
+// the Mutator.
+using MarkingStepObserver = std::function<void(const MarkingStepEvent&)>;
+
 }  // namespace kamo::mem
 
 #endif  // KAMO_MEM_COLLECTION_EVENT_H_

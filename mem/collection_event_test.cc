@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "mem/mutator.h"
+#include "mem/testing/atomic_mode.h"
 #include "mem/testing/test_types.h"
 
 namespace kamo::mem {
@@ -84,7 +85,8 @@ TEST_F(CollectionEventTest, PhasesRunInOrderAndAddUpToMarkAndSweep) {
 }
 
 TEST_F(CollectionEventTest, PressureAndHeapLimitCollectionsSayWhy) {
-  Mutator mutator(MutatorOptions{.stress_interval = 0});
+  Mutator mutator(
+      MutatorOptions{.stress_interval = 0, .mode = testing::AtomicMode()});
   Observe(mutator);
   const std::size_t slot = sizeof(SmallNode);
   const std::size_t fill = (Mutator::kMinPressure + slot - 1) / slot;

@@ -144,17 +144,20 @@ inline void RequestDestructorAt(const void* address) {
 // into the managed value at `holder` (its own address, also when the
 // reference lies in storage the holder owns), before the store. A
 // generational heap remembers an old holder given a young target, for the
-// next minor collection; a store that skips it leaves a young value that
-// only an old one reaches to be freed while still in use. Debug builds also
-// stop if the two belong to different Mutators.
+// next minor collection; an incremental collection that is marking shades
+// the target. A store that skips it leaves a value that only the holder
+// reaches to be freed while still in use. Debug builds also stop if the
+// two belong to different Mutators.
 [[gnu::always_inline]] inline void WriteBarrier(const void* holder,
                                                 const void* target) {
   internal::WriteBarrierInto(holder, target);
 }
 // The same for a store made by the holder's own constructor (cppgc's
 // initializing store): a value under construction is young, so nothing is
-// remembered and the barrier's loads are skipped. Debug builds check that
-// the holder is young and the heap the same.
+// remembered, and an incremental collection traces it after its
+// constructor returns (Mutator::Allocate), so the barrier's loads are
+// skipped. Debug builds check that the holder is young and the heap the
+// same.
 [[gnu::always_inline]] inline void InitializingStore(
     [[maybe_unused]] const void* holder, [[maybe_unused]] const void* target) {
   internal::CheckStore(holder, target);

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "mem/handle.h"
 #include "mem/mutator.h"
+#include "mem/testing/atomic_mode.h"
 #include "mem/testing/test_types.h"
 
 namespace kamo::mem {
@@ -26,7 +27,9 @@ static_assert(std::is_trivially_destructible_v<SmallNode>,
 
 // The 17th allocation collects first (stress), and nothing else collects.
 MutatorOptions EverySeventeenth() {
-  return MutatorOptions{.pacing = Pacing::kManual, .stress_interval = 17};
+  return MutatorOptions{.pacing = Pacing::kManual,
+                        .stress_interval = 17,
+                        .mode = testing::AtomicMode()};
 }
 
 TEST(LazySweepTest, StressCollectionCountsTheDeadAndReusesTheirSlots) {

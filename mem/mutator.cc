@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "mem/enum_name.h"
 #include "mem/internal/heap_walker.h"
@@ -20,8 +21,8 @@ std::string_view ToString(Pacing pacing) {
 }
 
 std::string_view ToString(CollectionMode mode) {
-  static constexpr std::array<std::string_view, 2> kNames = {"full",
-                                                             "generational"};
+  static constexpr std::array<std::string_view, 4> kNames = {
+      "full", "generational", "incremental", "generational-incremental"};
   return EnumName(mode, kNames);
 }
 
@@ -49,11 +50,14 @@ CollectionMode ModeOf(const MutatorOptions& options) {
   const char* text = std::getenv(kModeEnvironmentVariable);
   if (text == nullptr || *text == '\0') return CollectionMode::kGenerational;
   for (const CollectionMode mode :
-       {CollectionMode::kFull, CollectionMode::kGenerational}) {
+       {CollectionMode::kFull, CollectionMode::kGenerational,
+        CollectionMode::kIncremental,
+        CollectionMode::kGenerationalIncremental}) {
     if (ToString(mode) == text) return mode;
   }
   internal::Fail(absl::StrFormat(
-      "%s=\"%s\" is not a collection mode (\"full\" or \"generational\")",
+      "%s=\"%s\" is not a collection mode (\"full\", \"generational\", "
+      "\"incremental\" or \"generational-incremental\")",
       kModeEnvironmentVariable, text));
 }
 
@@ -61,8 +65,13 @@ CollectionMode ModeOf(const MutatorOptions& options) {
 
 Mutator::Mutator(Options options)
     : options_(options),
-      generational_(ModeOf(options) == CollectionMode::kGenerational),
+      mode_(ModeOf(options)),
+      generational_(mode_ == CollectionMode::kGenerational ||
+                    mode_ == CollectionMode::kGenerationalIncremental),
+      incremental_(mode_ == CollectionMode::kIncremental ||
+                   mode_ == CollectionMode::kGenerationalIncremental),
       stress_interval_(StressInterval(options)) {
+  if (generational_) barrier_.remembered = &remembered_;
   stress_left_ = stress_interval_;
   UpdatePressure();
   MEM_CHECK(options.bucket_capacity > 0 &&
@@ -125,7 +134,15 @@ void Mutator::BeforeAllocation(std::string_view (*type_name)()) {
             type_name());
   if (stress_interval_ != 0 && --stress_left_ == 0) {
     stress_left_ = stress_interval_;
-    Collect(CollectionReason::kStress, CollectionKind::kMinor);
+    if (marking_) {
+      MarkingStep(kStressStepValues, CollectionReason::kStress);
+    } else {
+      Collect(CollectionReason::kStress, CollectionKind::kMinor);
+    }
+  } else if (marking_) {
+    if (allocated_bytes_ >= next_step_at_) {
+      MarkingStep(step_budget_, CollectionReason::kPressure);
+    }
   } else if (allocated_bytes_ >= pressure_) {
     Log(LogLevel::kDebug, "allocation pressure of %d bytes reached",
         pressure_);
@@ -142,6 +159,10 @@ void Mutator::GainExternal(internal::ArenaBase& arena, std::size_t bytes) {
     Collect(CollectionReason::kHeapLimit, CollectionKind::kMajor);
     if (bytes > options_.heap_limit_bytes - HeldBytes()) {
       ThrowHeapLimit(absl::StrFormat("%d bytes of external memory", bytes));
+    }
+  } else if (marking_) {
+    if (allocated_bytes_ + bytes > next_step_at_) {
+      MarkingStep(step_budget_, CollectionReason::kPressure);
     }
   } else if (allocated_bytes_ + bytes > pressure_) {
     Collect(CollectionReason::kPressure, CollectionKind::kMinor);
@@ -178,56 +199,202 @@ void Mutator::Compact() {
   }
 }
 
+// The end of each phase of a collection, measured only for an observer.
+class Mutator::PhaseTimer {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  PhaseTimer(bool on, CollectionEvent& event)
+      : on_(on), event_(event), last_(on ? Clock::now() : Clock::time_point()) {
+    event.start = last_;
+  }
+  bool on() const { return on_; }
+  CollectionEvent& event() { return event_; }
+  void End(CollectionPhase phase) {
+    if (!on_) return;
+    const Clock::time_point now = Clock::now();
+    event_.phases[static_cast<std::size_t>(phase)] = now - last_;
+    last_ = now;
+  }
+
+ private:
+  const bool on_;
+  CollectionEvent& event_;
+  Clock::time_point last_;
+};
+
 std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   CheckThread("CollectGarbage");
   MEM_CHECK(!collecting_,
             "Mutator::CollectGarbage during a collection (from Trace or a "
             "destructor)");
+  // A collection asked for while an incremental one marks (explicitly, or
+  // at the heap limit) is a full one, at once: the marking so far is
+  // dropped, since its values allocated or stored since the start would
+  // live through its finish.
+  if (marking_) {
+    marking_ = false;
+    barrier_.marking = nullptr;
+    marker_.Abandon();
+    kind = CollectionKind::kMajor;
+  }
+  if (!generational_ || major_due_) kind = CollectionKind::kMajor;
+  if (incremental_ && kind == CollectionKind::kMajor &&
+      (reason == CollectionReason::kPressure ||
+       reason == CollectionReason::kStress)) {
+    StartIncremental();
+    return 0;
+  }
   collecting_ = true;
   UpdateAllocationLimit();  // an allocation now stops in BeforeAllocation
-  using Clock = std::chrono::steady_clock;
-  const bool observed = static_cast<bool>(observer_);
   CollectionEvent event;
-  // With an observer, the end of each phase (see CollectionPhase).
-  Clock::time_point last = observed ? Clock::now() : Clock::time_point();
-  event.start = last;
-  const auto end_phase = [&](CollectionPhase phase) {
-    if (!observed) return;
-    const Clock::time_point now = Clock::now();
-    event.phases[static_cast<std::size_t>(phase)] = now - last;
-    last = now;
-  };
+  PhaseTimer timer(static_cast<bool>(observer_), event);
+  BeginMarking(kind, timer);
+  return EndCollection(reason, kind, timer);
+}
 
-  if (!generational_ || major_due_) kind = CollectionKind::kMajor;
+void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer) {
   for (const auto& arena : arenas_) arena->PrepareForCollection();
-  MEM_DCHECK_EXPENSIVE(!generational_ || VerifyBarrier().ok(),
+  MEM_DCHECK_EXPENSIVE(VerifyBarrier().ok(),
                        "the write barrier remembered every old-to-young "
                        "reference");
-  if (generational_ && kind == CollectionKind::kMajor) {
-    // Everything is marked anew: every value starts young.
+  if ((generational_ || incremental_) && kind == CollectionKind::kMajor) {
+    // Everything is marked anew: every value starts young (white).
     remembered_.Drain([](Root) {});
     for (const auto& arena : arenas_) arena->ClearMarks();
   }
-  end_phase(CollectionPhase::kFinishSweeping);
-  internal::Marker marker(pending_, weak_slots_, ephemerons_, this);
+  timer.End(CollectionPhase::kFinishSweeping);
   const bool minor = kind == CollectionKind::kMinor;
-  for (const auto& arena : arenas_) arena->MarkRoots(marker.tracer(), minor);
-  guardian_registry_.MarkReady(marker.tracer());
+  for (const auto& arena : arenas_) arena->MarkRoots(marker_.tracer(), minor);
+  guardian_registry_.MarkReady(marker_.tracer());
   // A minor collection: old values are marked already and are not traced
   // from the roots; the remembered ones are, in full.
-  if (minor) marker.MarkRemembered(remembered_);
-  end_phase(CollectionPhase::kRoots);
-  marker.Drain();
-  // What the guardians get back is kept, with all it reaches.
-  if (guardian_registry_.HandOverUnreached(marker.tracer()) > 0) {
-    marker.Drain();
+  if (minor) marker_.MarkRemembered(remembered_);
+  timer.End(CollectionPhase::kRoots);
+}
+
+void Mutator::StartIncremental() {
+  collecting_ = true;
+  UpdateAllocationLimit();
+  CollectionEvent unused;
+  PhaseTimer timer(static_cast<bool>(step_observer_), unused);
+  BeginMarking(CollectionKind::kMajor, timer);
+  marking_ = true;
+  marking_traced_ = false;
+  barrier_.marking = &marker_;
+  ++incremental_collections_;
+  ++marking_steps_;
+  // Marking should end within about half a pressure of allocation: the
+  // values to trace are at most those live now and those allocated until
+  // then.
+  std::size_t values = 0;
+  for (const auto& arena : arenas_) values += arena->len();
+  const double steps =
+      std::max(1.0, static_cast<double>(std::min(pressure_, kMaxPressure)) / 2 /
+                        static_cast<double>(kMarkingStepBytes));
+  step_budget_ = std::max(
+      kMinStepValues,
+      static_cast<std::size_t>(static_cast<double>(values) / steps) + 1);
+  marker_.ReserveForAllocations(kMarkingStepBytes / 16);
+  next_step_at_ = allocated_bytes_ + kMarkingStepBytes;
+  collecting_ = false;
+  UpdateAllocationLimit();
+  if (step_observer_) {
+    ReportStep({.collection = collections_ + 1,
+                .first = true,
+                .pending = marker_.pending().size(),
+                .start = unused.start,
+                .duration = PhaseTimer::Clock::now() - unused.start});
   }
-  end_phase(CollectionPhase::kTrace);
+  MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "marking keeps the heap whole");
+  Log(LogLevel::kDebug, "incremental collection %d started, %d values marked",
+      collections_ + 1, marker_.pending().size());
+}
 
-  marker.ClearUnreachedWeaks();
+void Mutator::MarkingStep(std::size_t budget, CollectionReason reason) {
+  // The finish is a pause of its own, after the step that emptied the
+  // stack (values allocated since then are traced in it).
+  if (marking_traced_) {
+    FinishIncremental(reason);
+    return;
+  }
+  collecting_ = true;
+  UpdateAllocationLimit();
+  const auto start = step_observer_ ? PhaseTimer::Clock::now()
+                                    : PhaseTimer::Clock::time_point();
+  const std::size_t traced = marker_.Step(budget);
+  marking_traced_ = marker_.pending().empty();
+  ++marking_steps_;
+  marker_.ReserveForAllocations(kMarkingStepBytes / 16);
+  next_step_at_ = allocated_bytes_ + kMarkingStepBytes;
+  collecting_ = false;
+  UpdateAllocationLimit();
+  if (step_observer_) {
+    ReportStep({.collection = collections_ + 1,
+                .traced = traced,
+                .pending = marker_.pending().size(),
+                .start = start,
+                .duration = PhaseTimer::Clock::now() - start});
+  }
+  MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "marking keeps the heap whole");
+}
+
+bool Mutator::CollectStep(std::size_t budget) {
+  CheckThread("CollectStep");
+  MEM_CHECK(!collecting_,
+            "Mutator::CollectStep during a collection (from Trace or a "
+            "destructor)");
+  if (!incremental_) {
+    CollectYoung();
+    return true;
+  }
+  if (!marking_) {
+    StartIncremental();
+    return false;
+  }
+  const std::size_t before = collections_;
+  MarkingStep(std::max<std::size_t>(budget, 1), CollectionReason::kExplicit);
+  return collections_ != before;
+}
+
+void Mutator::ReportStep(const MarkingStepEvent& event) const {
+  step_observer_(event);
+}
+
+std::size_t Mutator::FinishIncremental(CollectionReason reason) {
+  collecting_ = true;
+  marking_ = false;
+  barrier_.marking = nullptr;
+  UpdateAllocationLimit();
+  CollectionEvent event;
+  PhaseTimer timer(static_cast<bool>(observer_), event);
+  for (const auto& arena : arenas_) arena->PrepareForCollection();
+  timer.End(CollectionPhase::kFinishSweeping);
+  // The roots again: Pointers locked since the start, to values no store
+  // shaded. Then the holders of the weak references and ephemerons the
+  // steps found, where they are now.
+  for (const auto& arena : arenas_) arena->MarkRoots(marker_.tracer(), false);
+  marker_.Revisit();
+  timer.End(CollectionPhase::kRoots);
+  return EndCollection(reason, CollectionKind::kMajor, timer);
+}
+
+std::size_t Mutator::EndCollection(CollectionReason reason, CollectionKind kind,
+                                   PhaseTimer& timer) {
+  marker_.Drain();
+  // What the guardians get back is kept, with all it reaches.
+  if (guardian_registry_.HandOverUnreached(marker_.tracer()) > 0) {
+    marker_.Drain();
+  }
+  timer.End(CollectionPhase::kTrace);
+
+  marker_.ClearUnreachedWeaks();
   weak_registry_.ClearUnmarked(weak_callbacks_);
-  end_phase(CollectionPhase::kWeaks);
+  timer.End(CollectionPhase::kWeaks);
 
+  const bool observed = timer.on();
+  CollectionEvent& event = timer.event();
+  const bool minor = kind == CollectionKind::kMinor;
   std::size_t freed = 0;
   std::size_t live = 0;
   std::size_t freed_bytes = 0;
@@ -258,7 +425,7 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   // The destructors of the freed values gave back their external memory.
   freed_bytes += external_before - external_bytes_;
   live_bytes += external_bytes_;
-  end_phase(CollectionPhase::kSweep);
+  timer.End(CollectionPhase::kSweep);
   live_bytes_after_collection_ = live_bytes;
   if (kind == CollectionKind::kMajor) {
     live_bytes_after_major_ = live_bytes;
@@ -288,7 +455,7 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
       "collection %d (%s) freed %d values, %d live in %d arenas", collections_,
       ToString(kind), freed, live, arenas_.size());
   if (observed) {
-    end_phase(CollectionPhase::kRelease);
+    timer.End(CollectionPhase::kRelease);
     event.reason = reason;
     event.kind = kind;
     event.number = collections_;
@@ -331,6 +498,8 @@ Stats Mutator::stats() const {
   stats.collections = collections_;
   stats.minor_collections = minor_collections_;
   stats.remembered = remembered_.size();
+  stats.marking_steps = marking_steps_;
+  stats.marking = marking_;
   stats.weak_refs = weak_registry_.size();
   return stats;
 }
@@ -354,11 +523,20 @@ absl::Status Mutator::VerifyHeap() const {
 
 namespace {
 
-// Reports the first reference from an old value that is not remembered to
-// a young value that is not remembered either: a store that skipped the
-// write barrier.
-class OldToYoungCheck final : public internal::EdgeSink {
+// Reports the first reference from a holder (set_holder) to a value that
+// `reaches_ok` refuses: a store that skipped the write barrier.
+class BarrierCheck final : public internal::EdgeSink {
  public:
+  // `weak_edges`: whether weak references (and ephemerons' values) count.
+  // `format` describes a broken edge from the holder's type, the holder,
+  // the edge's name, the target's type and the target.
+  using Format =
+      absl::FormatSpec<std::string_view, const void*, std::string_view,
+                       std::string_view, const void*>;
+  BarrierCheck(bool (*reaches_ok)(const void* target), bool weak_edges,
+               const Format& format)
+      : reaches_ok_(reaches_ok), weak_edges_(weak_edges), format_(format) {}
+
   void set_holder(const void* holder) { holder_ = holder; }
   const absl::Status& status() const { return status_; }
 
@@ -369,31 +547,41 @@ class OldToYoungCheck final : public internal::EdgeSink {
     Check(target.address(), absl::StrFormat("[%d]", index));
   }
   void Weak(const void* target, std::string_view name) override {
-    Check(target, name);
+    if (weak_edges_) Check(target, name);
+  }
+  void EphemeronValue(Root target, std::string_view name) override {
+    if (weak_edges_) Check(target.address(), name);
   }
 
  private:
-  static bool OldOrRemembered(const void* value) {
-    const internal::BucketHeader* bucket = internal::BucketHeader::Of(value);
-    const std::uint32_t index = bucket->IndexOf(value);
-    return bucket->marked(index) || bucket->remembered(index);
-  }
   void Check(const void* target, std::string_view name) {
-    if (!status_.ok() || OldOrRemembered(target)) return;
+    if (!status_.ok() || reaches_ok_(target)) return;
     status_ = absl::InternalError(absl::StrFormat(
-        "an old %s at %p refers (%s) to a young %s at %p, and neither is "
-        "in the remembered set: a store skipped the write barrier",
-        internal::BucketHeader::Of(holder_)->type().name(), holder_, name,
-        internal::BucketHeader::Of(target)->type().name(), target));
+        format_, internal::BucketHeader::Of(holder_)->type().name(), holder_,
+        name, internal::BucketHeader::Of(target)->type().name(), target));
   }
 
+  bool (*const reaches_ok_)(const void* target);
+  const bool weak_edges_;
+  const Format& format_;
   const void* holder_ = nullptr;
   absl::Status status_;
 };
 
+bool Marked(const void* value) {
+  const internal::BucketHeader* bucket = internal::BucketHeader::Of(value);
+  return bucket->marked(bucket->IndexOf(value));
+}
+
+bool Remembered(const void* value) {
+  const internal::BucketHeader* bucket = internal::BucketHeader::Of(value);
+  return bucket->remembered(bucket->IndexOf(value));
+}
+
 }  // namespace
 
 absl::Status Mutator::VerifyBarrier() const {
+  if (marking_) return VerifyTriColor();
   if (!generational_) return absl::OkStatus();
   std::size_t remembered = 0;
   for (const auto& arena : arenas_) remembered += arena->CountRemembered();
@@ -403,14 +591,36 @@ absl::Status Mutator::VerifyBarrier() const {
         "holds %d",
         remembered, remembered_.size()));
   }
-  OldToYoungCheck check;
+  static const BarrierCheck::Format kFormat(
+      "an old %s at %p refers (%s) to a young %s at %p, and neither is in "
+      "the remembered set: a store skipped the write barrier");
+  BarrierCheck check(
+      [](const void* target) { return Marked(target) || Remembered(target); },
+      /*weak_edges=*/true, kFormat);
   internal::HeapWalker walker(*this, check);
   for (const auto& arena : walker.arenas()) {
     arena->ForEachLive([&](Root value) {
-      const internal::BucketHeader* bucket =
-          internal::BucketHeader::Of(value.address());
-      const std::uint32_t index = bucket->IndexOf(value.address());
-      if (!bucket->marked(index) || bucket->remembered(index)) return;
+      if (!Marked(value.address()) || Remembered(value.address())) return;
+      check.set_holder(value.address());
+      walker.ReportEdges(value);
+    });
+  }
+  return check.status();
+}
+
+absl::Status Mutator::VerifyTriColor() const {
+  // Black: marked and not on the stack. Weak references and ephemerons'
+  // values are not traced as strong ones, so they may stay white.
+  absl::flat_hash_set<const void*> gray;
+  for (const Root& root : marker_.pending()) gray.insert(root.address());
+  static const BarrierCheck::Format kFormat(
+      "a traced %s at %p refers (%s) to an unmarked %s at %p while an "
+      "incremental collection marks: a store skipped the write barrier");
+  BarrierCheck check(&Marked, /*weak_edges=*/false, kFormat);
+  internal::HeapWalker walker(*this, check);
+  for (const auto& arena : walker.arenas()) {
+    arena->ForEachLive([&](Root value) {
+      if (!Marked(value.address()) || gray.contains(value.address())) return;
       check.set_holder(value.address());
       walker.ReportEdges(value);
     });

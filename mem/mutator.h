@@ -37,6 +37,19 @@
 // allocated from since the last collection; a major one clears every mark
 // first and is the collection above.
 //
+// In an incremental heap a major collection the pacing (or stress mode)
+// runs is spread over pauses: a first step clears the marks and marks the
+// roots; later steps, each after kMarkingStepBytes of allocation, trace a
+// budget of values; the finish marks from the roots again (the Pointers
+// locked since the start), traces what is left, and runs steps 3 to 6
+// above at once. Between the pauses the write barrier shades what the
+// mutator stores (internal/write_barrier.h), and values allocated are
+// marked and traced like the others (internal/marker.h), so a value that
+// became unreachable after the start may live until the next collection.
+// An explicit collection (CollectGarbage or CollectYoung) or one at the
+// heap limit drops a marking under way and runs a full collection at once:
+// afterwards exactly the reachable values live.
+//
 // A collection invalidates every Member and raw address to a freed value;
 // Pointers, and the Members of values that survive, stay valid. Collections
 // run when CollectGarbage() is called and automatically when the bytes
@@ -89,6 +102,8 @@
 #include "mem/guardian.h"
 #include "mem/internal/arena.h"
 #include "mem/internal/ephemeron_table.h"
+#include "mem/internal/heap_barrier.h"
+#include "mem/internal/marker.h"
 #include "mem/internal/remembered_set.h"
 #include "mem/internal/type_info.h"
 #include "mem/log.h"
@@ -154,6 +169,15 @@ enum class CollectionMode {
   // major ones. Under Pacing::kLiveHeap a minor collection runs after
   // max(64 KiB, live bytes after the last major * heap_growth / 2) bytes.
   kGenerational,
+  // Every collection is major, and the ones the pacing and stress mode run
+  // are incremental: spread over steps of bounded work between
+  // allocations (see the top of this file), so that no pause traces the
+  // whole heap. The pacing starts one after the same pressure as kFull,
+  // and each step's budget is sized so that marking ends within about
+  // half a pressure's worth more of allocation.
+  kIncremental,
+  // kGenerational whose major collections are incremental.
+  kGenerationalIncremental,
 };
 
 std::string_view ToString(CollectionMode mode);
@@ -179,8 +203,9 @@ struct MutatorOptions {
   // variable KAMO_MEM_STRESS when the Mutator is made (absent: off), so a
   // whole test binary can run under stress without code changes.
   std::optional<std::uint32_t> stress_interval = std::nullopt;
-  // Unset, it is read from the environment variable KAMO_MEM_MODE ("full"
-  // or "generational") when the Mutator is made (absent: kGenerational, the
+  // Unset, it is read from the environment variable KAMO_MEM_MODE ("full",
+  // "generational", "incremental" or "generational-incremental") when the
+  // Mutator is made (absent: kGenerational, the
   // default because it wins on GCBench, see README), so that a whole test
   // binary can run in the other mode without code changes.
   std::optional<CollectionMode> mode = std::nullopt;
@@ -196,6 +221,13 @@ class Mutator {
   // Bounds of the pressure, in bytes allocated between collections.
   static constexpr std::size_t kMinPressure = std::size_t{64} << 10;
   static constexpr std::size_t kMaxPressure = std::size_t{64} << 20;
+  // An incremental collection's steps: one after every this many bytes
+  // allocated while it marks. Stress mode makes one of kStressStepValues
+  // values at each of its collection points instead.
+  static constexpr std::size_t kMarkingStepBytes = std::size_t{32} << 10;
+  static constexpr std::size_t kStressStepValues = 16;
+  // The least a step traces.
+  static constexpr std::size_t kMinStepValues = 256;
 
   using Options = MutatorOptions;
 
@@ -217,15 +249,25 @@ class Mutator {
   template <Traceable T, typename... Args>
   Pointer<T> Allocate(Args&&... args);
 
-  // Runs a full (major) collection now; returns the number of values freed.
+  // Runs a full (major) collection now, at once (dropping the marking of
+  // an incremental one under way); returns the number of values freed.
   std::size_t CollectGarbage() {
     return Collect(CollectionReason::kExplicit, CollectionKind::kMajor);
   }
   // Runs a minor collection now in a generational heap (a major one if it
-  // is due), a full one in another; returns the number of values freed.
+  // is due, or if an incremental one is marking), a full one in another;
+  // returns the number of values freed.
   std::size_t CollectYoung() {
     return Collect(CollectionReason::kExplicit, CollectionKind::kMinor);
   }
+
+  // One pause of an incremental collection, now (at idle time, say, as
+  // Lua's collectgarbage("step")): starts a major one if none is marking,
+  // else traces up to `budget` values (at least one), or finishes it once
+  // a step has left nothing to trace. Returns whether it finished one. In
+  // a heap that is not incremental it runs CollectYoung() and returns
+  // true.
+  bool CollectStep(std::size_t budget = kMinStepValues);
 
   // Turns a raw address (the T* a Pointer's get() returned, coming back over
   // an FFI boundary, from a debugger or a fuzzer) into a locked Pointer, if
@@ -266,10 +308,16 @@ class Mutator {
   std::size_t minor_collections() const { return minor_collections_; }
   // The kind of the last collection (kMajor before the first).
   CollectionKind last_collection_kind() const { return last_kind_; }
-  CollectionMode mode() const {
-    return generational_ ? CollectionMode::kGenerational
-                         : CollectionMode::kFull;
+  CollectionMode mode() const { return mode_; }
+  // Whether an incremental collection is marking (between its first step
+  // and its finish).
+  bool marking() const { return marking_; }
+  // Incremental collections started, and their steps, since the Mutator
+  // was made.
+  std::size_t incremental_collections() const {
+    return incremental_collections_;
   }
+  std::size_t marking_steps() const { return marking_steps_; }
   // The same count as a location that later collections update, for a
   // borrowed reference's debug check (value/'s View).
   const std::size_t& collection_counter() const { return collections_; }
@@ -287,11 +335,18 @@ class Mutator {
   void set_collection_observer(CollectionObserver observer) {
     observer_ = std::move(observer);
   }
+  // `observer` hears of every step of an incremental collection; an empty
+  // function turns it off, the default.
+  void set_marking_step_observer(MarkingStepObserver observer) {
+    step_observer_ = std::move(observer);
+  }
 
-  // Walks the whole heap and checks every arena's invariants, and in a
-  // generational heap the write barrier's: every reference an old value
-  // holds leads to an old value, unless the holder or the target is
-  // remembered. O(capacity).
+  // Walks the whole heap and checks every arena's invariants and the write
+  // barrier's: while an incremental collection marks, every strong
+  // reference a marked value that is not waiting to be traced holds leads
+  // to a marked value (the tri-color invariant); otherwise, in a
+  // generational heap, every reference an old value holds leads to an old
+  // value, unless the holder or the target is remembered. O(capacity).
   absl::Status VerifyHeap() const;
 
   // Makes the calling thread the Mutator's owner (see Threads above).
@@ -323,17 +378,39 @@ class Mutator {
   }
   [[noreturn]] void FailThread(std::string_view operation) const;
   // Runs a collection of `kind`, or a major one if the heap is not
-  // generational or a major one is due.
+  // generational or a major one is due or an incremental one is marking
+  // (whose marking it drops); in an incremental heap, starts an
+  // incremental one instead if the pacing or stress mode asks for a major
+  // one (and returns 0).
   std::size_t Collect(CollectionReason reason, CollectionKind kind);
-  // The write barrier's invariant (see VerifyHeap).
+  class PhaseTimer;
+  // A collection's start: the allocation caches given back and lazy sweeps
+  // finished, every mark cleared for a major collection with sticky marks,
+  // the roots marked (and for a minor one the remembered set).
+  void BeginMarking(CollectionKind kind, PhaseTimer& timer);
+  // An incremental collection's first step, a later one (tracing
+  // `budget` values, or the finish once nothing is left), and its finish.
+  void StartIncremental();
+  void MarkingStep(std::size_t budget, CollectionReason reason);
+  std::size_t FinishIncremental(CollectionReason reason);
+  // A collection's end, once the roots are marked: tracing, guardians,
+  // weak references, the sweep, pacing, the event and the callbacks.
+  std::size_t EndCollection(CollectionReason reason, CollectionKind kind,
+                            PhaseTimer& timer);
+  void ReportStep(const MarkingStepEvent& event) const;
+  // The write barrier's invariants (see VerifyHeap).
   absl::Status VerifyBarrier() const;
+  absl::Status VerifyTriColor() const;
   // Where an allocation goes when allocated_bytes_ reaches
   // allocation_limit_: stops if a collection is running, else runs the
-  // collection that is due (stress or pressure), if any.
+  // collection or marking step that is due (stress, pressure), if any.
   void BeforeAllocation(std::string_view (*type_name)());
-  // Sets allocation_limit_ from pressure_, stress mode and collecting_.
+  // Sets allocation_limit_ from pressure_ (or the next marking step), stress
+  // mode and collecting_.
   void UpdateAllocationLimit() {
-    allocation_limit_ = collecting_ || stress_interval_ != 0 ? 0 : pressure_;
+    allocation_limit_ = collecting_ || stress_interval_ != 0 ? 0
+                        : marking_                           ? next_step_at_
+                                                             : pressure_;
   }
   // ExternalMemory's accounting, per arena and in total: Gain may collect,
   // then throws HeapLimitExceeded (counting nothing) past the heap limit.
@@ -356,9 +433,14 @@ class Mutator {
   }
 
   const Options options_;
+  const CollectionMode mode_;
   const bool generational_;
-  // Declared before the arenas, whose buckets refer to it.
+  const bool incremental_;
+  // Declared before the arenas, whose buckets refer to them: the barrier
+  // (when marks are sticky: generational or incremental) and its
+  // remembered set (generational).
   internal::RememberedSet remembered_;
+  internal::HeapBarrier barrier_;
   // Declared before the arenas: values destroyed with the arenas may own
   // Weak handles, which unregister from it.
   internal::WeakRegistry weak_registry_;
@@ -368,9 +450,11 @@ class Mutator {
   std::vector<Root> pending_;  // the tracer's stack, kept between collections
   std::vector<void**> weak_slots_;  // the WeakMembers traced, likewise
   internal::EphemeronTable ephemerons_;  // those waiting on a key, likewise
+  internal::Marker marker_{pending_, weak_slots_, ephemerons_, this};
   std::vector<internal::ArenaBase*> compactable_;  // per collection, reused
   std::vector<std::function<void()>> weak_callbacks_;
   CollectionObserver observer_;
+  MarkingStepObserver step_observer_;
   std::size_t total_capacity_ = 0;       // slots over all arenas
   std::size_t pressure_ = kMinPressure;  // in bytes
   std::size_t live_bytes_after_collection_ = 0;
@@ -385,6 +469,15 @@ class Mutator {
   // the next collection the pacing runs must be major.
   std::size_t live_bytes_after_major_ = 0;
   bool major_due_ = false;
+  // Incremental: whether a collection is marking, and whether a step has
+  // emptied its stack (the next step is the finish); the allocated_bytes_
+  // at which its next step runs; the values each step traces.
+  bool marking_ = false;
+  bool marking_traced_ = false;
+  std::size_t next_step_at_ = 0;
+  std::size_t step_budget_ = kMinStepValues;
+  std::size_t incremental_collections_ = 0;
+  std::size_t marking_steps_ = 0;
   // Allocate's one test, so that the checks for stress mode and for an
   // allocation during a collection stay off its fast path: pressure_, or 0
   // (every allocation calls BeforeAllocation) in stress mode and during a
@@ -413,6 +506,10 @@ template <Traceable T, typename... Args>
   if (!arena.has_vacant()) [[unlikely]]
     GrowArena(arena);
   T* value = arena.Emplace(std::forward<Args>(args)...);
+  // Allocate gray (internal/marker.h), after the constructor has stored
+  // what it stores.
+  if (marking_) [[unlikely]]
+    marker_.ShadeAllocated(internal::RootOf(value));
   ++allocations_;
   allocated_bytes_ += sizeof(T);
   return Pointer<T>(value, typename Pointer<T>::AdoptLock());
@@ -491,7 +588,7 @@ internal::Arena<T>& Mutator::CreateArena() {
     capacity = T::kBucketCapacity;
   }
   auto arena = std::make_unique<internal::Arena<T>>(
-      capacity, this, generational_ ? &remembered_ : nullptr);
+      capacity, this, generational_ || incremental_ ? &barrier_ : nullptr);
   internal::Arena<T>& result = *arena;
   AddArena(std::move(arena), internal::TypeIdOf<T>());
   return result;

@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "mem/mutator.h"
+#include "mem/testing/atomic_mode.h"
 #include "mem/testing/test_types.h"
 
 namespace kamo::mem {
@@ -229,7 +230,8 @@ TEST(MutatorManualPacingTest, StillCollectsAtTheHeapLimit) {
 
 TEST(MutatorStressTest, IntervalOneCollectsBeforeEveryAllocation) {
   DestructionLog log;
-  Mutator mutator(MutatorOptions{.stress_interval = 1});
+  Mutator mutator(
+      MutatorOptions{.stress_interval = 1, .mode = testing::AtomicMode()});
   EXPECT_EQ(mutator.stress_interval(), 1u);
   Pointer<Node> kept = mutator.Allocate<Node>(0, &log);
   EXPECT_EQ(mutator.collections(), 1u);
@@ -245,7 +247,8 @@ TEST(MutatorStressTest, IntervalOneCollectsBeforeEveryAllocation) {
 
 TEST(MutatorStressTest, IntervalNCollectsBeforeEveryNthAllocation) {
   std::vector<CollectionReason> reasons;
-  Mutator mutator(MutatorOptions{.stress_interval = 3});
+  Mutator mutator(
+      MutatorOptions{.stress_interval = 3, .mode = testing::AtomicMode()});
   mutator.set_collection_observer(
       [&reasons](const CollectionEvent& e) { reasons.push_back(e.reason); });
   std::vector<std::size_t> collections;

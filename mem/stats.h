@@ -32,6 +32,8 @@ struct Stats {
   std::size_t collections = 0;     // since the Mutator was created
   std::size_t minor_collections = 0;  // of those (generational heaps)
   std::size_t remembered = 0;         // in the remembered set (generational)
+  std::size_t marking_steps = 0;      // of incremental collections, all told
+  bool marking = false;            // an incremental collection is marking now
   std::size_t weak_refs = 0;       // live Weak handles
 
   // The arena of the named type, or null.

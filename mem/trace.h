@@ -82,6 +82,11 @@ class EdgeSink {
   // The element at `index` of a range (VisitAll).
   virtual void Element(Root target, std::size_t index) = 0;
   virtual void Weak(const void* target, std::string_view name) = 0;
+  // An ephemeron's value: held only while its key is reachable some other
+  // way. Most sinks show it as held.
+  virtual void EphemeronValue(Root target, std::string_view name) {
+    Strong(target, name);
+  }
 };
 }  // namespace internal
 
@@ -170,8 +175,8 @@ class Tracer {
       // shows a WeakMap's entries).
       edges_->Weak(*fields.key, name.empty() ? "key" : name);
       if (fields.value != nullptr && *fields.value != nullptr) {
-        edges_->Strong(Root(*fields.value, fields.trace_value),
-                       name.empty() ? "value" : name);
+        edges_->EphemeronValue(Root(*fields.value, fields.trace_value),
+                               name.empty() ? "value" : name);
       }
       return;
     }

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "mem/testing/atomic_mode.h"
 #include "value/heap.h"
 #include "value/printer.h"
 
@@ -169,7 +170,8 @@ TEST_F(VectorTest, VectorContainingItselfIsFreedWhenDropped) {
 // The element storage is external memory: it shows in Stats, drives
 // collections without any allocation, and counts against the heap limit.
 TEST(VectorExternalMemoryTest, StorageIsCountedAndDrivesCollections) {
-  mem::Mutator mutator(mem::MutatorOptions{.stress_interval = 0});
+  mem::Mutator mutator(mem::MutatorOptions{.stress_interval = 0,
+                                           .mode = mem::testing::AtomicMode()});
   Heap heap(mutator);
   mem::Pointer<Vector> vector = heap.NewVector();
   heap.NewPair(Value::Int(1), Value());  // garbage

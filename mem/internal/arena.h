@@ -86,7 +86,7 @@ class ArenaBase {
   // `keep_vacant`; returns how many.
   virtual std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) = 0;
   virtual std::size_t CountLocked() const = 0;
-  // A generational heap's major collection: every value young again.
+  // A major collection with sticky marks: every value young again.
   virtual void ClearMarks() = 0;
   virtual std::size_t CountRemembered() const = 0;
   virtual bool IsConsistent() const = 0;
@@ -109,14 +109,14 @@ template <typename T>
 class Arena final : public ArenaBase {
  public:
   // `mutator` owns the arena and its buckets (debug builds register them
-  // under it, see heap_registry.h); `remembered_set` is its heap's if the
-  // heap is generational, else null. Buckets have bucket_capacity slots, or
-  // as many as fit (Bucket<T>::FittingCapacity).
+  // under it, see heap_registry.h); `barrier` is its heap's if the heap's
+  // marks are sticky (generational or incremental), else null. Buckets have
+  // bucket_capacity slots, or as many as fit (Bucket<T>::FittingCapacity).
   Arena(std::uint32_t bucket_capacity, const void* mutator,
-        RememberedSet* remembered_set = nullptr)
+        HeapBarrier* barrier = nullptr)
       : bucket_capacity_(Bucket<T>::FittingCapacity(bucket_capacity)),
         mutator_(mutator),
-        remembered_set_(remembered_set) {}
+        barrier_(barrier) {}
 
 #if KAMO_MEM_DEBUG_CHECKS
   ~Arena() override {
@@ -144,8 +144,7 @@ class Arena final : public ArenaBase {
   // buckets): the vectors grow geometrically (a reserve of one more element
   // would copy them on every call, O(buckets) per bucket added).
   void Grow() {
-    BucketPtr bucket(
-        Bucket<T>::Create(bucket_capacity_, mutator_, remembered_set_));
+    BucketPtr bucket(Bucket<T>::Create(bucket_capacity_, mutator_, barrier_));
     ReserveAtLeast(buckets_, buckets_.size() + 1);
     ReserveAtLeast(available_, buckets_.size() + 1);
     ReserveAtLeast(unswept_, buckets_.size() + 1);
@@ -401,7 +400,7 @@ class Arena final : public ArenaBase {
 
   const std::uint32_t bucket_capacity_;
   [[maybe_unused]] const void* mutator_;
-  RememberedSet* const remembered_set_;  // null unless generational
+  HeapBarrier* const barrier_;  // null unless marks are sticky
   using BucketPtr = std::unique_ptr<Bucket<T>, typename Bucket<T>::Deleter>;
 
   // The allocation cache: taken slots of one bucket, handed out by Emplace.

@@ -8,8 +8,8 @@
 //
 // Invariant (IsConsistent): free, occupied and taken slots partition the
 // capacity; vacant_, occupied_count_ and locked_slots_ agree with the
-// bitmaps and the locks; no slot is marked outside a collection (in a
-// generational heap: only occupied slots are marked, and only they are
+// bitmaps and the locks; no slot is marked outside a collection (with
+// sticky marks: only occupied slots are marked, and only they are
 // remembered; in another, none is remembered); only
 // occupied slots are locked; the lock overflow table holds entries only for
 // saturated counts; the free cursor is at or before the first free word.
@@ -69,16 +69,16 @@ class Bucket final : public BucketHeader {
   }
 
   // A new bucket of FittingCapacity(capacity) == capacity slots, owned by
-  // the Mutator at `owner`, of a generational heap if `remembered_set` is
-  // not null (see Sticky marks). Throws std::bad_alloc, having allocated
+  // the Mutator at `owner`, with sticky marks if `barrier` is not null (see
+  // Sticky marks). Throws std::bad_alloc, having allocated
   // nothing.
   static Bucket* Create(std::uint32_t capacity, const void* owner,
-                        RememberedSet* remembered_set) {
+                        HeapBarrier* barrier) {
     MEM_CHECK(capacity == FittingCapacity(capacity),
               "Bucket<%s>: %u slots do not fit a bucket", TypeName<T>(),
               capacity);
     void* block = AllocateBucketBytes(BlockBytes(capacity));
-    return ::new (block) Bucket(capacity, owner, remembered_set);
+    return ::new (block) Bucket(capacity, owner, barrier);
   }
 
   // Destroys every value still here (the Mutator is going away, or the
@@ -222,7 +222,7 @@ class Bucket final : public BucketHeader {
     std::uint32_t freed = 0;
     std::uint32_t first_free = kNoWord;
     const std::size_t words = BitmapWords(capacity_);
-    const bool sticky = remembered_set_ != nullptr;
+    const bool sticky = barrier_ != nullptr;
     for (std::uint32_t w = 0; w < words; ++w) {
       const std::uint64_t dead = occupied_[w] & ~marks_[w];
       if (!sticky) marks_[w] = 0;
@@ -293,7 +293,7 @@ class Bucket final : public BucketHeader {
     std::uint32_t occupied = 0;
     std::uint32_t vacant = 0;
     std::uint32_t marked = 0;
-    const bool sticky = remembered_set_ != nullptr;
+    const bool sticky = barrier_ != nullptr;
     for (std::uint32_t w = 0; w < words; ++w) {
       if ((free_[w] & occupied_[w]) != 0) return false;
       // Marks outlive a collection only if sticky or in an unswept bucket,
@@ -352,10 +352,9 @@ class Bucket final : public BucketHeader {
   static constexpr bool kPoisons = false;
 #endif
 
-  Bucket(std::uint32_t capacity, const void* owner,
-         RememberedSet* remembered_set)
+  Bucket(std::uint32_t capacity, const void* owner, HeapBarrier* barrier)
       : BucketHeader(capacity, sizeof(T), alignof(T), TypeInfoOf<T>(), owner,
-                     remembered_set) {
+                     barrier) {
     static_assert(sizeof(Bucket) == sizeof(BucketHeader),
                   "IndexOfValue places slot 0 right after the header");
     PoisonSlot(slots_, std::size_t{capacity} * sizeof(T));

@@ -14,9 +14,9 @@ struct BucketHeader::LockOverflow {
 
 BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                            std::uint32_t slot_alignment, const TypeInfo& type,
-                           const void* owner, RememberedSet* remembered_set)
+                           const void* owner, HeapBarrier* barrier)
     : owner_(owner),
-      remembered_set_(remembered_set),
+      barrier_(barrier),
       type_(&type),
       type_tag_(type.tag),
       slot_size_(slot_size),

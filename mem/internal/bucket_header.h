@@ -26,14 +26,17 @@
 //   unlocked   0     1         0       0
 //   locked     0     1         0       >0   (a root)
 //   marked     0     1         1       any  (between the mark and the sweep
-//                                            of one collection; in a
-//                                            generational heap, from the
+//                                            of one collection; with
+//                                            sticky marks, from the
 //                                            collection it survived on: an
 //                                            old value, see Sticky marks)
 //
-// Sticky marks (a generational heap, one made with a RememberedSet): the
-// sweep leaves the marks, so that a marked slot is an old value and an
-// occupied unmarked one a young value, allocated since the last collection.
+// Sticky marks (a heap made with a HeapBarrier: a generational or an
+// incremental one): the sweep leaves the marks, so that a marked slot is an
+// old value and an occupied unmarked one a young value, allocated since the
+// last collection; a major collection clears them all first. While an
+// incremental collection marks, a marked slot is one it has reached (gray
+// or black) and an unmarked one is white.
 // A remembered bit is set on a value that the write barrier put in the
 // remembered set (remembered_set.h) since the last collection: an old
 // value that was given a reference to a young one, or a young value stored
@@ -98,6 +101,7 @@ inline void UnpoisonSlot([[maybe_unused]] const void* slot,
 inline constexpr std::size_t kBucketAlignment = std::size_t{1} << 16;
 
 class RememberedSet;
+struct HeapBarrier;
 
 class BucketHeader {
  public:
@@ -216,9 +220,9 @@ class BucketHeader {
   bool has_young() const { return has_young_; }
   void set_has_young(bool has_young) { has_young_ = has_young; }
 
-  // The remembered set of a generational heap (see Sticky marks), null in
-  // a heap that marks everything in every collection.
-  RememberedSet* remembered_set() const { return remembered_set_; }
+  // The heap's write barrier state (see Sticky marks), null in a heap that
+  // clears its marks in every sweep.
+  HeapBarrier* barrier() const { return barrier_; }
   bool remembered(std::uint32_t index) const {
     return Test(remembered_, index);
   }
@@ -236,7 +240,7 @@ class BucketHeader {
     }
     return count;
   }
-  // Clears every mark: a generational heap's major collection starts with
+  // Clears every mark: a major collection with sticky marks starts with
   // every value young.
   void ClearMarks() {
     std::fill_n(marks_, BitmapWords(capacity_), std::uint64_t{0});
@@ -321,7 +325,7 @@ class BucketHeader {
   // `slot_size` bytes aligned to `slot_alignment`.
   BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                std::uint32_t slot_alignment, const TypeInfo& type,
-               const void* owner, RememberedSet* remembered_set);
+               const void* owner, HeapBarrier* barrier);
   ~BucketHeader();
 
   // Bytes from the bucket's start to slot 0 for slots aligned to
@@ -388,7 +392,7 @@ class BucketHeader {
   // ceil(2^32 / slot_size): IndexOf's division by the slot size.
   std::uint64_t reciprocal_;
   const void* owner_;
-  RememberedSet* remembered_set_;  // null: marks are cleared by the sweep
+  HeapBarrier* barrier_;  // null: marks are cleared by the sweep
   const TypeInfo* type_;
   std::uint8_t type_tag_;
   // The counters that allocation updates (vacant_, occupied_count_,

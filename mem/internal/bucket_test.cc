@@ -47,7 +47,7 @@ class BucketTest : public ::testing::Test {
   std::uint32_t Index(const Leaf* leaf) const { return bucket_->IndexOf(leaf); }
 
   Bucket<Leaf>* bucket_ =
-      Bucket<Leaf>::Create(4, /*owner=*/nullptr, /*remembered_set=*/nullptr);
+      Bucket<Leaf>::Create(4, /*owner=*/nullptr, /*barrier=*/nullptr);
 };
 
 TEST_F(BucketTest, NewBucketIsEmptyAndConsistent) {
@@ -96,7 +96,7 @@ TEST_F(BucketTest, ReleaseReturnsATakenSlot) {
 
 TEST_F(BucketTest, TakeFreeWordTakesEveryFreeSlotOfTheFirstWordWithOne) {
   Bucket<Leaf>* bucket =
-      Bucket<Leaf>::Create(130, /*owner=*/nullptr, /*remembered_set=*/nullptr);
+      Bucket<Leaf>::Create(130, /*owner=*/nullptr, /*barrier=*/nullptr);
   const Bucket<Leaf>::FreeWord first = bucket->TakeFreeWord();
   EXPECT_EQ(first.first_index, 0u);
   EXPECT_EQ(first.bits, ~std::uint64_t{0});
@@ -175,12 +175,12 @@ TEST_F(BucketTest, MarkRootsMarksAndPushesExactlyTheLockedSlots) {
   EphemeronTable ephemerons;
   Marker marker(pending, weak_slots, ephemerons, /*mutator=*/nullptr);
   bucket_->MarkRoots(marker.tracer());
-  ASSERT_EQ(marker.pending(), 1u);
+  ASSERT_EQ(marker.pending().size(), 1u);
   EXPECT_EQ(pending[0].address(), locked);
   EXPECT_TRUE(bucket_->marked(Index(locked)));
   EXPECT_FALSE(bucket_->marked(Index(unlocked)));
   marker.Drain();
-  EXPECT_EQ(marker.pending(), 0u);
+  EXPECT_EQ(marker.pending().size(), 0u);
   EXPECT_EQ(bucket_->Sweep(), 1u) << "the unlocked one";
   bucket_->Unlock(Index(locked), LeafName());
 }

@@ -24,7 +24,7 @@ void EphemeronTable::Add(const EphemeronFields& fields) {
   }
   const auto index = static_cast<std::uint32_t>(entries_.size());
   auto [it, inserted] = waits->try_emplace(bucket->IndexOf(*fields.key), index);
-  entries_.push_back({fields, inserted ? kEnd : it->second});
+  entries_.push_back({fields, *fields.key, inserted ? kEnd : it->second});
   it->second = index;
   ++waiting_;
 }
@@ -47,14 +47,15 @@ void EphemeronTable::Resolve(const void* value, Tracer& tracer) {
   }
 }
 
-void EphemeronTable::ClearUnresolved() {
+void EphemeronTable::Reset(bool clear_fields) {
   for (const Entry& entry : entries_) {
     if (entry.fields.key == nullptr) continue;
     // Erased one by one, not cleared: the maps keep their capacity for the
     // next marking (clear() would give it back).
-    BucketHeader* bucket = BucketHeader::Of(*entry.fields.key);
+    BucketHeader* bucket = BucketHeader::Of(entry.key);
     static_cast<BucketWaits*>(bucket->waiting_ephemerons())
-        ->erase(bucket->IndexOf(*entry.fields.key));
+        ->erase(bucket->IndexOf(entry.key));
+    if (!clear_fields) continue;
     *entry.fields.key = nullptr;
     if (entry.fields.value != nullptr) *entry.fields.value = nullptr;
   }

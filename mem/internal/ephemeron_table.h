@@ -65,16 +65,25 @@ class EphemeronTable {
 
   // After marking: sets the key and value of every ephemeron still waiting
   // (its key unreachable) to null, and forgets them all.
-  void ClearUnresolved();
+  void ClearUnresolved() { Reset(/*clear_fields=*/true); }
+  // The end of an incremental step: forgets them all without reading or
+  // writing their fields, which the mutator may move before the next one.
+  void ForgetUnresolved() { Reset(/*clear_fields=*/false); }
+
+  // Ephemerons added since the table was last cleared or forgotten.
+  std::size_t added() const { return entries_.size(); }
 
  private:
   static constexpr std::uint32_t kEnd = UINT32_MAX;
   struct Entry {
     EphemeronFields fields;  // fields.key is null once resolved
+    const void* key;         // *fields.key when added
     std::uint32_t next;      // the next entry with the same key, or kEnd
   };
   // The first waiting entry per key slot index of one bucket.
   using BucketWaits = absl::flat_hash_map<std::uint32_t, std::uint32_t>;
+
+  void Reset(bool clear_fields);
 
   std::vector<Entry> entries_;  // chained by key; kept for their capacity
   std::size_t waiting_ = 0;     // entries not resolved

@@ -1,6 +1,8 @@
 #include "mem/internal/marker.h"
 
 #include <algorithm>
+#include <limits>
+#include <new>
 
 namespace kamo::mem {
 
@@ -14,30 +16,88 @@ namespace internal {
 // each is prefetched when it enters and traced when it leaves, so that
 // kLookahead values' worth of work hides the latency of loading it (as
 // Boehm's mark stack and prefetch queue do).
-void Marker::Drain() {
+template <bool kStep>
+std::size_t Marker::DrainUpTo(std::size_t budget) {
   static constexpr std::size_t kLookahead = 16;
   std::vector<Root>& pending = tracer_.pending_;
   std::size_t& depth = tracer_.depth_;
   Root window[kLookahead];
   std::size_t head = 0;
   std::size_t size = 0;
-  while (true) {
-    while (size < kLookahead && depth != 0) {
+  std::size_t traced = 0;
+  while (traced != budget) {
+    // The window takes no more than the budget has left: what it holds
+    // is traced before the step ends.
+    while (size < kLookahead && size < budget - traced && depth != 0) {
       const Root root = pending[--depth];
       __builtin_prefetch(root.address());
       window[(head + size++) % kLookahead] = root;
     }
-    if (size == 0) return;
+    if (size == 0) return traced;
     const Root root = window[head];
     head = (head + 1) % kLookahead;
     --size;
+    ++traced;
 #if KAMO_MEM_DEBUG_CHECKS
     tracer_.holder_ = root.address();
 #endif
+    [[maybe_unused]] std::size_t weak_before = 0;
+    [[maybe_unused]] std::size_t waiting_before = 0;
+    if constexpr (kStep) {
+      weak_before = tracer_.weak_slots_.size();
+      waiting_before = tracer_.ephemerons_.added();
+    }
     root.TraceValue(tracer_);
     if (!tracer_.ephemerons_.empty()) {
       tracer_.ephemerons_.Resolve(root.address(), tracer_);
     }
+    if constexpr (kStep) {
+      if (tracer_.weak_slots_.size() != weak_before ||
+          tracer_.ephemerons_.added() != waiting_before) {
+        revisit_.push_back(root);
+      }
+    }
+  }
+  return traced;
+}
+
+void Marker::Drain() {
+  DrainUpTo<false>(std::numeric_limits<std::size_t>::max());
+}
+
+std::size_t Marker::Step(std::size_t budget) {
+  const std::size_t traced = DrainUpTo<true>(budget);
+  tracer_.ephemerons_.ForgetUnresolved();
+  tracer_.weak_slots_.clear();
+  return traced;
+}
+
+void Marker::Revisit() {
+  for (const Root& root : revisit_) {
+#if KAMO_MEM_DEBUG_CHECKS
+    tracer_.holder_ = root.address();
+#endif
+    root.TraceValue(tracer_);
+  }
+  revisit_.clear();
+}
+
+void Marker::Shade(const void* value) {
+  BucketHeader* bucket = BucketHeader::Of(value);
+  const std::uint32_t index = bucket->IndexOf(value);
+  if (bucket->marked(index)) return;
+  // Pushed before it is marked: if the stack cannot grow, nothing changed.
+  tracer_.Push(Root(const_cast<void*>(value), bucket->type().trace));
+  bucket->Mark(index);
+}
+
+void Marker::ReserveForAllocations(std::size_t count) noexcept {
+  const std::size_t wanted = tracer_.depth_ + count;
+  if (tracer_.pending_.size() >= wanted) return;
+  try {
+    tracer_.pending_.resize(std::max(wanted, 2 * tracer_.pending_.size()));
+  } catch (const std::bad_alloc&) {
+    // Values allocated before the next step stay white (ShadeAllocated).
   }
 }
 

@@ -1,19 +1,37 @@
 // The write barrier: every store of a reference to a managed value into a
 // managed value goes through it (Member, WeakMember and Ephemeron
 // assignments and copies; value/'s Field stores through mem::WriteBarrier
-// in handle.h). It is the one hook of generational collection.
+// in handle.h). It is the one hook of generational and incremental
+// collection.
 //
 // In every heap, debug builds check that the store stays in one Mutator's
-// heap (heap_registry.h). In a generational heap (sticky marks, see
-// bucket_header.h) a store of a young target is remembered when its holder
-// is old, so that a minor collection, which traces only young values, still
-// finds every reference into them (remembered_set.h). A young holder needs
-// nothing: the collection that promotes it traces it whole. The fast path,
-// inlined, is a load of the target's bucket header and, in a generational
-// heap, of its mark word; only a young target goes out of line.
+// heap (heap_registry.h). In a heap with sticky marks (bucket_header.h) a
+// store whose target is unmarked goes out of line:
+//
+//   - while an incremental collection is marking, the target is shaded
+//     (marked and pushed for tracing): a Dijkstra insertion barrier. It
+//     keeps the strong tri-color invariant (no black value refers to a
+//     white one) at every store, so a step never has to trace a value
+//     twice, and the stores between steps need no log for the finish to
+//     replay. (Yuasa's deletion barrier would shade the old target instead,
+//     which needs a load of the field before every store, and leaves the
+//     values allocated during marking to be traced at the finish.) Weak
+//     and ephemeron stores shade too: a holder allocated during marking may
+//     never be traced, so its weak targets live through this collection
+//     rather than be freed under it;
+//   - otherwise, in a generational heap, the target is young, and is
+//     remembered when its holder is old, so that a minor collection, which
+//     traces only young values, still finds every reference into them
+//     (remembered_set.h). A young holder needs nothing: the collection that
+//     promotes it traces it whole.
+//
+// The fast path, inlined, is a load of the target's bucket header and, in
+// a heap with sticky marks, of its mark word.
 //
 // An initializing store into a value under construction finds its holder
-// young and records nothing, so constructors need no special path.
+// young and records nothing; during marking, a value allocated is shaded
+// after its constructor has run (Mutator::Allocate), so constructors need
+// no special path.
 #ifndef KAMO_MEM_INTERNAL_WRITE_BARRIER_H_
 #define KAMO_MEM_INTERNAL_WRITE_BARRIER_H_
 
@@ -22,40 +40,42 @@
 
 namespace kamo::mem::internal {
 
-// Whether a store of `target` (null for none) needs the generational
-// barrier's slow path: a young target in a generational heap.
-inline bool StoresYoung(const void* target) {
+// Whether a store of `target` (null for none) needs the slow path: an
+// unmarked target in a heap with sticky marks.
+inline bool StoresUnmarked(const void* target) {
   if (target == nullptr) return false;
   const BucketHeader* bucket = BucketHeader::Of(target);
-  return bucket->remembered_set() != nullptr &&
+  return bucket->barrier() != nullptr &&
          !bucket->marked(bucket->IndexOf(target));
 }
 
 // The slow paths (write_barrier.cc): the holder is the value at `holder`
-// (a slot's start), or the one whose slot contains `field`, if any.
-[[gnu::noinline]] void RememberStoreInto(const void* holder,
+// (a slot's start), or the one whose slot contains `field`, if any. They
+// throw std::bad_alloc (a full mark stack or remembered set that cannot
+// grow) having changed nothing.
+[[gnu::noinline]] void StoreUnmarkedInto(const void* holder,
                                          const void* target);
-[[gnu::noinline]] void RememberStoreAt(const void* field, const void* target);
+[[gnu::noinline]] void StoreUnmarkedAt(const void* field, const void* target);
 
 // A store of `target` into the managed value at `holder` (its own
 // address): value/'s Fields, which know their holder.
 [[gnu::always_inline]] inline void WriteBarrierInto(const void* holder,
                                                     const void* target) {
   CheckStore(holder, target);
-  if (StoresYoung(target)) [[unlikely]] {
-    RememberStoreInto(holder, target);
+  if (StoresUnmarked(target)) [[unlikely]] {
+    StoreUnmarkedInto(holder, target);
   }
 }
 
 // A store of `target` into the reference at `field`, wherever it lies: in
 // a managed value's slot (its holder is found from the ChunkTable) or
-// outside the heap (a std::vector's buffer, the C++ stack), where the
+// outside the heap (a std::vector's buffer, the C++ stack), where a young
 // target itself is remembered.
 [[gnu::always_inline]] inline void WriteBarrierAt(const void* field,
                                                   const void* target) {
   CheckStore(field, target);
-  if (StoresYoung(target)) [[unlikely]] {
-    RememberStoreAt(field, target);
+  if (StoresUnmarked(target)) [[unlikely]] {
+    StoreUnmarkedAt(field, target);
   }
 }
 
