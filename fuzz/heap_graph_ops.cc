@@ -87,8 +87,15 @@ testing::HeapGraph::Options DecodeOptions(std::uint8_t byte) {
     m.heap_limit_bytes = limit;
   }
   m.bucket_capacity = kCapacity[((byte >> 6) ^ (byte >> 4)) & 3];
-  m.mode = (byte & 0x80) != 0 ? mem::CollectionMode::kGenerational
-                              : mem::CollectionMode::kFull;
+  // The top bit: generational; bit 5 against bit 0 (a bit of its own would
+  // not fit): incremental.
+  const bool generational = (byte & 0x80) != 0;
+  const bool incremental = (((byte >> 5) ^ byte) & 1) != 0;
+  m.mode = generational
+               ? (incremental ? mem::CollectionMode::kGenerationalIncremental
+                              : mem::CollectionMode::kGenerational)
+               : (incremental ? mem::CollectionMode::kIncremental
+                              : mem::CollectionMode::kFull);
   return options;
 }
 

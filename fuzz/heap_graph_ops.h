@@ -70,8 +70,9 @@ Program DecodeSymbolProgram(const std::uint8_t* data, std::size_t size);
 // growth 0.25), stress interval (off, 1, 3, 17), heap limit (none, 64 KiB,
 // 256 KiB, 1 MiB), bucket capacity (1, 2, 16, 1024: two bits shared with
 // the limit's, so that each byte is a different mix) and collection mode
-// (the top bit: generational, else full; a Collect operation with an odd
-// first argument is CollectYoung).
+// (the top bit: generational, else full; bit 5 differing from bit 0:
+// incremental as well; a Collect operation with an odd first argument is
+// CollectYoung).
 testing::HeapGraph::Options DecodeOptions(std::uint8_t byte);
 std::string ToString(const testing::HeapGraph::Options& options);
 

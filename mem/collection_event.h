@@ -58,6 +58,10 @@ std::string_view ToString(CollectionPhase phase);
 struct CollectionEvent {
   CollectionReason reason = CollectionReason::kExplicit;
   CollectionKind kind = CollectionKind::kMajor;
+  // The finish of an incremental collection (its steps had their own
+  // MarkingStepEvents): values that became unreachable while it marked,
+  // and those allocated then, may live until the next collection.
+  bool incremental = false;
   std::size_t number = 0;  // 1 for the Mutator's first collection
   std::size_t live = 0;    // over all arenas, after the sweep
   std::size_t freed = 0;

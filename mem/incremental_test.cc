@@ -91,6 +91,8 @@ TEST(IncrementalTest, StepsSpreadAMajorCollectionAndFreeTheGarbage) {
 
   ASSERT_EQ(collections.size(), 1u);
   EXPECT_EQ(collections[0].kind, CollectionKind::kMajor);
+  EXPECT_TRUE(collections[0].incremental);
+  EXPECT_TRUE(mutator.last_collection_incremental());
   EXPECT_EQ(collections[0].freed, 50u);
   EXPECT_EQ(log.total(), 50u);
   for (int id = 1000; id < 1050; ++id) EXPECT_EQ(log.times(id), 1) << id;
@@ -285,6 +287,7 @@ TEST(IncrementalTest, AnExplicitCollectionWhileMarkingIsFullAndExact) {
   Walk(root.get(), 4)->right = nullptr;
   EXPECT_EQ(mutator.CollectGarbage(), 6u) << "nodes 5 to 9 and node 100";
   EXPECT_FALSE(mutator.marking());
+  EXPECT_FALSE(mutator.last_collection_incremental());
   EXPECT_EQ(mutator.CountLive<Node>(), 5u);
   EXPECT_EQ(log.times(100), 1);
   for (int id = 5; id < 10; ++id) EXPECT_EQ(log.times(id), 1) << id;

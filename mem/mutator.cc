@@ -250,7 +250,7 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   CollectionEvent event;
   PhaseTimer timer(static_cast<bool>(observer_), event);
   BeginMarking(kind, timer);
-  return EndCollection(reason, kind, timer);
+  return EndCollection(reason, kind, /*incremental=*/false, timer);
 }
 
 void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer) {
@@ -376,11 +376,12 @@ std::size_t Mutator::FinishIncremental(CollectionReason reason) {
   for (const auto& arena : arenas_) arena->MarkRoots(marker_.tracer(), false);
   marker_.Revisit();
   timer.End(CollectionPhase::kRoots);
-  return EndCollection(reason, CollectionKind::kMajor, timer);
+  return EndCollection(reason, CollectionKind::kMajor, /*incremental=*/true,
+                       timer);
 }
 
 std::size_t Mutator::EndCollection(CollectionReason reason, CollectionKind kind,
-                                   PhaseTimer& timer) {
+                                   bool incremental, PhaseTimer& timer) {
   marker_.Drain();
   // What the guardians get back is kept, with all it reaches.
   if (guardian_registry_.HandOverUnreached(marker_.tracer()) > 0) {
@@ -442,6 +443,7 @@ std::size_t Mutator::EndCollection(CollectionReason reason, CollectionKind kind,
                                 static_cast<double>(live_bytes_after_major_) *
                                 options_.heap_growth / 2));
   last_kind_ = kind;
+  last_incremental_ = incremental;
   allocations_ = 0;
   allocated_bytes_ = 0;
   ++collections_;
@@ -458,6 +460,7 @@ std::size_t Mutator::EndCollection(CollectionReason reason, CollectionKind kind,
     timer.End(CollectionPhase::kRelease);
     event.reason = reason;
     event.kind = kind;
+    event.incremental = incremental;
     event.number = collections_;
     event.freed = freed;
     event.live = live;

@@ -306,8 +306,10 @@ class Mutator {
   std::size_t collections() const { return collections_; }
   // Of collections(), the minor ones (0 unless generational).
   std::size_t minor_collections() const { return minor_collections_; }
-  // The kind of the last collection (kMajor before the first).
+  // The kind of the last collection (kMajor before the first), and whether
+  // it was the finish of an incremental one (see CollectionEvent).
   CollectionKind last_collection_kind() const { return last_kind_; }
+  bool last_collection_incremental() const { return last_incremental_; }
   CollectionMode mode() const { return mode_; }
   // Whether an incremental collection is marking (between its first step
   // and its finish).
@@ -396,7 +398,7 @@ class Mutator {
   // A collection's end, once the roots are marked: tracing, guardians,
   // weak references, the sweep, pacing, the event and the callbacks.
   std::size_t EndCollection(CollectionReason reason, CollectionKind kind,
-                            PhaseTimer& timer);
+                            bool incremental, PhaseTimer& timer);
   void ReportStep(const MarkingStepEvent& event) const;
   // The write barrier's invariants (see VerifyHeap).
   absl::Status VerifyBarrier() const;
@@ -465,6 +467,7 @@ class Mutator {
   std::size_t collections_ = 0;
   std::size_t minor_collections_ = 0;
   CollectionKind last_kind_ = CollectionKind::kMajor;
+  bool last_incremental_ = false;
   // Generational: live bytes after the last major collection, and whether
   // the next collection the pacing runs must be major.
   std::size_t live_bytes_after_major_ = 0;

@@ -12,7 +12,7 @@ namespace kamo::proptest {
 
 // The Mutator's options: every pacing, stress mode often (every
 // allocation, or every few), bucket capacities from 1 to 1024 (small ones
-// often), both collection modes, and with `heap_limit` a limit small
+// often), every collection mode, and with `heap_limit` a limit small
 // enough to be reached.
 inline rc::Gen<mem::MutatorOptions> MutatorOptionsGen(bool heap_limit) {
   return rc::gen::apply(
@@ -35,7 +35,9 @@ inline rc::Gen<mem::MutatorOptions> MutatorOptionsGen(bool heap_limit) {
                      rc::gen::inRange<std::uint32_t>(1, 1025)),
       rc::gen::inRange<std::size_t>(16 << 10, 512 << 10),
       rc::gen::element(mem::CollectionMode::kGenerational,
-                       mem::CollectionMode::kFull));
+                       mem::CollectionMode::kFull,
+                       mem::CollectionMode::kIncremental,
+                       mem::CollectionMode::kGenerationalIncremental));
 }
 
 }  // namespace kamo::proptest

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -45,6 +46,14 @@ HeapGraph::HeapGraph(Options options)
   mutator_.emplace(options.mutator);
   heap_.emplace(*mutator_);
   guardian_ = mutator_->MakeGuardian<Blob>();
+  const mem::CollectionMode mode = mutator_->mode();
+  incremental_ = mode == mem::CollectionMode::kIncremental ||
+                 mode == mem::CollectionMode::kGenerationalIncremental;
+  // Heard inside the allocation that starts the collection, before the
+  // operation changes the model: its state is the heap's at the start.
+  mutator_->set_marking_step_observer([this](const mem::MarkingStepEvent& e) {
+    if (e.first) OnIncrementalStart();
+  });
 }
 
 template <typename Operation>
@@ -96,6 +105,7 @@ Value HeapGraph::ValueOf(int handle) const {
 }
 
 void HeapGraph::Store(int handle, Ref ref, Handle real) {
+  Spare(ref);
   model_handles_[H(handle)] = ref;
   handles_[H(handle)] = std::move(real);
 }
@@ -128,42 +138,17 @@ void HeapGraph::CatchUp() {
   CheckAfterCollection(ModelCollect(), nullptr, /*full=*/false);
 }
 
-std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
-  // O(live nodes): a fresh epoch marks what the handles reach, and only the
-  // live list is swept. A minor collection (in a generational heap) also
-  // keeps every old node and every young node stored outside the heap
-  // since the last collection, and what they reach; a major one, or a
-  // minor one after a major one with nothing run between, is a full one.
-  model_collections_ = mutator_->collections();
-  const std::size_t majors =
-      mutator_->collections() - mutator_->minor_collections();
-  const bool minor = majors == model_majors_;
-  model_majors_ = majors;
+void HeapGraph::MarkReachable(bool minor) {
+  // O(live nodes): a fresh epoch marks what the handles reach. A minor
+  // collection (in a generational heap) also keeps every old node and
+  // every young node stored outside the heap since the last collection,
+  // and what they reach.
   ++epoch_;
   std::vector<NodeId> pending;
   auto visit = [&](const Ref& ref) {
     if (ref.kind == Ref::kNode && nodes_[ref.node].reached != epoch_) {
       nodes_[ref.node].reached = epoch_;
       pending.push_back(ref.node);
-    }
-  };
-  // Ephemerons by the definition: mark, then keep the value of every
-  // ephemeron of a reached node whose key is reached, and mark again, until
-  // a round adds nothing (quadratic at worst, which the model can afford).
-  const auto mark = [&] {
-    bool grew = true;
-    while (grew) {
-      while (!pending.empty()) {
-        const NodeId id = pending.back();
-        pending.pop_back();
-        VisitStrongEdges(nodes_[id], visit);
-      }
-      for (NodeId id : live_ids_) {
-        if (nodes_[id].reached == epoch_) {
-          VisitResolvedEphemerons(nodes_[id], visit);
-        }
-      }
-      grew = !pending.empty();
     }
   };
   const auto node_ref = [](NodeId id) {
@@ -177,8 +162,79 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     }
     for (NodeId id : model_remembered_) visit(node_ref(id));
   }
+  MarkFrom(pending, visit);
+}
+
+template <typename Visit>
+void HeapGraph::MarkFrom(std::vector<NodeId>& pending, Visit& visit) {
+  // Ephemerons by the definition: mark, then keep the value of every
+  // ephemeron of a reached node whose key is reached, and mark again, until
+  // a round adds nothing (quadratic at worst, which the model can afford).
+  bool grew = true;
+  while (grew) {
+    while (!pending.empty()) {
+      const NodeId id = pending.back();
+      pending.pop_back();
+      VisitStrongEdges(nodes_[id], visit);
+    }
+    for (NodeId id : live_ids_) {
+      if (nodes_[id].reached == epoch_) {
+        VisitResolvedEphemerons(nodes_[id], visit);
+      }
+    }
+    grew = !pending.empty();
+  }
+}
+
+void HeapGraph::OnIncrementalStart() {
+  MarkReachable(/*minor=*/false);
+  for (NodeId id : live_ids_) nodes_[id].doomed = nodes_[id].reached != epoch_;
+}
+
+void HeapGraph::Spare(const Ref& ref) {
+  if (ref.kind != Ref::kNode || !nodes_[ref.node].doomed) return;
+  // Everything it holds, weakly or not: sparing too much only weakens
+  // the law.
+  std::vector<NodeId> pending = {ref.node};
+  nodes_[ref.node].doomed = false;
+  auto spare = [&](NodeId id) {
+    if (id >= 0 && nodes_[id].doomed) {
+      nodes_[id].doomed = false;
+      pending.push_back(id);
+    }
+  };
+  while (!pending.empty()) {
+    const Node& node = nodes_[pending.back()];
+    pending.pop_back();
+    for (const Ref& edge : node.edges) {
+      if (edge.kind == Ref::kNode) spare(edge.node);
+    }
+    spare(node.weak);
+    spare(node.ephemeron_key);
+    spare(node.ephemeron_value);
+  }
+}
+
+std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
+  // A minor collection, or a major one, or a minor one after a major one
+  // with nothing run between, which is a full one.
+  model_collections_ = mutator_->collections();
+  const std::size_t majors =
+      mutator_->collections() - mutator_->minor_collections();
+  const bool minor = majors == model_majors_;
+  model_majors_ = majors;
+  MarkReachable(minor);
   model_remembered_.clear();
-  mark();
+  std::vector<NodeId> pending;
+  auto visit = [&](const Ref& ref) {
+    if (ref.kind == Ref::kNode && nodes_[ref.node].reached != epoch_) {
+      nodes_[ref.node].reached = epoch_;
+      pending.push_back(ref.node);
+    }
+  };
+  const auto node_ref = [](NodeId id) {
+    return Ref{.kind = Ref::kNode, .node = id};
+  };
   // Every registered Blob left unreached is handed over, and kept with all
   // it reaches: decided for all of them before any is marked.
   std::vector<NodeId> handed_over;
@@ -191,11 +247,24 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
     model_ready_.push_back(id);
     visit(node_ref(id));
   }
-  mark();
+  MarkFrom(pending, visit);
+  // After an incremental collection the unreached nodes it destroyed are
+  // freed too, and those it kept (floating) stay, unless doomed: their
+  // destruction is then missing, which CheckDestroyed reports.
+  const bool interval = mutator_->last_collection_incremental();
+  absl::flat_hash_set<Ledger::Identity> destroyed;
+  if (interval) {
+    for (const Ledger::Identity identity : ledger_.destroyed()) {
+      destroyed.insert(identity);
+    }
+  }
   std::vector<NodeId> freed;
   std::erase_if(live_ids_, [&](NodeId id) {
     Node& node = nodes_[id];
     if (node.reached == epoch_) return false;
+    if (interval && !node.doomed && !destroyed.contains(node.identity)) {
+      return false;
+    }
     node.freed = true;
     freed.push_back(id);
     if (node.kind == Kind::kSymbol) live_symbols_.erase(node.bytes);
@@ -205,6 +274,8 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
   for (NodeId id : live_ids_) {
     BreakWeakParts(nodes_[id]);
     nodes_[id].old = true;  // survivors are old (in a generational heap)
+    // Unless a collection started since: its doom is still to come.
+    if (!mutator_->marking()) nodes_[id].doomed = false;
   }
   return freed;
 }
@@ -1100,7 +1171,7 @@ void HeapGraph::MakeWeak(int weak, int target) {
 }
 
 void HeapGraph::GuardianRegister(int handle) {
-  if (!ok() || !IsNode(handle, Kind::kBlob)) return;
+  if (!ok() || incremental_ || !IsNode(handle, Kind::kBlob)) return;
   guardian_.Register(std::get<mem::Pointer<Blob>>(handles_[H(handle)]));
   model_registered_.push_back(HandleRef(handle).node);
 }

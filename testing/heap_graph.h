@@ -16,7 +16,16 @@
 //     edges since the last collection (a std::vector's buffer, where the
 //     write barrier keeps the target, see mem/member.h): old nodes
 //     unreachable from the handles live on until a major collection, and
-//     every other young node unreachable is freed;
+//     every other young node unreachable is freed. In an incremental heap
+//     (the finish of a collection spread over steps) the law is an
+//     interval: every node the model can reach lives, and every node it
+//     could not reach when the collection started (the first step's
+//     MarkingStepEvent, heard while it happens) is freed unless an
+//     operation took it back out of a weak reference since (a WeakLock, a
+//     TakeOut of a weak part, an Intern of a symbol not yet freed: it and
+//     what it reaches are then spared); a node that became unreachable
+//     while it marked, or was made then, may live until the next
+//     collection (the model learns which from the ledger);
 //   - every survivor keeps its contents (integers, strings, bytes, symbol
 //     names) and edges, read from the values themselves;
 //   - Weak handles to Blobs: cleared, with their callback run once, exactly
@@ -46,9 +55,13 @@
 //     PointerFromRaw refusing the freed values, the heap verifier;
 //   - Teardown(): destroying the Mutator destroys every value left, once.
 //
-// The Mutator's options (pacing, stress, heap limit, bucket capacity) come
-// from Options. An allocation refused by the heap limit changes nothing in
-// the model, and the heap is checked to be as it was.
+// The Mutator's options (pacing, stress, heap limit, bucket capacity, mode)
+// come from Options. In an incremental heap GuardianRegister registers
+// nothing: whether a registered Blob that became unreachable while a
+// collection marked is handed over depends on whether the marking reached
+// it first, which neither the model nor the guardian's counts can tell. An
+// allocation refused by the heap limit changes nothing in the model, and the
+// heap is checked to be as it was.
 //
 // Operations take handle numbers modulo the handle count and indexes modulo
 // the
@@ -198,6 +211,7 @@ class HeapGraph {
   // Registers the Blob in `handle` with the guardian (nothing if it holds
   // none); GuardianTake stores the next Blob handed over (nil if none) in
   // `destination`.
+  // (Nothing in an incremental heap, see the top.)
   void GuardianRegister(int handle);
   void GuardianTake(int destination);
   // Takes an element out of a container into a handle: car or cdr (index
@@ -268,6 +282,10 @@ class HeapGraph {
     bool old = false;
     Ledger::Identity identity = Ledger::kNone;  // set by Adopt
     std::uint64_t reached = 0;  // the last ModelCollect epoch that reached it
+    // Unreachable when the incremental collection under way started, and
+    // not taken back out of a weak reference since: its finish must free
+    // it.
+    bool doomed = false;
   };
 
   struct WeakSlot {
@@ -321,6 +339,19 @@ class HeapGraph {
   // no handle, so the model's reachability is what it was then: if the
   // heap collected, the model collects and the heap is checked.
   void CatchUp();
+  // Marks (Node::reached == epoch_) what the model reaches: from the
+  // handles and the guardian's ready Blobs, and for a minor collection the
+  // old and remembered nodes, with ephemerons resolved.
+  void MarkReachable(bool minor);
+  // Marks from `pending` (reached already) until nothing is left.
+  template <typename Visit>
+  void MarkFrom(std::vector<NodeId>& pending, Visit& visit);
+  // The first step of an incremental collection: dooms what the model
+  // cannot reach now.
+  void OnIncrementalStart();
+  // A node stored into a handle: if it was doomed, it and what it reaches
+  // are spared (taken back out of a weak reference).
+  void Spare(const Ref& ref);
   // Frees what the model cannot reach from the handles; returns those nodes.
   std::vector<NodeId> ModelCollect();
   // `reused_address` is a new value's address that may reuse a freed slot;
@@ -360,6 +391,7 @@ class HeapGraph {
   // through the next one.
   std::vector<NodeId> model_remembered_;
   std::vector<NodeId> live_ids_;  // nodes not freed, in no order
+  bool incremental_ = false;      // the Mutator's mode is
   std::uint64_t epoch_ = 0;
   std::size_t last_full_check_ = 0;  // the collection it followed
   std::size_t refusals_ = 0;

@@ -41,6 +41,8 @@ class Ledger {
   std::size_t constructed() const { return constructed_; }
   // Identities destroyed since the last call, in order of destruction.
   std::vector<Identity> TakeDestroyed();
+  // The same without taking them.
+  const std::vector<Identity>& destroyed() const { return destroyed_; }
   // The first impossible report (a construction over a live value, a
   // destruction of no live value, or of another type), empty if none.
   const std::string& error() const { return error_; }
