@@ -32,6 +32,8 @@ quick=(
   //value:pair_test //value:vector_test //value:scalar_types_test
   //value:weak_types_test //value:hashtable_test
   //mem:mutator_collect_test_full //value:pair_test_full
+  //mem:incremental_test //mem:mutator_collect_test_incremental
+  //value:pair_test_incremental
   //fuzz:heap_graph_fuzzer_replay_test
   //fuzz:symbol_fuzzer_replay_test //fuzz:coercion_fuzzer_replay_test
   //fuzz:oracle_teeth_test //proptest:collector_properties_test
