@@ -34,7 +34,8 @@ inline int NumIters(const GcBenchParams& p, int depth) {
   return 2 * TreeSize(p.stretch_depth) / TreeSize(depth);
 }
 
-// One collection on a run's timeline, in nanoseconds from the run's start.
+// One pause on a run's timeline (a collection, or a step of an incremental
+// one), in nanoseconds from the run's start.
 struct CollectionSample {
   std::int64_t start_ns = 0;
   std::int64_t pause_ns = 0;
@@ -44,7 +45,7 @@ struct CollectionSample {
 struct GcBenchReport {
   bool valid = false;              // the long-lived data survived
   std::int64_t collections = -1;   // -1 where there is no collector
-  std::vector<CollectionSample> timeline;  // one per collection, if known
+  std::vector<CollectionSample> timeline;  // one per pause, if known
 };
 
 struct RunSettings {
@@ -65,9 +66,16 @@ const std::vector<Variant>& Variants();
 GcBenchReport RunKamoValue(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s);
 // RunKamoValue and RunKamoNode use the default, generational heap; these
-// the full one (mem::CollectionMode::kFull).
+// the full one, the incremental one and the generational-incremental one
+// (mem::CollectionMode).
 GcBenchReport RunKamoValueFull(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunKamoNodeFull(const GcBenchParams& p, const RunSettings& s);
+GcBenchReport RunKamoValueIncremental(const GcBenchParams& p,
+                                      const RunSettings& s);
+GcBenchReport RunKamoNodeIncremental(const GcBenchParams& p,
+                                     const RunSettings& s);
+GcBenchReport RunKamoValueBoth(const GcBenchParams& p, const RunSettings& s);
+GcBenchReport RunKamoNodeBoth(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunBoehm(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunNewDelete(const GcBenchParams& p, const RunSettings& s);
 GcBenchReport RunSharedPtr(const GcBenchParams& p, const RunSettings& s);

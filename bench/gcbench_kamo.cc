@@ -20,8 +20,9 @@ using mem::Mutator;
 using mem::Pointer;
 using value::Value;
 
-// Records each collection on the report's timeline, and in a trace file if
-// the settings name one (an unwritable one stops the run with a message).
+// Records each collection, and each step of an incremental one, on the
+// report's timeline, and the collections in a trace file if the settings
+// name one (an unwritable one stops the run with a message).
 class Observer {
  public:
   Observer(Mutator& mutator, GcBenchReport& report,
@@ -43,8 +44,16 @@ class Observer {
                                   static_cast<std::int64_t>(e.heap_bytes)});
       if (writer_ != nullptr) writer_->Write(e);
     });
+    mutator.set_marking_step_observer([this](const mem::MarkingStepEvent& e) {
+      report_.timeline.push_back({(e.start - origin_).count(),
+                                  e.duration.count(),
+                                  static_cast<std::int64_t>(e.heap_bytes)});
+    });
   }
-  ~Observer() { mutator_.set_collection_observer(nullptr); }
+  ~Observer() {
+    mutator_.set_collection_observer(nullptr);
+    mutator_.set_marking_step_observer(nullptr);
+  }
 
  private:
   Mutator& mutator_;
@@ -206,6 +215,22 @@ GcBenchReport RunKamoNode(const GcBenchParams& p, const RunSettings& s) {
 }
 GcBenchReport RunKamoNodeFull(const GcBenchParams& p, const RunSettings& s) {
   return RunNodes(p, s, mem::CollectionMode::kFull, "kamo-node-full");
+}
+GcBenchReport RunKamoValueIncremental(const GcBenchParams& p,
+                                      const RunSettings& s) {
+  return RunValue(p, s, mem::CollectionMode::kIncremental, "kamo-value-incr");
+}
+GcBenchReport RunKamoNodeIncremental(const GcBenchParams& p,
+                                     const RunSettings& s) {
+  return RunNodes(p, s, mem::CollectionMode::kIncremental, "kamo-node-incr");
+}
+GcBenchReport RunKamoValueBoth(const GcBenchParams& p, const RunSettings& s) {
+  return RunValue(p, s, mem::CollectionMode::kGenerationalIncremental,
+                  "kamo-value-both");
+}
+GcBenchReport RunKamoNodeBoth(const GcBenchParams& p, const RunSettings& s) {
+  return RunNodes(p, s, mem::CollectionMode::kGenerationalIncremental,
+                  "kamo-node-both");
 }
 
 }  // namespace kamo::bench

@@ -55,6 +55,10 @@ bool TakesBytes(OpCode code) {
          code == OpCode::kIntern || code == OpCode::kNewByteVector;
 }
 
+// A Collect operation's argument 2 modulo 4 is a CollectStep: of 1 to 4
+// values.
+std::size_t StepBudget(std::uint8_t a) { return (a / 4) % 4 + 1; }
+
 std::string Quoted(const std::string& bytes) {
   return "\"" + absl::CEscape(bytes) + "\"";
 }
@@ -264,8 +268,12 @@ void Apply(const Op& op, testing::HeapGraph& graph) {
       break;
     case OpCode::kCollect:
     case OpCode::kCount:
-      graph.Collect(op.a % 2 == 0 ? mem::CollectionKind::kMajor
-                                  : mem::CollectionKind::kMinor);
+      if (op.a % 4 == 2) {
+        graph.CollectStep(StepBudget(op.a));
+      } else {
+        graph.Collect(op.a % 2 == 0 ? mem::CollectionKind::kMajor
+                                    : mem::CollectionKind::kMinor);
+      }
       break;
   }
 }
@@ -348,6 +356,8 @@ std::string ToString(const Op& op) {
       return absl::StrFormat("WeakLock h%d = w%d", b, op.a % testing::HeapGraph::kWeaks);
     case OpCode::kCollect:
     case OpCode::kCount:
+      if (op.a % 4 == 2)
+        return absl::StrFormat("CollectStep %d", StepBudget(op.a));
       return op.a % 2 == 0 ? "Collect" : "CollectYoung";
   }
   return "?";
@@ -358,6 +368,7 @@ std::string RunOps(const std::vector<Op>& ops,
   testing::HeapGraph graph(options);
   for (std::size_t i = 0; i < ops.size(); ++i) {
     Apply(ops[i], graph);
+    graph.CheckMarking();
     if (!graph.ok()) {
       return absl::StrFormat("violation after operation %d (%s):\n%s", i,
                              ToString(ops[i]), graph.failure());

@@ -71,8 +71,8 @@ Program DecodeSymbolProgram(const std::uint8_t* data, std::size_t size);
 // 256 KiB, 1 MiB), bucket capacity (1, 2, 16, 1024: two bits shared with
 // the limit's, so that each byte is a different mix) and collection mode
 // (the top bit: generational, else full; bit 5 differing from bit 0:
-// incremental as well; a Collect operation with an odd first argument is
-// CollectYoung).
+// incremental as well; a Collect operation's first argument: odd,
+// CollectYoung; 2 modulo 4, a CollectStep; else CollectGarbage).
 testing::HeapGraph::Options DecodeOptions(std::uint8_t byte);
 std::string ToString(const testing::HeapGraph::Options& options);
 

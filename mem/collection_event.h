@@ -94,6 +94,7 @@ struct MarkingStepEvent {
   bool first = false;          // the step that started it
   std::size_t traced = 0;      // values traced in the step
   std::size_t pending = 0;     // values marked and waiting after it
+  std::size_t heap_bytes = 0;  // buckets and external memory held
   std::chrono::steady_clock::time_point start{};
   std::chrono::nanoseconds duration{0};
 };

@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "mem/mutator.h"
+#include "mem/testing/atomic_mode.h"
 #include "mem/testing/test_types.h"
 
 namespace kamo::mem {
@@ -238,8 +239,9 @@ TEST(EphemeronTest, AKeyThatIsItsOwnValueOrItsHolderKeepsNothingExtra) {
 
 TEST(EphemeronTest, IsBrokenByLazilySweptStressCollections) {
   static_assert(std::is_trivially_destructible_v<Leaf>);
-  Mutator mutator(
-      MutatorOptions{.pacing = Pacing::kManual, .stress_interval = 5});
+  Mutator mutator(MutatorOptions{.pacing = Pacing::kManual,
+                                 .stress_interval = 5,
+                                 .mode = testing::AtomicMode()});
   Pointer<Leaf> holder = mutator.Allocate<Leaf>(0);
   Pointer<Leaf> kept_key = mutator.Allocate<Leaf>(1);
   Pointer<Leaf> kept = mutator.Allocate<Leaf>(2);

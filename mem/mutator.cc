@@ -303,6 +303,7 @@ void Mutator::StartIncremental() {
     ReportStep({.collection = collections_ + 1,
                 .first = true,
                 .pending = marker_.pending().size(),
+                .heap_bytes = HeldBytes(),
                 .start = unused.start,
                 .duration = PhaseTimer::Clock::now() - unused.start});
   }
@@ -333,6 +334,7 @@ void Mutator::MarkingStep(std::size_t budget, CollectionReason reason) {
     ReportStep({.collection = collections_ + 1,
                 .traced = traced,
                 .pending = marker_.pending().size(),
+                .heap_bytes = HeldBytes(),
                 .start = start,
                 .duration = PhaseTimer::Clock::now() - start});
   }

@@ -225,7 +225,7 @@ class Mutator {
   // allocated while it marks. Stress mode makes one of kStressStepValues
   // values at each of its collection points instead.
   static constexpr std::size_t kMarkingStepBytes = std::size_t{32} << 10;
-  static constexpr std::size_t kStressStepValues = 16;
+  static constexpr std::size_t kStressStepValues = 2;
   // The least a step traces.
   static constexpr std::size_t kMinStepValues = 256;
 

@@ -9,6 +9,7 @@
 
 #include "gtest/gtest.h"
 #include "mem/mutator.h"
+#include "mem/testing/atomic_mode.h"
 #include "mem/testing/test_types.h"
 
 namespace kamo::mem {
@@ -198,8 +199,9 @@ TEST(WeakMemberTest, VisitAllClearsExactlyTheDeadTargets) {
 
 TEST(WeakMemberTest, IsClearedByLazilySweptStressCollections) {
   static_assert(std::is_trivially_destructible_v<WeakLeaf>);
-  Mutator mutator(
-      MutatorOptions{.pacing = Pacing::kManual, .stress_interval = 5});
+  Mutator mutator(MutatorOptions{.pacing = Pacing::kManual,
+                                 .stress_interval = 5,
+                                 .mode = testing::AtomicMode()});
   Pointer<WeakLeaf> holder = mutator.Allocate<WeakLeaf>(0);
   Pointer<WeakLeaf> kept = mutator.Allocate<WeakLeaf>(1);
   holder->weak = mutator.Allocate<WeakLeaf>(2);

@@ -41,6 +41,124 @@ RC_GTEST_PROP(CollectorProperties, ExactlyTheReachableSurviveIntact,
   RC_CLASSIFY(reachable.empty(), "all freed");
 }
 
+// An incremental collection with the graph rearranged between its steps:
+// trees of Blobs (Members) and Pairs (value/ Fields) hung from a few
+// roots, walked down by handles, values stored from one place into
+// another, references cut, handles dropped and copied over. The write
+// barrier must keep every value still reachable (the model's interval law
+// at the finish), and no value traced already may refer to an unmarked
+// one between steps (the heap verifier, after every operation).
+RC_GTEST_PROP(CollectorProperties, StoresBetweenMarkingStepsKeepTheReachable,
+              ()) {
+  const mem::CollectionMode mode =
+      *rc::gen::element(mem::CollectionMode::kIncremental,
+                        mem::CollectionMode::kGenerationalIncremental);
+  const int nodes = *rc::gen::inRange(2, 40);
+  const int handles = nodes + 2;
+  HeapGraph graph({.handles = handles,
+                   .mutator = {.pacing = mem::Pacing::kManual,
+                               .stress_interval = 0,
+                               .mode = mode}});
+  // Node i in handle i; a Blob hangs from an earlier Blob, a Pair from an
+  // earlier Pair's car or cdr, when there is one with room; the rest are
+  // roots, and so is a random few more.
+  std::vector<bool> blob(nodes);
+  std::vector<int> children(nodes, 0);
+  std::vector<bool> root(nodes, false);
+  for (int i = 0; i < nodes; ++i) {
+    blob[i] = *rc::gen::arbitrary<bool>();
+    if (blob[i]) {
+      graph.NewBlob(i);
+    } else {
+      graph.NewPair(i, handles - 1, handles - 1);  // nil, nil
+    }
+    std::vector<int> parents;
+    for (int p = 0; p < i; ++p) {
+      if (blob[p] == blob[i] && (blob[p] || children[p] < 2)) {
+        parents.push_back(p);
+      }
+    }
+    if (parents.empty() || *rc::gen::inRange(0, 8) == 0) {
+      root[i] = true;
+      continue;
+    }
+    const int parent = *rc::gen::elementOf(parents);
+    if (blob[i]) {
+      graph.Link(parent, i);
+    } else if (children[parent] == 0) {
+      graph.SetCar(parent, i);
+    } else {
+      graph.SetCdr(parent, i);
+    }
+    ++children[parent];
+  }
+  // The roots move to the first handles (in order, so that none is
+  // overwritten before it moves); the others are dropped. Operations then
+  // use those handles and two more.
+  int held = 0;
+  for (int i = 0; i < nodes; ++i) {
+    if (root[i]) graph.Copy(held++, i);
+  }
+  for (int h = held; h < handles; ++h) graph.Drop(h);
+  const auto handle = [&] { return *rc::gen::inRange(0, held + 2); };
+  const auto index = [] { return *rc::gen::inRange<std::size_t>(0, 3); };
+  graph.CollectStep(1);  // the start: marks the roots
+  // Some of it traced (black), the rest gray or white.
+  graph.CollectStep(*rc::gen::inRange<std::size_t>(1, nodes + 1));
+  const int operations = *rc::gen::inRange(1, 60);
+  for (int i = 0; i < operations; ++i) {
+    switch (*rc::gen::inRange(0, 8)) {
+      case 0:
+      case 1:
+        graph.TakeOut(handle(), handle(), index());  // a walk down
+        break;
+      case 2:
+      case 3: {
+        // A store: whichever fits the target acts.
+        const int to = handle();
+        const int source = handle();
+        graph.Link(to, source);
+        if (*rc::gen::arbitrary<bool>()) {
+          graph.SetCar(to, source);
+        } else {
+          graph.SetCdr(to, source);
+        }
+        break;
+      }
+      case 4: {
+        const int from = handle();
+        const std::size_t at = index();
+        graph.Unlink(from, at);
+        if (at % 2 == 0) {
+          graph.SetCar(from, handles - 1);  // nil
+        } else {
+          graph.SetCdr(from, handles - 1);
+        }
+        break;
+      }
+      case 5:
+        graph.Drop(handle());
+        break;
+      case 6:
+        graph.Copy(handle(), handle());
+        break;
+      default:
+        graph.CollectStep(*rc::gen::inRange<std::size_t>(1, 4));
+        break;
+    }
+    graph.CheckMarking();
+    RequireOk(graph);
+  }
+  const bool spanned = graph.mutator().marking();
+  while (graph.mutator().marking()) graph.CollectStep(4);
+  RequireOk(graph);
+  graph.Collect();
+  RequireOk(graph);
+  graph.Teardown();
+  RequireOk(graph);
+  RC_CLASSIFY(spanned, "marking spanned every operation");
+}
+
 RC_GTEST_PROP(CollectorProperties, SecondCollectionFreesNothing,
               (const GraphSpec& spec)) {
   HeapGraph graph(OptionsFor(spec, *MutatorOptionsGen(false)));

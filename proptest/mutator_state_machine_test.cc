@@ -47,7 +47,8 @@ bool Is(const Model& m, int h, Holds holds) {
   return m.handles[h] == holds || m.handles[h] == Holds::kAny;
 }
 
-void Require(const HeapGraph& graph) {
+void Require(HeapGraph& graph) {
+  graph.CheckMarking();
   if (!graph.ok()) RC_FAIL(graph.failure());
 }
 
@@ -392,6 +393,16 @@ struct Collect : Command {
   }
 };
 
+struct CollectStep : Command {
+  // A pause of an incremental collection (CollectYoung in another heap).
+  std::size_t budget = *rc::gen::inRange<std::size_t>(1, 4);
+  void run(const Model&, HeapGraph& g) const override {
+    g.CollectStep(budget);
+    Require(g);
+  }
+  void show(std::ostream& os) const override { os << "CollectStep " << budget; }
+};
+
 struct AllocateGarbage : Command {
   int count = *rc::gen::inRange(0, 1100);
   void run(const Model&, HeapGraph& g) const override {
@@ -414,8 +425,9 @@ RC_GTEST_PROP(MutatorStateMachine, HeapMatchesTheModelAfterEveryCollection,
       rc::state::gen::execOneOfWithArgs<
           NewPair, NewVector, NewString, Intern, NewBlob, SetInt, SetCarOrCdr,
           VectorEdit, LinkBlobs, TakeRoot, CopyRoot, DropRoot, Collect,
-          AllocateGarbage, MakeWeak, WeakLock, GuardianRegister, GuardianTake,
-          NewWeakPair, NewEphemeron, NewHashtable, HashtableEdit>());
+          CollectStep, AllocateGarbage, MakeWeak, WeakLock, GuardianRegister,
+          GuardianTake, NewWeakPair, NewEphemeron, NewHashtable,
+          HashtableEdit>());
   graph.Collect();
   Require(graph);
   graph.Teardown();

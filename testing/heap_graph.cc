@@ -1239,6 +1239,20 @@ std::size_t HeapGraph::Collect(mem::CollectionKind kind) {
   return real_freed;
 }
 
+void HeapGraph::CheckMarking() {
+  if (!ok() || !mutator_->marking()) return;
+  if (absl::Status s = mutator_->VerifyHeap(); !s.ok()) {
+    Fail(absl::StrFormat("while collection %d marks: %s",
+                         mutator_->collections() + 1, s.ToString()));
+  }
+}
+
+void HeapGraph::CollectStep(std::size_t budget) {
+  if (!ok()) return;
+  mutator_->CollectStep(budget);
+  CatchUp();
+}
+
 void HeapGraph::Teardown() {
   if (!ok()) return;
   std::vector<Ledger::Identity> expected;

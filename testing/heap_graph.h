@@ -230,6 +230,10 @@ class HeapGraph {
   // Collects (CollectGarbage, or CollectYoung for kMinor) and checks;
   // returns the number freed.
   std::size_t Collect(mem::CollectionKind kind = mem::CollectionKind::kMajor);
+  // One pause of an incremental collection (Mutator::CollectStep: its
+  // start, a step tracing `budget` values, or its finish; CollectYoung in
+  // a heap that is not incremental), checked like any collection.
+  void CollectStep(std::size_t budget);
   // Drops every handle, destroys the Mutator and checks that it destroyed
   // every value left exactly once. Nothing may be called after it.
   void Teardown();
@@ -239,6 +243,12 @@ class HeapGraph {
   const std::string& failure() const { return failure_; }
   // Compares the whole heap with the model now; records a failure.
   void CheckNow();
+  // While an incremental collection marks, the heap verifier's check of
+  // the tri-color invariant (no value traced already refers to an
+  // unmarked one), which a store that skipped the barrier breaks at once,
+  // long before a value is freed under a reference (O(heap)); nothing
+  // otherwise.
+  void CheckMarking();
   // The model: nodes, edges and handles, one per line.
   std::string Describe() const;
 

@@ -40,7 +40,8 @@ ABSL_FLAG(int, runs, 3,
           "runs per variant, 1..100; the table shows medians");
 ABSL_FLAG(std::vector<std::string>, only, {},
           "variants to run, comma-separated: boehm, kamo-value, kamo-node, "
-          "kamo-value-full, kamo-node-full, new-delete, shared-ptr, mimalloc "
+          "kamo-value-full, kamo-node-full, kamo-value-incr, kamo-node-incr, "
+          "kamo-value-both, kamo-node-both, new-delete, shared-ptr, mimalloc "
           "(default all)");
 ABSL_FLAG(bool, json, false, "machine-readable output");
 ABSL_FLAG(std::string, trace, "",

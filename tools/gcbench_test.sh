@@ -5,7 +5,8 @@ set -euo pipefail
 gcbench=tools/gcbench
 
 out=$("$gcbench" --size=small --runs=1)
-for variant in boehm kamo-value kamo-node kamo-value-full kamo-node-full new-delete \
+for variant in boehm kamo-value kamo-node kamo-value-full kamo-node-full \
+  kamo-value-incr kamo-node-incr kamo-value-both kamo-node-both new-delete \
   shared-ptr mimalloc; do
   grep -qE "^$variant +[0-9.]+ " <<<"$out" || { echo "$out"; exit 1; }
 done
