@@ -405,13 +405,18 @@ std::size_t Mutator::EndCollection(CollectionReason reason, CollectionKind kind,
   const std::size_t external_before = external_bytes_;
   // An explicit collection (or one at the heap limit) leaves everything
   // swept; the others leave buckets of types without destructors to be
-  // swept as allocation reaches them.
-  const bool lazy = reason == CollectionReason::kPressure ||
-                    reason == CollectionReason::kStress;
+  // swept as allocation reaches them, and an incremental one's finish
+  // leaves even those with no live value (see SweepMode).
+  using SweepMode = internal::ArenaBase::SweepMode;
+  const SweepMode sweep = reason != CollectionReason::kPressure &&
+                                  reason != CollectionReason::kStress
+                              ? SweepMode::kEager
+                          : incremental ? SweepMode::kLazyAll
+                                        : SweepMode::kLazy;
   compactable_.clear();
   for (const auto& arena : arenas_) {
     const std::size_t capacity = arena->capacity();
-    const std::size_t arena_freed = arena->Sweep(lazy, minor);
+    const std::size_t arena_freed = arena->Sweep(sweep, minor);
     freed += arena_freed;
     live += arena->len();
     freed_bytes += arena_freed * arena->slot_size();

@@ -38,7 +38,9 @@ class ArenaTest : public ::testing::Test {
     Marker marker(pending, weak_slots, ephemerons, /*mutator=*/nullptr);
     arena_.MarkRoots(marker.tracer(), /*young_only=*/false);
     marker.Drain();
-    return arena_.Sweep(lazy, /*young_only=*/false);
+    return arena_.Sweep(
+        lazy ? ArenaBase::SweepMode::kLazy : ArenaBase::SweepMode::kEager,
+        /*young_only=*/false);
   }
 
   Arena<Leaf> arena_{4, /*mutator=*/nullptr};

@@ -194,13 +194,8 @@ class Bucket final : public BucketHeader {
   // unmarked) and leaves the bucket unswept, its marks the live set, until
   // allocation needs it or the next collection starts. Returns the count.
   std::uint32_t DeferSweep() {
-    std::uint32_t marked = 0;
-    const std::size_t words = BitmapWords(capacity_);
-    for (std::uint32_t w = 0; w < words; ++w) {
-      marked += static_cast<std::uint32_t>(std::popcount(marks_[w]));
-    }
     unswept_ = true;
-    dead_ = occupied_count_ - marked;
+    dead_ = occupied_count_ - marked_count_;
     return dead_;
   }
 
@@ -208,6 +203,7 @@ class Bucket final : public BucketHeader {
   // of a type with destructors may be deferred only if none does.
   bool DeadHaveDestructors() const {
     if constexpr (std::is_trivially_destructible_v<T>) return false;
+    if (!kDestroysAll && !any_destructor_requested_) return false;
     const std::size_t words = BitmapWords(capacity_);
     for (std::uint32_t w = 0; w < words; ++w) {
       if (DestructorsDue(w, occupied_[w] & ~marks_[w]) != 0) return true;
@@ -246,6 +242,7 @@ class Bucket final : public BucketHeader {
       if (free_[w] != 0 && first_free == kNoWord) first_free = w;
     }
     if (first_free != kNoWord) free_cursor_ = first_free;
+    if (!sticky) marked_count_ = 0;
     MEM_DCHECK(!unswept_ || freed == dead_, "DeferSweep counted the dead");
     occupied_count_ -= freed;
     vacant_ += freed;
@@ -324,8 +321,8 @@ class Bucket final : public BucketHeader {
       ++locked;
     }
     return OverflowIsConsistent() && occupied == occupied_count_ &&
-           locked == locked_slots_ &&
-           vacant == vacant_ && occupied_count_ + vacant_ <= capacity_ &&
+           locked == locked_slots_ && vacant == vacant_ &&
+           occupied_count_ + vacant_ <= capacity_ && marked == marked_count_ &&
            (unswept_ ? dead_ == occupied_count_ - marked : dead_ == 0);
   }
 
