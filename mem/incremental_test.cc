@@ -350,6 +350,47 @@ TEST(IncrementalTest, GenerationalIncrementalRunsMinorsAtOnce) {
   EXPECT_EQ(kept->id, 3);
 }
 
+// Before it marks, an incremental collection sweeps what lazy sweeping
+// left and clears the marks kClearingStepBuckets buckets a step.
+TEST(IncrementalTest, ClearingTheMarksOfALargeHeapTakesStepsOfItsOwn) {
+  DestructionLog log;
+  MutatorOptions options =
+      Incremental(CollectionMode::kGenerationalIncremental);
+  options.bucket_capacity = 1;  // a bucket per value
+  Mutator mutator(options);
+  std::vector<MarkingStepEvent> steps;
+  mutator.set_marking_step_observer(
+      [&](const MarkingStepEvent& step) { steps.push_back(step); });
+  Pointer<Node> kept = Chain(mutator, 0, 200, log);
+  Pointer<Node> garbage = Chain(mutator, 1000, 100, log);
+  EXPECT_EQ(mutator.CollectYoung(), 0u);  // every value old: all marked
+  garbage = nullptr;
+  EXPECT_FALSE(mutator.CollectStep());
+  EXPECT_TRUE(mutator.incremental_under_way());
+  EXPECT_FALSE(mutator.marking()) << "64 of 300 buckets cleared";
+  EXPECT_FALSE(mutator.CollectStep());
+  // A minor collection asked for now would see half the old values young:
+  // it is a major one.
+  Pointer<Node> young = mutator.Allocate<Node>(2000, &log);
+  young = nullptr;
+  EXPECT_EQ(mutator.CollectYoung(), 101u);
+  EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMajor);
+  EXPECT_FALSE(mutator.incremental_under_way());
+  EXPECT_EQ(log.times(1050), 1);
+
+  steps.clear();
+  FinishBySteps(mutator, 1000);
+  // 200 buckets: four clearing steps, the last marking the root; a step
+  // tracing 200 values; the finish.
+  ASSERT_EQ(steps.size(), 5u);
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(steps[i].first) << i;
+  EXPECT_TRUE(steps[3].first);
+  EXPECT_EQ(steps[4].traced, 200u);
+  EXPECT_EQ(mutator.CountLive<Node>(), 200u);
+  EXPECT_EQ(Walk(kept.get(), 199)->id, 199);
+  EXPECT_TRUE(mutator.VerifyHeap().ok()) << mutator.VerifyHeap();
+}
+
 TEST(IncrementalTest, CollectStepOfAHeapThatIsNotIncrementalCollects) {
   DestructionLog log;
   Mutator mutator(Incremental(CollectionMode::kFull));

@@ -134,12 +134,12 @@ void Mutator::BeforeAllocation(std::string_view (*type_name)()) {
             type_name());
   if (stress_interval_ != 0 && --stress_left_ == 0) {
     stress_left_ = stress_interval_;
-    if (marking_) {
+    if (incremental_under_way()) {
       MarkingStep(kStressStepValues, CollectionReason::kStress);
     } else {
       Collect(CollectionReason::kStress, CollectionKind::kMinor);
     }
-  } else if (marking_) {
+  } else if (incremental_under_way()) {
     if (allocated_bytes_ >= next_step_at_) {
       MarkingStep(step_budget_, CollectionReason::kPressure);
     }
@@ -160,7 +160,7 @@ void Mutator::GainExternal(internal::ArenaBase& arena, std::size_t bytes) {
     if (bytes > options_.heap_limit_bytes - HeldBytes()) {
       ThrowHeapLimit(absl::StrFormat("%d bytes of external memory", bytes));
     }
-  } else if (marking_) {
+  } else if (incremental_under_way()) {
     if (allocated_bytes_ + bytes > next_step_at_) {
       MarkingStep(step_budget_, CollectionReason::kPressure);
     }
@@ -232,8 +232,9 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   // at the heap limit) is a full one, at once: the marking so far is
   // dropped, since its values allocated or stored since the start would
   // live through its finish.
-  if (marking_) {
-    marking_ = false;
+  if (marking_ || clearing_) {
+    // Some marks may be cleared already: only a major collection is sound.
+    marking_ = clearing_ = false;
     barrier_.marking = nullptr;
     marker_.Abandon();
     kind = CollectionKind::kMajor;
@@ -253,7 +254,8 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   return EndCollection(reason, kind, /*incremental=*/false, timer);
 }
 
-void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer) {
+void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer,
+                           bool marks_cleared) {
   for (const auto& arena : arenas_) arena->PrepareForCollection();
   MEM_DCHECK_EXPENSIVE(VerifyBarrier().ok(),
                        "the write barrier remembered every old-to-young "
@@ -261,7 +263,9 @@ void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer) {
   if ((generational_ || incremental_) && kind == CollectionKind::kMajor) {
     // Everything is marked anew: every value starts young (white).
     remembered_.Drain([](Root) {});
-    for (const auto& arena : arenas_) arena->ClearMarks();
+    if (!marks_cleared) {
+      for (const auto& arena : arenas_) arena->ClearMarks();
+    }
   }
   timer.End(CollectionPhase::kFinishSweeping);
   const bool minor = kind == CollectionKind::kMinor;
@@ -274,45 +278,66 @@ void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer) {
 }
 
 void Mutator::StartIncremental() {
+  clearing_ = true;
+  ++incremental_collections_;
+  for (const auto& arena : arenas_) arena->RestartClearing();
+  ClearingStep(kClearingStepBuckets);
+}
+
+void Mutator::ClearingStep(std::size_t buckets) {
   collecting_ = true;
   UpdateAllocationLimit();
   CollectionEvent unused;
   PhaseTimer timer(static_cast<bool>(step_observer_), unused);
-  BeginMarking(CollectionKind::kMajor, timer);
-  marking_ = true;
-  marking_traced_ = false;
-  barrier_.marking = &marker_;
-  ++incremental_collections_;
   ++marking_steps_;
-  // Marking should end within about half a pressure of allocation: the
-  // values to trace are at most those live now and those allocated until
-  // then.
-  std::size_t values = 0;
-  for (const auto& arena : arenas_) values += arena->len();
-  const double steps =
-      std::max(1.0, static_cast<double>(std::min(pressure_, kMaxPressure)) / 2 /
-                        static_cast<double>(kMarkingStepBytes));
-  step_budget_ = std::max(
-      kMinStepValues,
-      static_cast<std::size_t>(static_cast<double>(values) / steps) + 1);
-  marker_.ReserveForAllocations(kMarkingStepBytes / 16);
+  // The marks of a bucket are cleared once its lazy sweep has run: until
+  // the last one, nothing is marked (a generational heap runs no minor
+  // collection meanwhile).
+  bool cleared = true;
+  for (const auto& arena : arenas_) cleared &= arena->ClearSome(buckets);
+  if (cleared) {
+    clearing_ = false;
+    BeginMarking(CollectionKind::kMajor, timer, /*marks_cleared=*/true);
+    marking_ = true;
+    marking_traced_ = false;
+    barrier_.marking = &marker_;
+    // Marking should end within about half a pressure of allocation: the
+    // values to trace are at most those live now and those allocated
+    // until then.
+    std::size_t values = 0;
+    for (const auto& arena : arenas_) values += arena->len();
+    const double steps =
+        std::max(1.0, static_cast<double>(std::min(pressure_, kMaxPressure)) /
+                          2 / static_cast<double>(kMarkingStepBytes));
+    step_budget_ = std::max(
+        kMinStepValues,
+        static_cast<std::size_t>(static_cast<double>(values) / steps) + 1);
+    marker_.ReserveForAllocations(kMarkingStepBytes / 16);
+  }
   next_step_at_ = allocated_bytes_ + kMarkingStepBytes;
   collecting_ = false;
   UpdateAllocationLimit();
   if (step_observer_) {
     ReportStep({.collection = collections_ + 1,
-                .first = true,
+                .first = cleared,
                 .pending = marker_.pending().size(),
                 .heap_bytes = HeldBytes(),
                 .start = unused.start,
                 .duration = PhaseTimer::Clock::now() - unused.start});
   }
   MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "marking keeps the heap whole");
-  Log(LogLevel::kDebug, "incremental collection %d started, %d values marked",
-      collections_ + 1, marker_.pending().size());
+  if (cleared) {
+    Log(LogLevel::kDebug, "incremental collection %d marks, %d values marked",
+        collections_ + 1, marker_.pending().size());
+  }
 }
 
 void Mutator::MarkingStep(std::size_t budget, CollectionReason reason) {
+  if (clearing_) {
+    ClearingStep(reason == CollectionReason::kStress ? budget
+                                                     : kClearingStepBuckets);
+    return;
+  }
   // The finish is a pause of its own, after the step that emptied the
   // stack (values allocated since then are traced in it).
   if (marking_traced_) {
@@ -350,7 +375,7 @@ bool Mutator::CollectStep(std::size_t budget) {
     CollectYoung();
     return true;
   }
-  if (!marking_) {
+  if (!incremental_under_way()) {
     StartIncremental();
     return false;
   }
@@ -592,7 +617,8 @@ bool Remembered(const void* value) {
 
 absl::Status Mutator::VerifyBarrier() const {
   if (marking_) return VerifyTriColor();
-  if (!generational_) return absl::OkStatus();
+  // Half the marks cleared: no invariant until the roots are marked.
+  if (!generational_ || clearing_) return absl::OkStatus();
   std::size_t remembered = 0;
   for (const auto& arena : arenas_) remembered += arena->CountRemembered();
   if (remembered != remembered_.size()) {

@@ -226,6 +226,9 @@ class Mutator {
   // values at each of its collection points instead.
   static constexpr std::size_t kMarkingStepBytes = std::size_t{32} << 10;
   static constexpr std::size_t kStressStepValues = 2;
+  // Before marking, a step sweeps what lazy sweeping left and clears the
+  // marks of this many buckets (stress mode: kStressStepValues).
+  static constexpr std::size_t kClearingStepBuckets = 64;
   // The least a step traces.
   static constexpr std::size_t kMinStepValues = 256;
 
@@ -311,9 +314,11 @@ class Mutator {
   CollectionKind last_collection_kind() const { return last_kind_; }
   bool last_collection_incremental() const { return last_incremental_; }
   CollectionMode mode() const { return mode_; }
-  // Whether an incremental collection is marking (between its first step
-  // and its finish).
+  // Whether an incremental collection is marking (between the step that
+  // marks its roots and its finish), or under way at all (from its first
+  // step, which may spend a few steps clearing marks before marking).
   bool marking() const { return marking_; }
+  bool incremental_under_way() const { return marking_ || clearing_; }
   // Incremental collections started, and their steps, since the Mutator
   // was made.
   std::size_t incremental_collections() const {
@@ -389,10 +394,14 @@ class Mutator {
   // A collection's start: the allocation caches given back and lazy sweeps
   // finished, every mark cleared for a major collection with sticky marks,
   // the roots marked (and for a minor one the remembered set).
-  void BeginMarking(CollectionKind kind, PhaseTimer& timer);
-  // An incremental collection's first step, a later one (tracing
-  // `budget` values, or the finish once nothing is left), and its finish.
+  void BeginMarking(CollectionKind kind, PhaseTimer& timer,
+                    bool marks_cleared = false);
+  // An incremental collection's first step; a step that clears marks
+  // before marking (of up to `buckets` buckets, then marking the roots);
+  // a later step (tracing `budget` values, or the finish once nothing is
+  // left); and its finish.
   void StartIncremental();
+  void ClearingStep(std::size_t buckets);
   void MarkingStep(std::size_t budget, CollectionReason reason);
   std::size_t FinishIncremental(CollectionReason reason);
   // A collection's end, once the roots are marked: tracing, guardians,
@@ -411,7 +420,7 @@ class Mutator {
   // mode and collecting_.
   void UpdateAllocationLimit() {
     allocation_limit_ = collecting_ || stress_interval_ != 0 ? 0
-                        : marking_                           ? next_step_at_
+                        : incremental_under_way()            ? next_step_at_
                                                              : pressure_;
   }
   // ExternalMemory's accounting, per arena and in total: Gain may collect,
@@ -477,6 +486,8 @@ class Mutator {
   // at which its next step runs; the values each step traces.
   bool marking_ = false;
   bool marking_traced_ = false;
+  // Before it marks: clearing the marks in steps (ClearingStep).
+  bool clearing_ = false;
   std::size_t next_step_at_ = 0;
   std::size_t step_budget_ = kMinStepValues;
   std::size_t incremental_collections_ = 0;

@@ -149,8 +149,8 @@ RC_GTEST_PROP(CollectorProperties, StoresBetweenMarkingStepsKeepTheReachable,
     graph.CheckMarking();
     RequireOk(graph);
   }
-  const bool spanned = graph.mutator().marking();
-  while (graph.mutator().marking()) graph.CollectStep(4);
+  const bool spanned = graph.mutator().incremental_under_way();
+  while (graph.mutator().incremental_under_way()) graph.CollectStep(4);
   RequireOk(graph);
   graph.Collect();
   RequireOk(graph);

@@ -94,6 +94,13 @@ class ArenaBase {
   virtual std::size_t CountLocked() const = 0;
   // A major collection with sticky marks: every value young again.
   virtual void ClearMarks() = 0;
+  // The same in steps, before an incremental collection marks: from the
+  // first bucket on (RestartClearing), sweeps what a lazy sweep left and
+  // clears the marks of up to `budget` buckets, taking them from it;
+  // returns whether every bucket is done. Buckets added meanwhile have no
+  // marks; none is released until the collection ends.
+  virtual void RestartClearing() = 0;
+  virtual bool ClearSome(std::size_t& budget) = 0;
   virtual std::size_t CountRemembered() const = 0;
   virtual bool IsConsistent() const = 0;
 
@@ -293,6 +300,15 @@ class Arena final : public ArenaBase {
     MEM_DCHECK(unswept_.empty(), "PrepareForCollection first");
     for (const auto& bucket : buckets_) bucket->ClearMarks();
   }
+  void RestartClearing() override { clear_cursor_ = 0; }
+  bool ClearSome(std::size_t& budget) override {
+    for (; clear_cursor_ < buckets_.size() && budget != 0; --budget) {
+      Bucket<T>* const bucket = buckets_[clear_cursor_++].get();
+      if (bucket->unswept()) bucket->Sweep();
+      bucket->ClearMarks();
+    }
+    return clear_cursor_ == buckets_.size();
+  }
   std::size_t CountRemembered() const override {
     std::size_t remembered = 0;
     for (const auto& bucket : buckets_) {
@@ -428,6 +444,7 @@ class Arena final : public ArenaBase {
   std::size_t capacity_ = 0;               // slots in all buckets
   std::vector<Bucket<T>*> unswept_;        // left by a lazy Sweep
   std::vector<Bucket<T>*> young_buckets_;  // allocated from since then
+  std::size_t clear_cursor_ = 0;           // see ClearSome
 
   // Calls `visit(bucket)` for every bucket, or with `young_only` for the
   // young buckets.
