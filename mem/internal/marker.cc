@@ -25,10 +25,12 @@ std::size_t Marker::DrainUpTo(std::size_t budget) {
   std::size_t head = 0;
   std::size_t size = 0;
   std::size_t traced = 0;
-  while (traced != budget) {
+  // Drain's loops test no budget.
+  while (!kStep || traced != budget) {
     // The window takes no more than the budget has left: what it holds
     // is traced before the step ends.
-    while (size < kLookahead && size < budget - traced && depth != 0) {
+    while (size < kLookahead && (!kStep || size < budget - traced) &&
+           depth != 0) {
       const Root root = pending[--depth];
       __builtin_prefetch(root.address());
       window[(head + size++) % kLookahead] = root;
@@ -89,6 +91,14 @@ void Marker::Shade(const void* value) {
   // Pushed before it is marked: if the stack cannot grow, nothing changed.
   tracer_.Push(Root(const_cast<void*>(value), bucket->type().trace));
   bucket->Mark(index);
+}
+
+void Marker::ShadeAllocated(Root root) noexcept {
+  if (tracer_.depth_ == tracer_.pending_.size()) [[unlikely]]
+    return;
+  BucketHeader* bucket = BucketHeader::Of(root.address());
+  bucket->Mark(bucket->IndexOf(root.address()));
+  tracer_.pending_[tracer_.depth_++] = root;
 }
 
 void Marker::ReserveForAllocations(std::size_t count) noexcept {

@@ -71,13 +71,8 @@ class Marker {
   // allocates: without room on the stack (ReserveForAllocations) it stays
   // white, which is sound too, as the finish marks from the roots again
   // and the barrier shades it when it is stored.
-  void ShadeAllocated(Root root) noexcept {
-    if (tracer_.depth_ == tracer_.pending_.size()) [[unlikely]]
-      return;
-    BucketHeader* bucket = BucketHeader::Of(root.address());
-    bucket->Mark(bucket->IndexOf(root.address()));
-    tracer_.pending_[tracer_.depth_++] = root;
-  }
+  // Out of line: Allocate, into which its call is inlined, stays small.
+  [[gnu::noinline]] void ShadeAllocated(Root root) noexcept;
   // Grows the stack to hold `count` more values than it holds now, if it
   // can (without memory, ShadeAllocated leaves values white).
   void ReserveForAllocations(std::size_t count) noexcept;

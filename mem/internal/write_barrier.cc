@@ -10,7 +10,7 @@ namespace {
 
 // The incremental half: shades `target` if its heap is marking. Returns
 // whether it was.
-bool ShadeIfMarking(const void* target) {
+[[gnu::always_inline]] inline bool ShadeIfMarking(const void* target) {
   Marker* marker = BucketHeader::Of(target)->barrier()->marking;
   if (marker == nullptr) return false;
   marker->Shade(target);
@@ -24,8 +24,9 @@ RememberedSet* RememberedSetOf(const void* target) {
 }
 
 // Remembers the value at `index` of `holder` if it is old.
-void RememberIfOld(RememberedSet& remembered, BucketHeader* holder,
-                   std::uint32_t index) {
+[[gnu::always_inline]] inline void RememberIfOld(RememberedSet& remembered,
+                                                 BucketHeader* holder,
+                                                 std::uint32_t index) {
   if (holder->marked(index)) remembered.Add(holder, index);
 }
 
