@@ -233,10 +233,16 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   // dropped, since its values allocated or stored since the start would
   // live through its finish.
   if (marking_ || clearing_) {
-    // Some marks may be cleared already: only a major collection is sound.
+    // Some marks are cleared, or set by this marking: only a major
+    // collection is sound, and no invariant holds until they are all
+    // cleared.
     marking_ = clearing_ = false;
     barrier_.marking = nullptr;
     marker_.Abandon();
+    for (const auto& arena : arenas_) {
+      arena->PrepareForCollection();
+      arena->ClearMarks();
+    }
     kind = CollectionKind::kMajor;
   }
   if (!generational_ || major_due_) kind = CollectionKind::kMajor;
@@ -314,18 +320,7 @@ void Mutator::ClearingStep(std::size_t buckets) {
         static_cast<std::size_t>(static_cast<double>(values) / steps) + 1);
     marker_.ReserveForAllocations(kMarkingStepBytes / 16);
   }
-  next_step_at_ = allocated_bytes_ + kMarkingStepBytes;
-  collecting_ = false;
-  UpdateAllocationLimit();
-  if (step_observer_) {
-    ReportStep({.collection = collections_ + 1,
-                .first = cleared,
-                .pending = marker_.pending().size(),
-                .heap_bytes = HeldBytes(),
-                .start = unused.start,
-                .duration = PhaseTimer::Clock::now() - unused.start});
-  }
-  MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "marking keeps the heap whole");
+  EndStep({.first = cleared, .start = unused.start});
   if (cleared) {
     Log(LogLevel::kDebug, "incremental collection %d marks, %d values marked",
         collections_ + 1, marker_.pending().size());
@@ -352,16 +347,19 @@ void Mutator::MarkingStep(std::size_t budget, CollectionReason reason) {
   marking_traced_ = marker_.pending().empty();
   ++marking_steps_;
   marker_.ReserveForAllocations(kMarkingStepBytes / 16);
+  EndStep({.traced = traced, .start = start});
+}
+
+void Mutator::EndStep(MarkingStepEvent event) {
   next_step_at_ = allocated_bytes_ + kMarkingStepBytes;
   collecting_ = false;
   UpdateAllocationLimit();
   if (step_observer_) {
-    ReportStep({.collection = collections_ + 1,
-                .traced = traced,
-                .pending = marker_.pending().size(),
-                .heap_bytes = HeldBytes(),
-                .start = start,
-                .duration = PhaseTimer::Clock::now() - start});
+    event.collection = collections_ + 1;
+    event.pending = marker_.pending().size();
+    event.heap_bytes = HeldBytes();
+    event.duration = PhaseTimer::Clock::now() - event.start;
+    step_observer_(event);
   }
   MEM_DCHECK_EXPENSIVE(VerifyHeap().ok(), "marking keeps the heap whole");
 }
@@ -382,10 +380,6 @@ bool Mutator::CollectStep(std::size_t budget) {
   const std::size_t before = collections_;
   MarkingStep(std::max<std::size_t>(budget, 1), CollectionReason::kExplicit);
   return collections_ != before;
-}
-
-void Mutator::ReportStep(const MarkingStepEvent& event) const {
-  step_observer_(event);
 }
 
 std::size_t Mutator::FinishIncremental(CollectionReason reason) {

@@ -38,8 +38,9 @@
 // first and is the collection above.
 //
 // In an incremental heap a major collection the pacing (or stress mode)
-// runs is spread over pauses: a first step clears the marks and marks the
-// roots; later steps, each after kMarkingStepBytes of allocation, trace a
+// runs is spread over pauses, one after each kMarkingStepBytes of
+// allocation: the first steps clear the marks (kClearingStepBuckets
+// buckets each) and the last of them marks the roots; later steps trace a
 // budget of values; the finish marks from the roots again (the Pointers
 // locked since the start), traces what is left, and runs steps 3 to 6
 // above at once. Between the pauses the write barrier shades what the
@@ -408,7 +409,9 @@ class Mutator {
   // weak references, the sweep, pacing, the event and the callbacks.
   std::size_t EndCollection(CollectionReason reason, CollectionKind kind,
                             bool incremental, PhaseTimer& timer);
-  void ReportStep(const MarkingStepEvent& event) const;
+  // A step's end: the next one scheduled, the allocation limit restored,
+  // the observer told (`event` has the step's own fields and start).
+  void EndStep(MarkingStepEvent event);
   // The write barrier's invariants (see VerifyHeap).
   absl::Status VerifyBarrier() const;
   absl::Status VerifyTriColor() const;

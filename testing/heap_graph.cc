@@ -138,6 +138,13 @@ void HeapGraph::CatchUp() {
   CheckAfterCollection(ModelCollect(), nullptr, /*full=*/false);
 }
 
+void HeapGraph::Reach(const Ref& ref, std::vector<NodeId>& pending) {
+  if (ref.kind == Ref::kNode && nodes_[ref.node].reached != epoch_) {
+    nodes_[ref.node].reached = epoch_;
+    pending.push_back(ref.node);
+  }
+}
+
 void HeapGraph::MarkReachable(bool minor) {
   // O(live nodes): a fresh epoch marks what the handles reach. A minor
   // collection (in a generational heap) also keeps every old node and
@@ -145,22 +152,14 @@ void HeapGraph::MarkReachable(bool minor) {
   // and what they reach.
   ++epoch_;
   std::vector<NodeId> pending;
-  auto visit = [&](const Ref& ref) {
-    if (ref.kind == Ref::kNode && nodes_[ref.node].reached != epoch_) {
-      nodes_[ref.node].reached = epoch_;
-      pending.push_back(ref.node);
-    }
-  };
-  const auto node_ref = [](NodeId id) {
-    return Ref{.kind = Ref::kNode, .node = id};
-  };
+  auto visit = [&](const Ref& ref) { Reach(ref, pending); };
   for (const Ref& ref : model_handles_) visit(ref);
-  for (NodeId id : model_ready_) visit(node_ref(id));  // roots until taken
+  for (NodeId id : model_ready_) visit(NodeRef(id));  // roots until taken
   if (minor) {
     for (NodeId id : live_ids_) {
-      if (nodes_[id].old) visit(node_ref(id));
+      if (nodes_[id].old) visit(NodeRef(id));
     }
-    for (NodeId id : model_remembered_) visit(node_ref(id));
+    for (NodeId id : model_remembered_) visit(NodeRef(id));
   }
   MarkFrom(pending, visit);
 }
@@ -226,15 +225,7 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
   MarkReachable(minor);
   model_remembered_.clear();
   std::vector<NodeId> pending;
-  auto visit = [&](const Ref& ref) {
-    if (ref.kind == Ref::kNode && nodes_[ref.node].reached != epoch_) {
-      nodes_[ref.node].reached = epoch_;
-      pending.push_back(ref.node);
-    }
-  };
-  const auto node_ref = [](NodeId id) {
-    return Ref{.kind = Ref::kNode, .node = id};
-  };
+  auto visit = [&](const Ref& ref) { Reach(ref, pending); };
   // Every registered Blob left unreached is handed over, and kept with all
   // it reaches: decided for all of them before any is marked.
   std::vector<NodeId> handed_over;
@@ -245,7 +236,7 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
   });
   for (NodeId id : handed_over) {
     model_ready_.push_back(id);
-    visit(node_ref(id));
+    visit(NodeRef(id));
   }
   MarkFrom(pending, visit);
   // After an incremental collection the unreached nodes it destroyed are

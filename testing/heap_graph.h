@@ -353,6 +353,9 @@ class HeapGraph {
   // handles and the guardian's ready Blobs, and for a minor collection the
   // old and remembered nodes, with ephemerons resolved.
   void MarkReachable(bool minor);
+  static Ref NodeRef(NodeId id) { return Ref{.kind = Ref::kNode, .node = id}; }
+  // Marks `ref`'s node reached in this epoch and pushes it, if it was not.
+  void Reach(const Ref& ref, std::vector<NodeId>& pending);
   // Marks from `pending` (reached already) until nothing is left.
   template <typename Visit>
   void MarkFrom(std::vector<NodeId>& pending, Visit& visit);
