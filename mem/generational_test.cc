@@ -21,6 +21,7 @@ namespace {
 using testing::DestructionLog;
 using testing::Fan;
 using testing::Node;
+using testing::RawHolder;
 using testing::WeakFan;
 
 // Collects only when told: every collection in these tests is explicit.
@@ -304,13 +305,6 @@ TEST(GenerationalTest, ChunkTableFindsBucketsAndNothingElse) {
   const void* big = internal::BucketHeader::Of(fan.get());
   EXPECT_EQ(internal::ChunkTable::BucketStart(&fan->children.back()), big);
 }
-
-// A type that stores a reference without the barrier: what VerifyHeap
-// must catch.
-struct RawHolder {
-  void Trace(Tracer& tracer) const { tracer.Visit(RootAt(target), "raw"); }
-  const void* target = nullptr;
-};
 
 TEST(GenerationalTest, VerifyHeapFindsAStoreThatSkippedTheBarrier) {
   Mutator mutator(Generational());

@@ -21,6 +21,7 @@ namespace {
 
 using testing::DestructionLog;
 using testing::Node;
+using testing::RawHolder;
 using testing::WeakFan;
 
 // Collects only when told (CollectStep, CollectGarbage).
@@ -35,6 +36,13 @@ int FinishBySteps(Mutator& mutator, std::size_t budget) {
   int steps = 1;
   while (!mutator.CollectStep(budget)) ++steps;
   return steps;
+}
+
+// Starts an incremental collection (its roots marked) and traces
+// `values` of them in one step.
+void StartAndTrace(Mutator& mutator, std::size_t values) {
+  EXPECT_FALSE(mutator.CollectStep());
+  EXPECT_FALSE(mutator.CollectStep(values));
 }
 
 // A chain of `length` nodes with ids first, first + 1, ...; returns its
@@ -109,8 +117,7 @@ TEST(IncrementalTest, AStoreIntoATracedValueShadesItsTarget) {
   Mutator mutator(Incremental());
   Pointer<Node> root = mutator.Allocate<Node>(0, &log);
   root->right = Chain(mutator, 1, 20, log);
-  EXPECT_FALSE(mutator.CollectStep());
-  EXPECT_FALSE(mutator.CollectStep(1));  // traces the root only
+  StartAndTrace(mutator, 1);  // traces the root only
   Node* last = Walk(root.get(), 20);
   ASSERT_EQ(last->id, 20);
   {
@@ -133,8 +140,7 @@ TEST(IncrementalTest, APointerLockedBetweenStepsKeepsItsTarget) {
   DestructionLog log;
   Mutator mutator(Incremental());
   Pointer<Node> root = Chain(mutator, 0, 30, log);
-  EXPECT_FALSE(mutator.CollectStep());
-  EXPECT_FALSE(mutator.CollectStep(1));
+  StartAndTrace(mutator, 1);
   Pointer<Node> tail = Walk(root.get(), 29)->right.Lock();
   EXPECT_EQ(tail, nullptr);
   tail = Walk(root.get(), 28)->right.Lock();
@@ -184,8 +190,7 @@ TEST(IncrementalTest, AConstructorsStoresWhileMarkingAreFound) {
   DestructionLog log;
   Mutator mutator(Incremental());
   Pointer<Node> root = Chain(mutator, 0, 10, log);
-  EXPECT_FALSE(mutator.CollectStep());
-  EXPECT_FALSE(mutator.CollectStep(1));
+  StartAndTrace(mutator, 1);
   Pointer<InitHolder> holder;
   {
     Pointer<Node> white = Walk(root.get(), 8)->right.Lock();
@@ -400,21 +405,13 @@ TEST(IncrementalTest, CollectStepOfAHeapThatIsNotIncrementalCollects) {
   EXPECT_EQ(mutator.marking_steps(), 0u);
 }
 
-// A type that stores a reference without the barrier: what VerifyHeap
-// must catch while marking.
-struct RawHolder {
-  void Trace(Tracer& tracer) const { tracer.Visit(RootAt(target), "raw"); }
-  const void* target = nullptr;
-};
-
 TEST(IncrementalTest, VerifyHeapFindsAStoreThatSkippedTheBarrierWhileMarking) {
   DestructionLog log;
   Mutator mutator(Incremental());
   Pointer<Node> chain = Chain(mutator, 0, 10, log);
   // Made after Node's arena, so its root is pushed last and traced first.
   Pointer<RawHolder> holder = mutator.Allocate<RawHolder>();
-  EXPECT_FALSE(mutator.CollectStep());
-  EXPECT_FALSE(mutator.CollectStep(1));  // the holder: black
+  StartAndTrace(mutator, 1);  // the holder: black
   Pointer<Node> white = Walk(chain.get(), 5)->right.Lock();
   ASSERT_TRUE(mutator.VerifyHeap().ok()) << mutator.VerifyHeap();
   holder->target = white.get();  // no barrier

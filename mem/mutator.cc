@@ -232,6 +232,7 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   // at the heap limit) is a full one, at once: the marking so far is
   // dropped, since its values allocated or stored since the start would
   // live through its finish.
+  bool marks_cleared = false;
   if (marking_ || clearing_) {
     // Some marks are cleared, or set by this marking: only a major
     // collection is sound, and no invariant holds until they are all
@@ -243,6 +244,7 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
       arena->PrepareForCollection();
       arena->ClearMarks();
     }
+    marks_cleared = true;
     kind = CollectionKind::kMajor;
   }
   if (!generational_ || major_due_) kind = CollectionKind::kMajor;
@@ -256,7 +258,7 @@ std::size_t Mutator::Collect(CollectionReason reason, CollectionKind kind) {
   UpdateAllocationLimit();  // an allocation now stops in BeforeAllocation
   CollectionEvent event;
   PhaseTimer timer(static_cast<bool>(observer_), event);
-  BeginMarking(kind, timer);
+  BeginMarking(kind, timer, marks_cleared);
   return EndCollection(reason, kind, /*incremental=*/false, timer);
 }
 

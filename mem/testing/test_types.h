@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "mem/handle.h"
 #include "mem/member.h"
 #include "mem/trace.h"
 #include "mem/weak_member.h"
@@ -62,6 +63,13 @@ struct SmallNode {
 struct Fan {
   void Trace(Tracer& tracer) const { tracer.VisitAll(children); }
   std::vector<Member<Node>> children;
+};
+
+// A type that stores a reference without the write barrier: what
+// VerifyHeap must catch (a store skipped the barrier).
+struct RawHolder {
+  void Trace(Tracer& tracer) const { tracer.Visit(RootAt(target), "raw"); }
+  const void* target = nullptr;
 };
 
 // A value with any number of weak references, traced through VisitAll.
