@@ -134,6 +134,29 @@ TEST(IncrementalTest, AStoreIntoATracedValueShadesItsTarget) {
   EXPECT_EQ(mutator.CountLive<Node>(), 21u);
 }
 
+// A store into a value not yet reached (white) shades nothing: the step
+// that traces the holder finds the target then, so it lives even when the
+// store was its last reference.
+TEST(IncrementalTest, AStoreIntoAWhiteValueIsFoundWhenItIsTraced) {
+  DestructionLog log;
+  Mutator mutator(Incremental());
+  Pointer<Node> root = Chain(mutator, 0, 20, log);
+  StartAndTrace(mutator, 1);  // traces node 0 only; 2.. are white
+  Node* white = Walk(root.get(), 10);
+  {
+    Pointer<Node> last = Walk(root.get(), 18)->right.Lock();
+    white->left = last;  // into white: no shading needed
+    Walk(root.get(), 18)->right = nullptr;
+  }
+  EXPECT_TRUE(mutator.VerifyHeap().ok()) << mutator.VerifyHeap();
+  FinishBySteps(mutator, 3);
+  EXPECT_EQ(log.times(19), 0) << "the stored value was freed";
+  ASSERT_NE(white->left.get(), nullptr);
+  EXPECT_EQ(white->left->id, 19);
+  EXPECT_EQ(mutator.CollectGarbage(), 0u);
+  EXPECT_EQ(mutator.CountLive<Node>(), 20u);
+}
+
 // A Pointer taken between steps to a value that then loses every other
 // reference: the finish marks from the roots again.
 TEST(IncrementalTest, APointerLockedBetweenStepsKeepsItsTarget) {

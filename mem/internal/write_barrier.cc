@@ -8,54 +8,45 @@
 namespace kamo::mem::internal {
 namespace {
 
-// The incremental half: shades `target` if its heap is marking. Returns
-// whether it was.
-[[gnu::always_inline]] inline bool ShadeIfMarking(const void* target) {
-  Marker* marker = BucketHeader::Of(target)->barrier()->marking;
-  if (marker == nullptr) return false;
-  marker->Shade(target);
-  return true;
-}
-
-// The generational remembered set of `target`'s heap, null if the heap is
-// not generational.
-RememberedSet* RememberedSetOf(const void* target) {
-  return BucketHeader::Of(target)->barrier()->remembered;
-}
-
-// Remembers the value at `index` of `holder` if it is old.
-[[gnu::always_inline]] inline void RememberIfOld(RememberedSet& remembered,
-                                                 BucketHeader* holder,
-                                                 std::uint32_t index) {
-  if (holder->marked(index)) remembered.Add(holder, index);
+// A store of the unmarked `target` into a marked value, or outside the
+// heap (`holder` null): shades the target if its heap is marking;
+// otherwise, in a generational heap, remembers the holder (old, as it is
+// marked), or the target itself when the holder is unknown.
+void StoreIntoMarked(BucketHeader* holder, std::uint32_t index,
+                     const void* target) {
+  const HeapBarrier& barrier = *BucketHeader::Of(target)->barrier();
+  if (barrier.marking != nullptr) {
+    barrier.marking->Shade(target);
+  } else if (barrier.remembered == nullptr) {
+    return;
+  } else if (holder != nullptr) {
+    barrier.remembered->Add(holder, index);
+  } else {
+    BucketHeader* bucket = BucketHeader::Of(target);
+    barrier.remembered->Add(bucket, bucket->IndexOf(target));
+  }
 }
 
 }  // namespace
 
 void StoreUnmarkedInto(const void* holder, const void* target) {
-  if (ShadeIfMarking(target)) return;
-  RememberedSet* remembered = RememberedSetOf(target);
-  if (remembered == nullptr) return;
   BucketHeader* bucket = BucketHeader::Of(holder);
-  RememberIfOld(*remembered, bucket, bucket->IndexOf(holder));
+  StoreIntoMarked(bucket, bucket->IndexOf(holder), target);
 }
 
 void StoreUnmarkedAt(const void* field, const void* target) {
-  if (ShadeIfMarking(target)) return;
-  RememberedSet* remembered = RememberedSetOf(target);
-  if (remembered == nullptr) return;
   const void* start = ChunkTable::BucketStart(field);
   if (start == nullptr) {
-    // Outside the heap: the holder is unknown, so the target is kept
-    // through the next collection instead.
-    BucketHeader* bucket = BucketHeader::Of(target);
-    remembered->Add(bucket, bucket->IndexOf(target));
+    // Outside the heap: the holder is unknown, so the target is shaded or
+    // kept through the next collection instead.
+    StoreIntoMarked(nullptr, 0, target);
     return;
   }
   // The block holds a bucket (a live value's field lies in it), whose
   // header is the block's start.
   BucketHeader* bucket = static_cast<BucketHeader*>(const_cast<void*>(start));
-  RememberIfOld(*remembered, bucket, bucket->IndexContaining(field));
+  const std::uint32_t index = bucket->IndexContaining(field);
+  if (bucket->marked(index)) StoreIntoMarked(bucket, index, target);
 }
 
 }  // namespace kamo::mem::internal

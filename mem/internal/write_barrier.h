@@ -25,8 +25,12 @@
 //     (remembered_set.h). A young holder needs nothing: the collection that
 //     promotes it traces it whole.
 //
-// The fast path, inlined, is a load of the target's bucket header and, in
-// a heap with sticky marks, of its mark word.
+// Only a marked holder needs either: an unmarked one is young, or white
+// (a Dijkstra barrier shades only what a black holder is given; a gray one
+// is marked too and shaded for, conservatively). The fast path, inlined,
+// loads the target's bucket header and, in a heap with sticky marks, its
+// mark word, then the holder's when the holder is known without a lookup:
+// value/'s Fields, and a Member in the target's own chunk.
 //
 // An initializing store into a value under construction finds its holder
 // young and records nothing; during marking, a value allocated is shaded
@@ -40,13 +44,34 @@
 
 namespace kamo::mem::internal {
 
-// Whether a store of `target` (null for none) needs the slow path: an
+// Whether a store of `target` (null for none) may need the slow path: an
 // unmarked target in a heap with sticky marks.
-inline bool StoresUnmarked(const void* target) {
+[[gnu::always_inline]] inline bool StoresUnmarked(const void* target) {
   if (target == nullptr) return false;
   const BucketHeader* bucket = BucketHeader::Of(target);
   return bucket->barrier() != nullptr &&
          !bucket->marked(bucket->IndexOf(target));
+}
+
+// Whether the value at `holder` is unmarked: young between collections,
+// white while marking. A store into it needs nothing in either mode (the
+// collection that promotes or traces it finds its fields then).
+[[gnu::always_inline]] inline bool Unmarked(const void* holder) {
+  const BucketHeader* bucket = BucketHeader::Of(holder);
+  return !bucket->marked(bucket->IndexOf(holder));
+}
+
+// Whether `field` is known to lie in an unmarked value without a lookup:
+// it lies in `target`'s chunk, and so in the target's bucket (a bucket owns
+// whole chunks), in a slot that is not marked. Stores between neighbours,
+// the common case, end here.
+[[gnu::always_inline]] inline bool InUnmarkedNeighbour(const void* field,
+                                                       const void* target) {
+  const auto f = reinterpret_cast<std::uintptr_t>(field);
+  const auto t = reinterpret_cast<std::uintptr_t>(target);
+  if (((f ^ t) & ~(kBucketAlignment - 1)) != 0) return false;
+  const BucketHeader* bucket = BucketHeader::Of(target);
+  return !bucket->marked(bucket->IndexContaining(field));
 }
 
 // The slow paths (write_barrier.cc): the holder is the value at `holder`
@@ -62,7 +87,7 @@ inline bool StoresUnmarked(const void* target) {
 [[gnu::always_inline]] inline void WriteBarrierInto(const void* holder,
                                                     const void* target) {
   CheckStore(holder, target);
-  if (StoresUnmarked(target)) [[unlikely]] {
+  if (StoresUnmarked(target) && !Unmarked(holder)) [[unlikely]] {
     StoreUnmarkedInto(holder, target);
   }
 }
@@ -74,7 +99,8 @@ inline bool StoresUnmarked(const void* target) {
 [[gnu::always_inline]] inline void WriteBarrierAt(const void* field,
                                                   const void* target) {
   CheckStore(field, target);
-  if (StoresUnmarked(target)) [[unlikely]] {
+  if (StoresUnmarked(target) && !InUnmarkedNeighbour(field, target))
+      [[unlikely]] {
     StoreUnmarkedAt(field, target);
   }
 }
