@@ -36,11 +36,21 @@ TEST(MutatorStatsTest, MatchesARecount) {
   EXPECT_EQ(before.Find("kamo::mem::testing::Fan")->live, 1u);
   EXPECT_EQ(before.Find("kamo::mem::testing::Node")->live, 6u);
   EXPECT_EQ(before.live, 27u);
-  EXPECT_EQ(before.capacity, 24u + 1024u + 1024u);
+  // By default a bucket fills its block.
+  const std::uint32_t fans =
+      internal::Bucket<Fan>::FittingCapacity(MutatorOptions{}.bucket_capacity);
+  const std::uint32_t nodes =
+      internal::Bucket<Node>::FittingCapacity(MutatorOptions{}.bucket_capacity);
+  EXPECT_EQ(before.Find("kamo::mem::testing::Fan")->capacity, fans);
+  EXPECT_EQ(before.capacity, 24u + fans + nodes);
   // Each bucket's bytes are its slots and their metadata.
   EXPECT_EQ(before.heap_bytes, 3 * internal::Bucket<SmallNode>::BlockBytes(8) +
-                                   internal::Bucket<Fan>::BlockBytes(1024) +
-                                   internal::Bucket<Node>::BlockBytes(1024));
+                                   internal::Bucket<Fan>::BlockBytes(fans) +
+                                   internal::Bucket<Node>::BlockBytes(nodes));
+  EXPECT_LE(internal::Bucket<Fan>::BlockBytes(fans),
+            internal::kBucketAlignment);
+  EXPECT_GT(internal::Bucket<Fan>::BlockBytes(fans + 1),
+            internal::kBucketAlignment);
   EXPECT_EQ(before.allocations, 27u);
   EXPECT_EQ(before.collections, 0u);
   EXPECT_EQ(before.pressure, Mutator::kMinPressure);  // live-heap pacing
