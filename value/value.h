@@ -278,12 +278,14 @@ class Value : public Word {
   Value(const Field& field);  // NOLINT: implicit.
   // A locked copy of `word`, a live value's (a Field's, a View's). A
   // cleared word gives #f.
-  explicit Value(const Word& word)
+  [[gnu::always_inline]] explicit Value(const Word& word)
       : Word(word.is_cleared() ? kFalseBits : BitsOf(word)) {
     Acquire();
   }
 
-  Value(const Value& other) : Word(other.bits_) { Acquire(); }
+  [[gnu::always_inline]] Value(const Value& other) : Word(other.bits_) {
+    Acquire();
+  }
   Value(Value&& other) noexcept : Word(std::exchange(other.bits_, kNilBits)) {}
   Value& operator=(const Value& other) {
     Value copy(other);
@@ -293,7 +295,7 @@ class Value : public Word {
     std::swap(bits_, other.bits_);
     return *this;
   }
-  ~Value() { Release(); }
+  [[gnu::always_inline]] ~Value() { Release(); }
 
   // Whether this Value holds a lock: every heap Value does.
   bool is_locked() const { return is_heap(); }
@@ -329,14 +331,16 @@ class Value : public Word {
   template <typename T>
   std::optional<mem::Pointer<T>> TakeHeap(Tag tag) &&;
 
-  void Acquire() const {
+  // Inlined everywhere: each is a test and a lock count (or a box's
+  // count), and GCC left them out of line in every hot path.
+  [[gnu::always_inline]] void Acquire() const {
     if (is_heap()) {
       mem::LockAt(heap_address());
     } else {
       RetainBox();
     }
   }
-  void Release() const {
+  [[gnu::always_inline]] void Release() const {
     if (is_heap()) {
       mem::UnlockAt(heap_address());
     } else {
@@ -354,13 +358,16 @@ class Field : public Word {
   // `holder` is the managed value the Field lies in (or whose storage holds
   // it). A box held makes the holder's destructor run when it is freed
   // (mem::RequestDestructorAt): that destructor releases the box.
-  Field(const void* holder, const Word& value) : Word(value) {
+  [[gnu::always_inline]] Field(const void* holder, const Word& value)
+      : Word(value) {
     mem::WriteBarrier(holder, heap_address());
     HoldBox(holder);
   }
   // A store by the holder's own constructor (mem::InitializingStore).
   struct Initializing {};
-  Field(Initializing, const void* holder, const Word& value) : Word(value) {
+  [[gnu::always_inline]] Field(Initializing, const void* holder,
+                               const Word& value)
+      : Word(value) {
     mem::InitializingStore(holder, heap_address());
     HoldBox(holder);
   }
@@ -376,13 +383,13 @@ class Field : public Word {
   ~Field() { ReleaseBox(); }
 
   // Stores `value`; the old value is dropped (no lock is taken on it).
-  void Set(const void* holder, const Word& value) {
+  [[gnu::always_inline]] void Set(const void* holder, const Word& value) {
     Field stored(holder, value);
     std::swap(bits_, stored.bits_);
   }
 
  private:
-  void HoldBox(const void* holder) {
+  [[gnu::always_inline]] void HoldBox(const void* holder) {
     if (is_box()) [[unlikely]] {
       RetainBox();
       mem::RequestDestructorAt(holder);
@@ -390,7 +397,7 @@ class Field : public Word {
   }
 };
 
-inline Value::Value(const Field& field)
+[[gnu::always_inline]] inline Value::Value(const Field& field)
     : Value(static_cast<const Word&>(field)) {}
 
 // For a container that holds `field` (a heap Field) weakly:
