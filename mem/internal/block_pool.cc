@@ -1,5 +1,7 @@
 #include "mem/internal/block_pool.h"
 
+#include <sys/mman.h>
+
 #include <mutex>
 #include <new>
 #include <vector>
@@ -34,12 +36,12 @@ void* AllocateBlock() {
     pool.regions.reserve(pool.regions.size() + 1);
     pool.free.reserve((pool.regions.size() + 1) * kBlocksPerRegion);
     auto* region = static_cast<std::byte*>(
-        ::operator new (kBlocksPerRegion* kBucketAlignment,
-                        std::align_val_t{kBucketAlignment}));
+        ::operator new (kRegionBytes, std::align_val_t{kRegionBytes}));
+    madvise(region, kRegionBytes, MADV_HUGEPAGE);
     try {
-      ChunkTable::RegisterBlocks(region, kBlocksPerRegion * kBucketAlignment);
+      ChunkTable::RegisterBlocks(region, kRegionBytes);
     } catch (...) {
-      ::operator delete (region, std::align_val_t{kBucketAlignment});
+      ::operator delete (region, std::align_val_t{kRegionBytes});
       throw;
     }
     pool.regions.push_back(region);
