@@ -4,10 +4,6 @@
 
 namespace kamo::value {
 
-mem::Pointer<Pair> Heap::NewPair(const Value& car, const Value& cdr) {
-  return mutator_.Allocate<Pair>(car, cdr);
-}
-
 mem::Pointer<Vector> Heap::NewVector(std::initializer_list<Value> values) {
   return NewVector(std::span(values.begin(), values.size()));
 }
