@@ -36,12 +36,11 @@ void* AllocateBlock() {
     pool.regions.reserve(pool.regions.size() + 1);
     pool.free.reserve((pool.regions.size() + 1) * kBlocksPerRegion);
     auto* region = static_cast<std::byte*>(
-        ::operator new (kRegionBytes, std::align_val_t{kRegionBytes}));
-    madvise(region, kRegionBytes, MADV_HUGEPAGE);
+        ::operator new (kRegionBytes, std::align_val_t{kBucketAlignment}));
     try {
       ChunkTable::RegisterBlocks(region, kRegionBytes);
     } catch (...) {
-      ::operator delete (region, std::align_val_t{kRegionBytes});
+      ::operator delete (region, std::align_val_t{kBucketAlignment});
       throw;
     }
     pool.regions.push_back(region);
