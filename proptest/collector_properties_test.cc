@@ -102,6 +102,26 @@ RC_GTEST_PROP(CollectorProperties, StoresBetweenMarkingStepsKeepTheReachable,
   for (int h = held; h < handles; ++h) graph.Drop(h);
   const auto handle = [&] { return *rc::gen::inRange(0, held + 2); };
   const auto index = [] { return *rc::gen::inRange<std::size_t>(0, 3); };
+  // Nil, but for the moment a move holds what it moves.
+  const int nil = handles - 1;
+  // A store: whichever fits the holder acts.
+  const auto store = [&](int to, int source) {
+    graph.Link(to, source);
+    if (*rc::gen::arbitrary<bool>()) {
+      graph.SetCar(to, source);
+    } else {
+      graph.SetCdr(to, source);
+    }
+  };
+  // A cut: Blob edge `at`, or the car (`at` even) or cdr becomes nil.
+  const auto cut = [&](int from, std::size_t at) {
+    graph.Unlink(from, at);
+    if (at % 2 == 0) {
+      graph.SetCar(from, nil);
+    } else {
+      graph.SetCdr(from, nil);
+    }
+  };
   graph.CollectStep(1);  // the start: marks the roots
   // Some of it traced (black), the rest gray or white.
   graph.CollectStep(*rc::gen::inRange<std::size_t>(1, nodes + 1));
@@ -114,26 +134,14 @@ RC_GTEST_PROP(CollectorProperties, StoresBetweenMarkingStepsKeepTheReachable,
         break;
       case 2:
       case 3: {
-        // A store: whichever fits the target acts.
         const int to = handle();
         const int source = handle();
-        graph.Link(to, source);
-        if (*rc::gen::arbitrary<bool>()) {
-          graph.SetCar(to, source);
-        } else {
-          graph.SetCdr(to, source);
-        }
+        store(to, source);
         break;
       }
       case 4: {
         const int from = handle();
-        const std::size_t at = index();
-        graph.Unlink(from, at);
-        if (at % 2 == 0) {
-          graph.SetCar(from, handles - 1);  // nil
-        } else {
-          graph.SetCdr(from, handles - 1);
-        }
+        cut(from, index());
         break;
       }
       case 5:
@@ -149,21 +157,10 @@ RC_GTEST_PROP(CollectorProperties, StoresBetweenMarkingStepsKeepTheReachable,
         const int from = handle();
         const int to = handle();
         const std::size_t at = index();
-        const int moving = handles - 1;  // nil again when dropped
-        graph.TakeOut(moving, from, at);
-        graph.Link(to, moving);
-        if (*rc::gen::arbitrary<bool>()) {
-          graph.SetCar(to, moving);
-        } else {
-          graph.SetCdr(to, moving);
-        }
-        graph.Drop(moving);
-        graph.Unlink(from, at);
-        if (at % 2 == 0) {
-          graph.SetCar(from, moving);
-        } else {
-          graph.SetCdr(from, moving);
-        }
+        graph.TakeOut(nil, from, at);
+        store(to, nil);
+        graph.Drop(nil);
+        cut(from, at);
         break;
       }
       default:

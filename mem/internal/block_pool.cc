@@ -1,7 +1,5 @@
 #include "mem/internal/block_pool.h"
 
-#include <sys/mman.h>
-
 #include <mutex>
 #include <new>
 #include <vector>

@@ -14,7 +14,8 @@ namespace {
 // marked), or the target itself when the holder is unknown.
 void StoreIntoMarked(BucketHeader* holder, std::uint32_t index,
                      const void* target) {
-  const HeapBarrier& barrier = *BucketHeader::Of(target)->barrier();
+  BucketHeader* const bucket = BucketHeader::Of(target);
+  const HeapBarrier& barrier = *bucket->barrier();
   if (barrier.marking != nullptr) {
     barrier.marking->Shade(target);
   } else if (barrier.remembered == nullptr) {
@@ -22,7 +23,6 @@ void StoreIntoMarked(BucketHeader* holder, std::uint32_t index,
   } else if (holder != nullptr) {
     barrier.remembered->Add(holder, index);
   } else {
-    BucketHeader* bucket = BucketHeader::Of(target);
     barrier.remembered->Add(bucket, bucket->IndexOf(target));
   }
 }
