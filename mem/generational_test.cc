@@ -144,6 +144,29 @@ TEST(GenerationalTest, AYoungValueStoredOutsideTheHeapLivesThroughOneMinor) {
   EXPECT_EQ(log.times(1), 1);
 }
 
+TEST(GenerationalTest, ARememberedYoungValueThatIsAlsoARootIsTracedOnce) {
+  struct WeakHolder {
+    void Trace(Tracer& tracer) const { tracer.Visit(weak); }
+    WeakMember<Node> weak;
+  };
+  DestructionLog log;
+  Mutator mutator(Generational());
+  Pointer<WeakHolder> holder = mutator.Allocate<WeakHolder>();
+  holder->weak = mutator.Allocate<Node>(1, &log);  // held weakly only
+  // Stored outside the heap, so remembered itself, and locked: found by
+  // the roots and by the remembered set, it must still be traced once, or
+  // its weak reference is cleared twice.
+  Member<WeakHolder> outside;
+  outside = holder;
+  EXPECT_EQ(mutator.stats().remembered, 1u);
+
+  mutator.CollectYoung();
+  EXPECT_FALSE(holder->weak) << "its young target was freed";
+  EXPECT_EQ(log.times(1), 1);
+  EXPECT_EQ(mutator.CountLive<WeakHolder>(), 1u);
+  EXPECT_TRUE(mutator.VerifyHeap().ok());
+}
+
 TEST(GenerationalTest, AnOldFanKeepsTheYoungValuesItWasGiven) {
   DestructionLog log;
   Mutator mutator(Generational());

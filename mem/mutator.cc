@@ -144,8 +144,7 @@ void Mutator::BeforeAllocation(std::string_view (*type_name)()) {
       MarkingStep(step_budget_, CollectionReason::kPressure);
     }
   } else if (allocated_bytes_ >= pressure_) {
-    Log(LogLevel::kDebug, "allocation pressure of %d bytes reached",
-        pressure_);
+    Log(LogLevel::kDebug, "allocation pressure of %d bytes reached", pressure_);
     Collect(CollectionReason::kPressure, CollectionKind::kMinor);
   }
 }
@@ -277,11 +276,14 @@ void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer,
   }
   timer.End(CollectionPhase::kFinishSweeping);
   const bool minor = kind == CollectionKind::kMinor;
+  // A minor collection: old values are marked already and are not traced
+  // from the roots; the remembered ones are, in full. They are marked
+  // first: a young one remembered (stored outside the heap) may be a root
+  // too, and a value marked already is not pushed again, so it is traced
+  // once (twice would clear its weak references twice).
+  if (minor) marker_.MarkRemembered(remembered_);
   for (const auto& arena : arenas_) arena->MarkRoots(marker_.tracer(), minor);
   guardian_registry_.MarkReady(marker_.tracer());
-  // A minor collection: old values are marked already and are not traced
-  // from the roots; the remembered ones are, in full.
-  if (minor) marker_.MarkRemembered(remembered_);
   timer.End(CollectionPhase::kRoots);
 }
 

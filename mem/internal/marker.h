@@ -80,7 +80,8 @@ class Marker {
   // A minor collection's other roots: marks every value in `remembered`
   // and pushes it whether it was marked already (an old holder, traced
   // again in full) or not (a young value stored outside the heap), and
-  // empties the set.
+  // empties the set. Called before anything else is marked, so that a
+  // value marked already is old and every value is pushed once.
   void MarkRemembered(RememberedSet& remembered);
 
   // After Drain: breaks every ephemeron whose key is unreachable, then sets
