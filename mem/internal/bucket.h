@@ -234,7 +234,9 @@ class Bucket final : public BucketHeader {
             PoisonSlot(SlotAt(index), sizeof(T));
           }
         }
-        destructor_requested_[w] &= ~dead;
+        // Only a bucket where a destructor was requested has bits to clear:
+        // the rest never touch that bitmap.
+        if (any_destructor_requested_) destructor_requested_[w] &= ~dead;
         occupied_[w] &= ~dead;
         free_[w] |= dead;
         freed += static_cast<std::uint32_t>(std::popcount(dead));
