@@ -228,6 +228,10 @@ class Arena final : public ArenaBase {
     ForEachBucket(young_only, [&](Bucket<T>* bucket) {
       if (bucket->occupied() == 0) {
         // Nothing to free or unmark: its bitmaps are not read.
+      } else if (bucket->AllMarked()) {
+        // Nothing to free: no sweep to defer, which the next collection
+        // would have to finish, reading the bitmaps of every full bucket.
+        bucket->KeepAll();
       } else if (lazy && !bucket->DeadHaveDestructors()) {
         const std::uint32_t dead = bucket->DeferSweep();
         if (dead == bucket->occupied() && mode == SweepMode::kLazy) {

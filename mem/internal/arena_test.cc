@@ -70,6 +70,12 @@ TEST_F(ArenaTest, LazySweepCountsTheDeadAndSweepsABucketWhenAllocationTakesIt) {
   const BucketHeader* last = BucketHeader::Of(slots[8]);
   EXPECT_TRUE(first->unswept());
   EXPECT_TRUE(last->unswept());
+  const BucketHeader* middle = BucketHeader::Of(slots[4]);
+  EXPECT_FALSE(middle->unswept())
+      << "a bucket with nothing dead is left no sweep to finish";
+  EXPECT_FALSE(middle->marked(middle->IndexOf(slots[4])))
+      << "its marks are cleared at once (they are not sticky here)";
+  EXPECT_EQ(middle->marked_count(), 0u);
   EXPECT_TRUE(first->occupied(first->IndexOf(slots[1])))
       << "a dead value's slot is not freed until its bucket is swept";
   EXPECT_FALSE(first->holds_live(first->IndexOf(slots[1])));

@@ -190,6 +190,14 @@ class Bucket final : public BucketHeader {
     }
   }
 
+  // Whether the marks leave every occupied slot alive: a sweep would free
+  // nothing, and only clear the marks if they are not sticky (KeepAll).
+  bool AllMarked() const { return marked_count_ == occupied_count_; }
+  void KeepAll() {
+    MEM_DCHECK(AllMarked() && !unswept_, "KeepAll of a bucket with dead values");
+    if (barrier_ == nullptr) ClearMarks();
+  }
+
   // Lazy sweeping: counts the values the sweep will free (occupied and
   // unmarked) and leaves the bucket unswept, its marks the live set, until
   // allocation needs it or the next collection starts. Returns the count.
