@@ -240,8 +240,6 @@ class BucketHeader {
     }
     return count;
   }
-  // Clears every mark: a major collection with sticky marks starts with
-  // every value young.
   // Starts loading the bitmaps a sweep reads first (the hardware follows
   // on from there): a pass over many buckets asks for the next ones'.
   void PrefetchBitmaps() const {
@@ -250,6 +248,8 @@ class BucketHeader {
     __builtin_prefetch(marks_);
   }
 
+  // Clears every mark: a major collection with sticky marks starts with
+  // every value young.
   void ClearMarks() {
     std::fill_n(marks_, BitmapWords(capacity_), std::uint64_t{0});
     marked_count_ = 0;
