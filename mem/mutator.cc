@@ -124,6 +124,14 @@ void Mutator::UpdatePressure() {
       pressure_ = std::numeric_limits<std::size_t>::max();
       break;
   }
+  // An incremental major collection's steps are spread over the pressure
+  // the policy gives; with generational-incremental collection, the minor
+  // ones, which trace their survivors at once, come after at most
+  // kIncrementalNurseryBytes.
+  marking_allowance_ = pressure_;
+  if (generational_ && incremental_) {
+    pressure_ = std::min(pressure_, kIncrementalNurseryBytes);
+  }
   UpdateAllocationLimit();
 }
 
@@ -311,14 +319,14 @@ void Mutator::ClearingStep(std::size_t buckets) {
     marking_ = true;
     marking_traced_ = false;
     barrier_.marking = &marker_;
-    // Marking should end within about half a pressure of allocation: the
-    // values to trace are at most those live now and those allocated
-    // until then.
+    // Marking should end within about half a pressure of allocation (the
+    // policy's, before a nursery's cap): the values to trace are at most
+    // those live now and those allocated until then.
     std::size_t values = 0;
     for (const auto& arena : arenas_) values += arena->len();
-    const double steps =
-        std::max(1.0, static_cast<double>(std::min(pressure_, kMaxPressure)) /
-                          2 / static_cast<double>(kMarkingStepBytes));
+    const double steps = std::max(
+        1.0, static_cast<double>(std::min(marking_allowance_, kMaxPressure)) /
+                 2 / static_cast<double>(kMarkingStepBytes));
     step_budget_ = std::max(
         kMinStepValues,
         static_cast<std::size_t>(static_cast<double>(values) / steps) + 1);

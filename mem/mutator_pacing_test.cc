@@ -195,6 +195,66 @@ TEST(MutatorGenerationalPacingTest, AMajorComesOnceTheOldHaveGrownByHalf) {
                                                 CollectionKind::kMajor}));
 }
 
+// 64 bytes: a nursery of kIncrementalNurseryBytes holds 16384.
+struct Block {
+  void Trace(Tracer&) const {}
+  std::byte bytes[64];
+};
+
+MutatorOptions GenerationalIncrementalPacing(double heap_growth = 1.0) {
+  return MutatorOptions{.heap_growth = heap_growth,
+                        .stress_interval = 0,
+                        .mode = CollectionMode::kGenerationalIncremental};
+}
+
+TEST(MutatorGenerationalIncrementalPacingTest, MinorsComeAfterTheNurseryCap) {
+  Mutator generational(kGenerationalPacing);
+  Mutator both(GenerationalIncrementalPacing());
+  std::vector<Pointer<Block>> held;
+  for (Mutator* mutator : {&generational, &both}) {
+    for (int i = 0; i < 40000; ++i) held.push_back(mutator->Allocate<Block>());
+    mutator->CollectGarbage();  // 40000 live: 2.5 MiB
+  }
+  EXPECT_EQ(generational.pressure(), 20000 * sizeof(Block));
+  ASSERT_EQ(both.pressure(), Mutator::kIncrementalNurseryBytes)
+      << "capped: a minor collection's pause traces at most this";
+  const std::size_t collections = both.collections();
+  for (int i = 0; i < 16384; ++i) both.Allocate<Block>();
+  EXPECT_EQ(both.collections(), collections);
+  both.Allocate<Block>();
+  EXPECT_EQ(both.collections(), collections + 1);
+  EXPECT_EQ(both.last_collection_kind(), CollectionKind::kMinor);
+  EXPECT_EQ(both.CountLive<Block>(), 40001u);
+}
+
+TEST(MutatorGenerationalIncrementalPacingTest,
+     AMajorsStepsAreSpreadOverTheUncappedPressure) {
+  // Growth 4: a major is due once the old values have doubled, and its
+  // marking is spread over half of 4 * 2.5 MiB of allocation, in steps of
+  // kMarkingStepBytes: about 78 of them, not the 16 of the nursery's cap.
+  Mutator mutator(GenerationalIncrementalPacing(4.0));
+  std::vector<Pointer<Block>> held;
+  for (int i = 0; i < 40000; ++i) held.push_back(mutator.Allocate<Block>());
+  mutator.CollectGarbage();
+  std::size_t longest = 0;
+  std::size_t live_at_start = 0;
+  mutator.set_marking_step_observer([&](const MarkingStepEvent& step) {
+    if (step.first) live_at_start = step.pending;
+    longest = std::max(longest, step.traced);
+  });
+  while (!mutator.incremental_under_way()) {
+    held.push_back(mutator.Allocate<Block>());
+  }
+  while (mutator.incremental_under_way()) mutator.Allocate<Block>();
+  ASSERT_GT(live_at_start, 0u);
+  EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMajor);
+  EXPECT_GT(held.size(), 80000u) << "the old values doubled first";
+  EXPECT_LT(longest, mutator.CountLive<Block>() / 40)
+      << "each step traced about 1/78 of the heap";
+  mutator.CollectGarbage();  // the values allocated black while marking
+  EXPECT_EQ(mutator.CountLive<Block>(), held.size());
+}
+
 TEST(MutatorPacingTest, NamesItsPolicies) {
   EXPECT_EQ(ToString(Pacing::kSeed), "seed");
   EXPECT_EQ(ToString(Pacing::kLiveHeap), "live-heap");
