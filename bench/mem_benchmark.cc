@@ -211,15 +211,13 @@ void BM_MinorCollection(benchmark::State& state) {
   Pointer<Node> root = level[0];
   level.clear();
   mutator.CollectGarbage();  // every value old
-  std::size_t iteration = 0;
   std::size_t majors_timed = 0;
   for (auto _ : state) {
     // The young values hung in earlier iterations are old garbage now (2.4
-    // KiB an iteration): a major collection, untimed, every 16 iterations
-    // keeps the heap at N, and comes before the pacing's own (once the old
-    // values have grown by kMinPressure, 64 KiB, or more), which would turn
-    // a timed CollectYoung into a major.
-    if (++iteration % 16 == 0) mutator.CollectGarbage();
+    // KiB an iteration): once they reach kMinPressure (64 KiB) a major
+    // collection is due, which would turn the timed CollectYoung into a
+    // major. It runs here, untimed, and keeps the heap near N.
+    if (mutator.stats().major_due) mutator.CollectGarbage();
     for (int i = 0; i < 1000; ++i) {
       Pointer<Node> young = mutator.Allocate<Node>();
       if (i % 10 == 0) leaves[i / 10]->right = young;

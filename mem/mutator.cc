@@ -541,6 +541,7 @@ Stats Mutator::stats() const {
   stats.remembered = remembered_.size();
   stats.marking_steps = marking_steps_;
   stats.marking = marking_;
+  stats.major_due = !generational_ || major_due_ || incremental_under_way();
   stats.weak_refs = weak_registry_.size();
   return stats;
 }

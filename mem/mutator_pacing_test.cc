@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -193,6 +194,30 @@ TEST(MutatorGenerationalPacingTest, AMajorComesOnceTheOldHaveGrownByHalf) {
   for (int i = 0; i < 40002; ++i) held.push_back(mutator.Allocate<Tiny>());
   EXPECT_EQ(kinds, (std::vector<CollectionKind>{CollectionKind::kMinor,
                                                 CollectionKind::kMajor}));
+}
+
+TEST(MutatorGenerationalPacingTest, StatsSayWhenAMajorIsDue) {
+  Mutator mutator(kGenerationalPacing);
+  std::vector<Pointer<Tiny>> held;
+  for (int i = 0; i < 40000; ++i) held.push_back(mutator.Allocate<Tiny>());
+  mutator.CollectGarbage();
+  EXPECT_FALSE(mutator.stats().major_due);
+  // Every value kept: the first minor promotes 20000, half of 40000.
+  const std::size_t collections = mutator.collections();
+  while (mutator.collections() == collections) {
+    held.push_back(mutator.Allocate<Tiny>());
+  }
+  EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMinor);
+  EXPECT_TRUE(mutator.stats().major_due);
+  EXPECT_NE(mutator.stats().ToString().find("next major"), std::string::npos);
+  mutator.CollectYoung();
+  EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMajor)
+      << "as the stats said";
+  EXPECT_FALSE(mutator.stats().major_due);
+  EXPECT_EQ(mutator.stats().ToString().find("next major"), std::string::npos);
+
+  Mutator full(kLiveHeapPacing);
+  EXPECT_TRUE(full.stats().major_due) << "every collection is major";
 }
 
 // 64 bytes: a nursery of kIncrementalNurseryBytes holds 16384.

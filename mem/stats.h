@@ -34,6 +34,11 @@ struct Stats {
   std::size_t remembered = 0;         // in the remembered set (generational)
   std::size_t marking_steps = 0;      // of incremental collections, all told
   bool marking = false;            // an incremental collection is marking now
+  // The next collection CollectYoung() or the pacing runs is a major one:
+  // in a generational heap, once the old values have grown enough since
+  // the last major (or while an incremental one is under way); always in
+  // another heap.
+  bool major_due = true;
   std::size_t weak_refs = 0;       // live Weak handles
 
   // The arena of the named type, or null.
