@@ -73,7 +73,6 @@ int HeapGraph::H(int handle) const {
   return ((handle % n) + n) % n;
 }
 
-
 std::string HeapGraph::RefName(const Ref& ref) const {
   switch (ref.kind) {
     case Ref::kNil:
@@ -176,9 +175,12 @@ void HeapGraph::MarkFrom(std::vector<NodeId>& pending, Visit& visit) {
       pending.pop_back();
       VisitStrongEdges(nodes_[id], visit);
     }
+    const auto reached = [&](NodeId key) {
+      return nodes_[key].reached == epoch_;
+    };
     for (NodeId id : live_ids_) {
       if (nodes_[id].reached == epoch_) {
-        VisitResolvedEphemerons(nodes_[id], visit);
+        VisitEphemeronValues(nodes_[id], reached, visit);
       }
     }
     grew = !pending.empty();
@@ -193,7 +195,10 @@ void HeapGraph::OnIncrementalStart() {
 void HeapGraph::Spare(const Ref& ref) {
   if (ref.kind != Ref::kNode || !nodes_[ref.node].doomed) return;
   // Everything it holds, weakly or not: sparing too much only weakens
-  // the law.
+  // the law. And the values of the ephemerons it is the key of: an
+  // ephemeron not doomed lives through the collection (reachable at its
+  // start, or floating), and keeps its value once its key is marked, as a
+  // key handed back to the mutator (a symbol interned again) is.
   std::vector<NodeId> pending = {ref.node};
   nodes_[ref.node].doomed = false;
   auto spare = [&](NodeId id) {
@@ -202,15 +207,23 @@ void HeapGraph::Spare(const Ref& ref) {
       pending.push_back(id);
     }
   };
+  auto spare_ref = [&](const Ref& edge) {
+    if (edge.kind == Ref::kNode) spare(edge.node);
+  };
+  const auto spared = [&](NodeId key) { return !nodes_[key].doomed; };
   while (!pending.empty()) {
-    const Node& node = nodes_[pending.back()];
-    pending.pop_back();
-    for (const Ref& edge : node.edges) {
-      if (edge.kind == Ref::kNode) spare(edge.node);
+    while (!pending.empty()) {
+      const Node& node = nodes_[pending.back()];
+      pending.pop_back();
+      for (const Ref& edge : node.edges) spare_ref(edge);
+      spare(node.weak);
+      spare(node.ephemeron_key);
+      spare(node.ephemeron_value);
     }
-    spare(node.weak);
-    spare(node.ephemeron_key);
-    spare(node.ephemeron_value);
+    for (NodeId id : live_ids_) {
+      if (!nodes_[id].doomed)
+        VisitEphemeronValues(nodes_[id], spared, spare_ref);
+    }
   }
 }
 
@@ -308,15 +321,16 @@ void HeapGraph::VisitStrongEdges(const Node& node, Visit& visit) const {
   }
 }
 
-template <typename Visit>
-void HeapGraph::VisitResolvedEphemerons(const Node& node, Visit& visit) const {
+template <typename KeyLives, typename Visit>
+void HeapGraph::VisitEphemeronValues(const Node& node, KeyLives key_lives,
+                                     Visit& visit) const {
   const auto reached = [&](const Ref& key) {
-    return key.kind == Ref::kNode && nodes_[key.node].reached == epoch_;
+    return key.kind == Ref::kNode && key_lives(key.node);
   };
   switch (node.kind) {
     case Kind::kBlob:
       if (node.ephemeron_key >= 0 && node.ephemeron_value >= 0 &&
-          nodes_[node.ephemeron_key].reached == epoch_) {
+          key_lives(node.ephemeron_key)) {
         visit(Ref{.kind = Ref::kNode, .node = node.ephemeron_value});
       }
       return;
@@ -384,8 +398,8 @@ void HeapGraph::CheckAfterCollection(const std::vector<NodeId>& freed,
   // What a collection changes is checked after each one; the whole heap
   // (every survivor's contents, the verifier's walk) at every Nth and at
   // explicit ones.
-  if (full || model_collections_ >=
-                  last_full_check_ + options_.full_check_every) {
+  if (full ||
+      model_collections_ >= last_full_check_ + options_.full_check_every) {
     last_full_check_ = model_collections_;
     if (absl::Status s = mutator_->VerifyHeap(); !s.ok()) {
       Fail(absl::StrFormat("after collection %d: %s", model_collections_,
@@ -671,8 +685,7 @@ void HeapGraph::CheckWeaks() {
             "w%d's target n%d was freed, but the Weak %s and its callback "
             "ran %d times (once expected)",
             w, slot.target,
-            locked == nullptr ? "is cleared" : "still leads to a value",
-            runs));
+            locked == nullptr ? "is cleared" : "still leads to a value", runs));
         return;
       }
     } else if (locked.get() != target.address || runs != 0) {
@@ -761,7 +774,8 @@ void HeapGraph::NewString(int handle, std::string_view bytes) {
 void HeapGraph::StringAppend(int handle, std::string_view bytes) {
   if (!ok() || !IsNode(handle, Kind::kString)) return;
   absl::Status appended;
-  if (!Guarded([&] { appended = (*ValueOf(handle).AsString())->Append(bytes); })) {
+  if (!Guarded(
+          [&] { appended = (*ValueOf(handle).AsString())->Append(bytes); })) {
     return;
   }
   if (appended.ok()) nodes_[HandleRef(handle).node].bytes.append(bytes);
@@ -975,7 +989,8 @@ void HeapGraph::VectorInsert(int vector, std::size_t index, int source) {
   index %= edges.size() + 1;
   absl::Status inserted;
   if (!Guarded([&] {
-        inserted = (*ValueOf(vector).AsVector())->Insert(index, ValueOf(source));
+        inserted =
+            (*ValueOf(vector).AsVector())->Insert(index, ValueOf(source));
       })) {
     return;
   }
@@ -1151,12 +1166,12 @@ void HeapGraph::AllocateGarbage(int pairs, std::size_t external_bytes) {
 
 void HeapGraph::MakeWeak(int weak, int target) {
   if (!ok() || !IsNode(target, Kind::kBlob)) return;
-  WeakSlot& slot = weaks_[static_cast<std::size_t>(
-      ((weak % kWeaks) + kWeaks) % kWeaks)];
+  WeakSlot& slot =
+      weaks_[static_cast<std::size_t>(((weak % kWeaks) + kWeaks) % kWeaks)];
   const int serial = next_weak_serial_++;
-  slot.weak = mutator_->MakeWeak(
-      std::get<mem::Pointer<Blob>>(handles_[H(target)]),
-      [this, serial] { ++weak_callback_runs_[serial]; });
+  slot.weak =
+      mutator_->MakeWeak(std::get<mem::Pointer<Blob>>(handles_[H(target)]),
+                         [this, serial] { ++weak_callback_runs_[serial]; });
   slot.target = HandleRef(target).node;
   slot.serial = serial;
 }
@@ -1193,13 +1208,14 @@ void HeapGraph::GuardianTake(int destination) {
 
 void HeapGraph::WeakLock(int destination, int weak) {
   if (!ok()) return;
-  const WeakSlot& slot = weaks_[static_cast<std::size_t>(
-      ((weak % kWeaks) + kWeaks) % kWeaks)];
+  const WeakSlot& slot =
+      weaks_[static_cast<std::size_t>(((weak % kWeaks) + kWeaks) % kWeaks)];
   if (slot.target < 0 || nodes_[slot.target].freed) {
     if (slot.weak.Lock() != nullptr) {
-      Fail(absl::StrFormat("a Weak whose target n%d was freed still leads "
-                           "to a value",
-                           slot.target));
+      Fail(
+          absl::StrFormat("a Weak whose target n%d was freed still leads "
+                          "to a value",
+                          slot.target));
       return;
     }
     Store(destination, Ref{}, std::monostate());

@@ -120,7 +120,8 @@ struct Blob {
   static constexpr const char* kTypeName = "Blob";
 
   Blob(int blob_id, bool hide_last) : id(blob_id), hide_last_edge(hide_last) {
-    if (Ledger* ledger = Ledger::Current()) ledger->Constructed(kTypeName, this);
+    if (Ledger* ledger = Ledger::Current())
+      ledger->Constructed(kTypeName, this);
   }
   ~Blob() {
     if (Ledger* ledger = Ledger::Current()) ledger->Destroyed(kTypeName, this);
@@ -318,12 +319,13 @@ class HeapGraph {
     return ref.kind == Ref::kNode && nodes_[ref.node].freed;
   }
   // The model's side of a collection's marking: what `node` keeps without
-  // condition, and (for ephemerons) what it keeps once their key is
-  // reached.
+  // condition, and (for ephemerons) what it keeps once their key lives:
+  // the values of its ephemerons whose key node satisfies `key_lives`.
   template <typename Visit>
   void VisitStrongEdges(const Node& node, Visit& visit) const;
-  template <typename Visit>
-  void VisitResolvedEphemerons(const Node& node, Visit& visit) const;
+  template <typename KeyLives, typename Visit>
+  void VisitEphemeronValues(const Node& node, KeyLives key_lives,
+                            Visit& visit) const;
   // Clears what a collection freed from a survivor's weak parts.
   void BreakWeakParts(Node& node);
   Ref HandleRef(int handle) const { return model_handles_[H(handle)]; }
