@@ -435,15 +435,14 @@ std::size_t Mutator::EndCollection(CollectionReason reason, CollectionKind kind,
   std::size_t live_bytes = 0;
   const std::size_t external_before = external_bytes_;
   // An explicit collection (or one at the heap limit) leaves everything
-  // swept; the others leave buckets of types without destructors to be
-  // swept as allocation reaches them, and an incremental one's finish
-  // leaves even those with no live value (see SweepMode).
+  // swept (FinishSweeping, after Compact has released the buckets whose
+  // values all died, unswept); the others leave buckets of types without
+  // destructors to be swept as allocation reaches them (see SweepMode).
   using SweepMode = internal::ArenaBase::SweepMode;
   const SweepMode sweep = reason != CollectionReason::kPressure &&
                                   reason != CollectionReason::kStress
                               ? SweepMode::kEager
-                          : incremental ? SweepMode::kLazyAll
-                                        : SweepMode::kLazy;
+                              : SweepMode::kLazy;
   compactable_.clear();
   for (const auto& arena : arenas_) {
     const std::size_t capacity = arena->capacity();
@@ -487,6 +486,9 @@ std::size_t Mutator::EndCollection(CollectionReason reason, CollectionKind kind,
   ++collections_;
   UpdatePressure();
   Compact();
+  if (sweep == SweepMode::kEager) {
+    for (const auto& arena : arenas_) arena->FinishSweeping();
+  }
   UpdatePressure();  // the seed's pressure follows the capacity
   collecting_ = false;
   UpdateAllocationLimit();

@@ -29,7 +29,7 @@
 // the cache's slots are taken slots of cache_.bucket (outside a collection
 // only: PrepareForCollection gives them back);
 // len_ is the sum of the buckets' live values, capacity_ of their slots;
-// `unswept_` holds every bucket a lazy Sweep left unswept (and perhaps some
+// `unswept_` holds every bucket a Sweep left unswept (and perhaps some
 // allocation has swept since); `young_buckets_` holds exactly the buckets
 // with has_young() set.
 #ifndef KAMO_MEM_INTERNAL_ARENA_H_
@@ -75,21 +75,23 @@ class ArenaBase {
   // young values are read.
   virtual void MarkRoots(Tracer& tracer, bool young_only) = 0;
   // How a sweep treats a bucket whose dead values have no destructor to
-  // run: sweeps it now (kEager); only counts its dead from the marks and
-  // leaves it to be swept when allocation next needs it, or
-  // PrepareForCollection does, unless all its values are dead, when it is
-  // swept now so that Compact can release it (kLazy); or leaves even
-  // those (kLazyAll: an incremental collection's finish, a pause that must
-  // not read every dead bucket's bitmaps, 0.5 ms on GCBench large).
-  enum class SweepMode { kEager, kLazy, kLazyAll };
+  // run: sweeps it now (kEager), or only counts its dead from the marks
+  // and leaves it to be swept when allocation next needs it, or
+  // PrepareForCollection does (kLazy). Either way a bucket whose values
+  // all died is left unswept, its bitmaps unread: ReleaseEmptyBuckets
+  // may release it as it is, and FinishSweeping sweeps the ones it keeps.
+  enum class SweepMode { kEager, kLazy };
   // Frees unmarked unlocked values; returns how many. Every bucket holds
   // old values only afterwards.
   virtual std::size_t Sweep(SweepMode mode, bool young_only) = 0;
-  // Gives the allocation cache's slots back to their bucket and sweeps
-  // every bucket a lazy Sweep left: the start of every collection.
+  // Sweeps every bucket a Sweep left unswept.
+  virtual void FinishSweeping() = 0;
+  // Gives the allocation cache's slots back to their bucket and finishes
+  // sweeping: the start of every collection.
   virtual void PrepareForCollection() = 0;
-  // Releases empty buckets while the vacant slots left stay at least
-  // `keep_vacant`; returns how many.
+  // Releases buckets that are empty, or will be once swept (every value
+  // dead), while the vacant slots left stay at least `keep_vacant`;
+  // returns how many.
   virtual std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) = 0;
   virtual std::size_t CountLocked() const = 0;
   // A major collection with sticky marks: every value young again.
@@ -221,9 +223,8 @@ class Arena final : public ArenaBase {
                "PrepareForCollection before marking");
     // Destructors run in the collection that frees their values: only
     // buckets whose dead values have none to run are swept lazily.
-    const bool lazy =
-        mode != SweepMode::kEager &&
-        (std::is_trivially_destructible_v<T> || DestructorOnRequest<T>());
+    constexpr bool kDeferrable =
+        std::is_trivially_destructible_v<T> || DestructorOnRequest<T>();
     std::size_t freed = 0;
     ForEachBucket(young_only, [&](Bucket<T>* bucket) {
       if (bucket->occupied() == 0) {
@@ -232,14 +233,11 @@ class Arena final : public ArenaBase {
         // Nothing to free: no sweep to defer, which the next collection
         // would have to finish, reading the bitmaps of every full bucket.
         bucket->KeepAll();
-      } else if (lazy && !bucket->DeadHaveDestructors()) {
-        const std::uint32_t dead = bucket->DeferSweep();
-        if (dead == bucket->occupied() && mode == SweepMode::kLazy) {
-          bucket->Sweep();  // all dead: empty now, so that it can be released
-        } else {
-          unswept_.push_back(bucket);  // room reserved in Grow
-        }
-        freed += dead;
+      } else if (kDeferrable &&
+                 (mode == SweepMode::kLazy || bucket->marked_count() == 0) &&
+                 !bucket->DeadHaveDestructors()) {
+        freed += bucket->DeferSweep();
+        unswept_.push_back(bucket);  // room reserved in Grow
       } else {
         freed += bucket->Sweep();
       }
@@ -251,12 +249,7 @@ class Arena final : public ArenaBase {
     return freed;
   }
 
-  void PrepareForCollection() override {
-    if (cache_.bits != 0) {
-      cache_.bucket->ReturnFree({cache_.first_index, cache_.bits});
-      if (!cache_.bucket->listed()) List(cache_.bucket);
-      cache_.bits = 0;
-    }
+  void FinishSweeping() override {
     VisitPrefetching(
         unswept_, [](Bucket<T>* b) { return b; },
         [](Bucket<T>* bucket) {
@@ -265,11 +258,27 @@ class Arena final : public ArenaBase {
     unswept_.clear();
   }
 
+  void PrepareForCollection() override {
+    if (cache_.bits != 0) {
+      cache_.bucket->ReturnFree({cache_.first_index, cache_.bits});
+      if (!cache_.bucket->listed()) List(cache_.bucket);
+      cache_.bits = 0;
+    }
+    FinishSweeping();
+  }
+
   std::size_t ReleaseEmptyBuckets(std::size_t keep_vacant) override {
-    // An empty bucket is always listed; unlisting one marks it for release.
+    // An empty bucket is always listed (one left unswept has room after
+    // its sweep); unlisting one marks it for release. Its dead values have
+    // no destructor to run (Sweep would not have left it otherwise), so it
+    // is released unswept.
+    auto released_here = [](const Bucket<T>* b) {
+      return b->empty_once_swept() && !b->listed();
+    };
     std::size_t released = 0;
     for (const auto& bucket : buckets_) {
-      if (bucket->empty() && available() >= keep_vacant + bucket_capacity_) {
+      if (bucket->empty_once_swept() &&
+          available() >= keep_vacant + bucket_capacity_) {
         bucket->set_listed(false);
         capacity_ -= bucket_capacity_;
         ++released;
@@ -277,17 +286,17 @@ class Arena final : public ArenaBase {
     }
     if (released == 0) return 0;
     std::erase_if(available_, [](Bucket<T>* b) { return !b->listed(); });
+    std::erase_if(unswept_, released_here);
     for (const auto& bucket : buckets_) {
-      if (bucket->empty() && !bucket->listed()) {
+      if (released_here(bucket.get())) {
         by_address_.erase(bucket->begin_address());
 #if KAMO_MEM_DEBUG_CHECKS
         UnregisterBucket(bucket->begin_address());
 #endif
       }
     }
-    std::erase_if(buckets_, [](const BucketPtr& b) {
-      return b->empty() && !b->listed();
-    });
+    std::erase_if(buckets_,
+                  [&](const BucketPtr& b) { return released_here(b.get()); });
     return released;
   }
 

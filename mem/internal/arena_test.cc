@@ -158,6 +158,39 @@ TEST_F(ArenaTest, ReleaseEmptyBucketsKeepsTheVacantSlotsAskedFor) {
   UnlockValue(slots[0], kName);
 }
 
+TEST_F(ArenaTest, ABucketWhoseValuesAllDiedIsReleasedUnswept) {
+  std::vector<Leaf*> slots;
+  for (int i = 0; i < 12; ++i) slots.push_back(Put(i));
+  LockValue(slots[0], kName);  // bucket 0 keeps a value; 1 and 2 all die
+  const BucketHeader* first = BucketHeader::Of(slots[0]);
+  const BucketHeader* second = BucketHeader::Of(slots[4]);
+  const BucketHeader* third = BucketHeader::Of(slots[8]);
+  EXPECT_EQ(SweepUnlocked(/*lazy=*/false), 11u);
+  EXPECT_FALSE(first->unswept()) << "an eager sweep sweeps the others";
+  EXPECT_TRUE(second->unswept()) << "its bitmaps are not read";
+  EXPECT_TRUE(third->unswept());
+  EXPECT_TRUE(second->occupied(second->IndexOf(slots[4])));
+  EXPECT_FALSE(second->holds_live(second->IndexOf(slots[4])));
+  EXPECT_EQ(arena_.len(), 1u);
+  EXPECT_EQ(arena_.available(), 11u);
+  EXPECT_TRUE(arena_.IsConsistent());
+  // The second is released as it is; the third is kept for the 4 vacant
+  // slots asked for, and swept.
+  EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/4), 1u);
+  EXPECT_EQ(arena_.bucket_count(), 2u);
+  EXPECT_TRUE(arena_.IsConsistent());
+  EXPECT_TRUE(third->unswept());
+  arena_.FinishSweeping();
+  EXPECT_FALSE(third->unswept());
+  EXPECT_EQ(third->occupied(), 0u);
+  for (int i = 0; i < 7; ++i) Put(100 + i);  // the 7 vacant slots, reused
+  EXPECT_EQ(arena_.bucket_count(), 2u);
+  EXPECT_EQ(arena_.len(), 8u);
+  EXPECT_EQ(slots[0]->value, 0);
+  EXPECT_TRUE(arena_.IsConsistent());
+  UnlockValue(slots[0], kName);
+}
+
 TEST_F(ArenaTest, AllocationCacheHoldsTheRestOfAWordUntilACollection) {
   Leaf* first = Put(1);
   const auto* bucket =
@@ -175,7 +208,7 @@ TEST_F(ArenaTest, AllocationCacheHoldsTheRestOfAWordUntilACollection) {
   // The collection starts by giving the cache back: the bucket, empty once
   // its one value is swept, can be released.
   EXPECT_EQ(SweepUnlocked(), 1u);
-  EXPECT_TRUE(bucket->empty());
+  EXPECT_TRUE(bucket->empty_once_swept());
   EXPECT_TRUE(arena_.IsConsistent());
   EXPECT_EQ(arena_.ReleaseEmptyBuckets(/*keep_vacant=*/0), 1u);
   EXPECT_EQ(arena_.bucket_count(), 0u);

@@ -103,6 +103,8 @@ class Bucket final : public BucketHeader {
   // Values alive: occupied, less the dead ones an unswept bucket holds.
   std::uint32_t live() const { return occupied_count_ - dead_; }
   bool empty() const { return vacant_ == capacity_; }
+  // Empty, or unswept with every value dead (and none taken).
+  bool empty_once_swept() const { return vacant_ + dead_ == capacity_; }
 
   // Whether the bucket is on its arena's list of buckets with a vacant slot.
   bool listed() const { return listed_; }
@@ -194,7 +196,8 @@ class Bucket final : public BucketHeader {
   // nothing, and only clear the marks if they are not sticky (KeepAll).
   bool AllMarked() const { return marked_count_ == occupied_count_; }
   void KeepAll() {
-    MEM_DCHECK(AllMarked() && !unswept_, "KeepAll of a bucket with dead values");
+    MEM_DCHECK(AllMarked() && !unswept_,
+               "KeepAll of a bucket with dead values");
     if (barrier_ == nullptr) ClearMarks();
   }
 
