@@ -98,6 +98,11 @@ void Word::RetainBoxSlow() const {
       ->refs.fetch_add(1, std::memory_order_relaxed);
 }
 
+void Field::HoldBoxSlow(const void* holder) const {
+  RetainBox();
+  mem::RequestDestructorAt(holder);
+}
+
 void Word::ReleaseBoxSlow() const {
   auto* box = const_cast<NumberBox*>(BoxOf(bits_));
   if (box->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete box;

@@ -389,12 +389,13 @@ class Field : public Word {
   }
 
  private:
+  // The test inline, the rest out of line: a constructor that stores two
+  // Fields then stays small enough to be inlined into its allocation.
   [[gnu::always_inline]] void HoldBox(const void* holder) {
-    if (is_box()) [[unlikely]] {
-      RetainBox();
-      mem::RequestDestructorAt(holder);
-    }
+    if (is_box()) [[unlikely]]
+      HoldBoxSlow(holder);
   }
+  void HoldBoxSlow(const void* holder) const;
 };
 
 [[gnu::always_inline]] inline Value::Value(const Field& field)
