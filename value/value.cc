@@ -81,30 +81,30 @@ Word Word::FromOtherFloat(double d) {
   return Word(reinterpret_cast<std::uint64_t>(box) | kBoxTagBits);
 }
 
-double Word::FlonumValue() const {
-  if (bits_ == kPositiveZeroBits) return 0.0;
+double Word::FlonumValue(std::uint64_t bits) {
+  if (bits == kPositiveZeroBits) return 0.0;
   // Bit 63 of the word is exponent bit 60, which tells 011 from 100.
-  const std::uint64_t b63 = bits_ >> 63;
+  const std::uint64_t b63 = bits >> 63;
   return std::bit_cast<double>(
-      std::rotr((2 - b63) | (bits_ & ~std::uint64_t{3}), 3));
+      std::rotr((2 - b63) | (bits & ~std::uint64_t{3}), 3));
 }
 
-Tag Word::BoxTag() const { return BoxOf(bits_)->tag; }
-std::int64_t Word::BoxedInt() const { return BoxOf(bits_)->i; }
-double Word::BoxedFloat() const { return BoxOf(bits_)->d; }
+Tag Word::BoxTag(std::uint64_t bits) { return BoxOf(bits)->tag; }
+std::int64_t Word::BoxedInt(std::uint64_t bits) { return BoxOf(bits)->i; }
+double Word::BoxedFloat(std::uint64_t bits) { return BoxOf(bits)->d; }
 
-void Word::RetainBoxSlow() const {
-  const_cast<NumberBox*>(BoxOf(bits_))
+void Word::RetainBoxSlow(std::uint64_t bits) {
+  const_cast<NumberBox*>(BoxOf(bits))
       ->refs.fetch_add(1, std::memory_order_relaxed);
 }
 
-void Field::HoldBoxSlow(const void* holder) const {
-  RetainBox();
+void Field::HoldBoxSlow(std::uint64_t bits, const void* holder) {
+  RetainBoxSlow(bits);
   mem::RequestDestructorAt(holder);
 }
 
-void Word::ReleaseBoxSlow() const {
-  auto* box = const_cast<NumberBox*>(BoxOf(bits_));
+void Word::ReleaseBoxSlow(std::uint64_t bits) {
+  auto* box = const_cast<NumberBox*>(BoxOf(bits));
   if (box->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete box;
 }
 

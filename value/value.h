@@ -87,7 +87,7 @@ class Word {
       case 6:
         return Tag::kFloat;
       default:
-        return is_box() ? BoxTag() : kSpecialTags[(bits_ >> 4) & 3];
+        return is_box() ? BoxTag(bits_) : kSpecialTags[(bits_ >> 4) & 3];
     }
   }
   // A reference to a managed value.
@@ -122,12 +122,12 @@ class Word {
   }
   std::optional<std::int64_t> AsInt() const {
     if (bits_ & 1) return static_cast<std::int64_t>(bits_) >> 1;
-    if (BoxIs(Tag::kInt)) return BoxedInt();
+    if (BoxIs(Tag::kInt)) return BoxedInt(bits_);
     return std::nullopt;
   }
   std::optional<double> AsFloat() const {
-    if ((bits_ & 3) == 2) return FlonumValue();
-    if (BoxIs(Tag::kFloat)) return BoxedFloat();
+    if ((bits_ & 3) == 2) return FlonumValue(bits_);
+    if (BoxIs(Tag::kFloat)) return BoxedFloat(bits_);
     return std::nullopt;
   }
 
@@ -189,11 +189,14 @@ class Word {
   bool is_box() const { return (bits_ & 0xF) == 0xC; }
   // Boxed numbers' reference counts (the words that hold a box own one).
   void RetainBox() const {
-    if (is_box()) RetainBoxSlow();
+    if (is_box()) RetainBoxSlow(bits_);
   }
   void ReleaseBox() const {
-    if (is_box()) ReleaseBoxSlow();
+    if (is_box()) ReleaseBoxSlow(bits_);
   }
+  // Out of line, given the bits (see BoxTag).
+  static void RetainBoxSlow(std::uint64_t bits);
+  static void ReleaseBoxSlow(std::uint64_t bits);
 
   // Words that own a new box's one reference, if they need a box. The
   // immediates are made inline, the boxes out of line.
@@ -230,13 +233,14 @@ class Word {
   const T* ObjectOrNull(Tag tag) const {
     return HeapIs(tag) ? static_cast<const T*>(heap_address()) : nullptr;
   }
-  Tag BoxTag() const;
-  bool BoxIs(Tag tag) const { return is_box() && BoxTag() == tag; }
-  std::int64_t BoxedInt() const;
-  double BoxedFloat() const;
-  double FlonumValue() const;
-  void RetainBoxSlow() const;
-  void ReleaseBoxSlow() const;
+  // Out of line, and given the bits rather than this word: a call that
+  // took the word's address would keep every Value and View that reaches
+  // one in memory, stored and reloaded around each use.
+  static Tag BoxTag(std::uint64_t bits);
+  bool BoxIs(Tag tag) const { return is_box() && BoxTag(bits_) == tag; }
+  static std::int64_t BoxedInt(std::uint64_t bits);
+  static double BoxedFloat(std::uint64_t bits);
+  static double FlonumValue(std::uint64_t bits);
   static Word BoxInt(std::int64_t i);
   // +0.0, or a box.
   static Word FromOtherFloat(double d);
@@ -393,9 +397,9 @@ class Field : public Word {
   // Fields then stays small enough to be inlined into its allocation.
   [[gnu::always_inline]] void HoldBox(const void* holder) {
     if (is_box()) [[unlikely]]
-      HoldBoxSlow(holder);
+      HoldBoxSlow(bits_, holder);
   }
-  void HoldBoxSlow(const void* holder) const;
+  static void HoldBoxSlow(std::uint64_t bits, const void* holder);
 };
 
 [[gnu::always_inline]] inline Value::Value(const Field& field)

@@ -46,19 +46,26 @@ class View {
   // VectorOrNull()->size()).
   View element(std::size_t index) const {
     const Vector* vector = (**this).VectorOrNull();
-    MEM_CHECK(vector != nullptr && index < vector->size(),
-              "View::element(%d) of a %s of %d elements", index,
-              ToString(word_.tag()), vector == nullptr ? 0 : vector->size());
+    if (vector == nullptr || index >= vector->size()) [[unlikely]] {
+      NoElement(index, word_.tag(), vector == nullptr ? 0 : vector->size());
+    }
     return View(vector->elements()[index]);
   }
 
  private:
   const Pair& PairOf(const char* accessor) const {
     const Pair* pair = (**this).PairOrNull();
-    MEM_CHECK(pair != nullptr, "View::%s of a %s, not a pair", accessor,
-              ToString(word_.tag()));
+    if (pair == nullptr) [[unlikely]]
+      NotAPair(accessor, word_.tag());
     return *pair;
   }
+  // The failures take copies, not this View: a check that referred to the
+  // View (as MEM_CHECK's lambda does) would keep it in memory, and each step
+  // of a walk would store the word and load it back.
+  [[noreturn, gnu::cold, gnu::noinline]] static void NotAPair(
+      const char* accessor, Tag tag);
+  [[noreturn, gnu::cold, gnu::noinline]] static void NoElement(
+      std::size_t index, Tag tag, std::size_t size);
 
 #if KAMO_MEM_DEBUG_CHECKS
   // Records the count of collections of the heap value's Mutator.
