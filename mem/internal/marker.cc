@@ -15,10 +15,11 @@ namespace internal {
 // Values pass from the stack through a small FIFO of kLookahead entries:
 // each is prefetched when it enters and traced when it leaves, so that
 // kLookahead values' worth of work hides the latency of loading it (as
-// Boehm's mark stack and prefetch queue do).
+// Boehm's mark stack and prefetch queue do). 64, measured: 16 and 32 left
+// 1e7-value heaps' misses (and their page walks) exposed, 128 no better.
 template <bool kStep>
 std::size_t Marker::DrainUpTo(std::size_t budget) {
-  static constexpr std::size_t kLookahead = 16;
+  static constexpr std::size_t kLookahead = 64;
   std::vector<Root>& pending = tracer_.pending_;
   std::size_t& depth = tracer_.depth_;
   Root window[kLookahead];
