@@ -352,6 +352,29 @@ TEST(IncrementalTest, PacingRunsStepsBetweenAllocations) {
   EXPECT_EQ(mutator.CountLive<Node>(), 20'000u);
 }
 
+// Stress mode with an interval of N: each of its steps traces for the N
+// allocations since the last, each of which left a value to trace
+// (allocated black), so collections finish and garbage is freed whatever
+// the interval. (A step of kStressStepValues alone fell behind from an
+// interval of 2 on: no collection ever finished, and the heap grew.)
+TEST(IncrementalTest, StressStepsKeepUpWithEveryInterval) {
+  for (const std::uint32_t interval : {1u, 2u, 7u, 64u}) {
+    SCOPED_TRACE(interval);
+    DestructionLog log;
+    Mutator mutator(MutatorOptions{.stress_interval = interval,
+                                   .mode = CollectionMode::kIncremental});
+    Pointer<Node> kept = Chain(mutator, 0, 2'000, log);
+    EXPECT_GT(mutator.collections(), 0u);
+    for (int i = 0; i < 20'000; ++i) mutator.Allocate<Node>(-1, nullptr);
+    EXPECT_GT(mutator.collections(), 2u);
+    EXPECT_EQ(log.total(), 0u);
+    EXPECT_EQ(Walk(kept.get(), 1'999)->id, 1'999);
+    // The garbage is freed as the collections finish: what is left is the
+    // chain and what the last collections have not reached yet.
+    EXPECT_LT(mutator.CountLive<Node>(), 2'000u + 10'000u);
+  }
+}
+
 TEST(IncrementalTest, GenerationalIncrementalRunsMinorsAtOnce) {
   DestructionLog log;
   Mutator mutator(Incremental(CollectionMode::kGenerationalIncremental));

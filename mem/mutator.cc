@@ -143,7 +143,11 @@ void Mutator::BeforeAllocation(std::string_view (*type_name)()) {
   if (stress_interval_ != 0 && --stress_left_ == 0) {
     stress_left_ = stress_interval_;
     if (incremental_under_way()) {
-      MarkingStep(kStressStepValues, CollectionReason::kStress);
+      // Each allocation since the last step left a value to trace
+      // (allocated black): a step of less than one value per allocation
+      // would never finish the collection.
+      MarkingStep(kStressStepValues * stress_interval_,
+                  CollectionReason::kStress);
     } else {
       Collect(CollectionReason::kStress, CollectionKind::kMinor);
     }

@@ -230,11 +230,13 @@ class Mutator {
   static constexpr std::size_t kMaxPressure = std::size_t{64} << 20;
   // An incremental collection's steps: one after every this many bytes
   // allocated while it marks. Stress mode makes one of kStressStepValues
-  // values at each of its collection points instead.
+  // values per allocation of its interval at each of its collection points
+  // instead.
   static constexpr std::size_t kMarkingStepBytes = std::size_t{32} << 10;
   static constexpr std::size_t kStressStepValues = 2;
   // Before marking, a step sweeps what lazy sweeping left and clears the
-  // marks of this many buckets (stress mode: kStressStepValues).
+  // marks of this many buckets (stress mode: as many as the values it
+  // would trace).
   static constexpr std::size_t kClearingStepBuckets = 64;
   // The least a step traces.
   static constexpr std::size_t kMinStepValues = 256;
