@@ -1,6 +1,5 @@
 #include "value/view.h"
 
-#include "absl/strings/str_format.h"
 #include "mem/check.h"
 #include "mem/handle.h"
 #include "mem/mutator.h"
@@ -8,13 +7,12 @@
 namespace kamo::value {
 
 void View::NotAPair(const char* accessor, Tag tag) {
-  mem::internal::Fail(
-      absl::StrFormat("View::%s of a %s, not a pair", accessor, ToString(tag)));
+  MEM_CHECK(false, "View::%s of a %s, not a pair", accessor, ToString(tag));
 }
 
 void View::NoElement(std::size_t index, Tag tag, std::size_t size) {
-  mem::internal::Fail(absl::StrFormat(
-      "View::element(%d) of a %s of %d elements", index, ToString(tag), size));
+  MEM_CHECK(false, "View::element(%d) of a %s of %d elements", index,
+            ToString(tag), size);
 }
 
 #if KAMO_MEM_DEBUG_CHECKS

@@ -62,10 +62,11 @@ class View {
   // The failures take copies, not this View: a check that referred to the
   // View (as MEM_CHECK's lambda does) would keep it in memory, and each step
   // of a walk would store the word and load it back.
-  [[noreturn, gnu::cold, gnu::noinline]] static void NotAPair(
-      const char* accessor, Tag tag);
-  [[noreturn, gnu::cold, gnu::noinline]] static void NoElement(
-      std::size_t index, Tag tag, std::size_t size);
+  // (They stop the program: MEM_CHECK's failure.)
+  [[gnu::cold, gnu::noinline]] static void NotAPair(const char* accessor,
+                                                    Tag tag);
+  [[gnu::cold, gnu::noinline]] static void NoElement(std::size_t index, Tag tag,
+                                                     std::size_t size);
 
 #if KAMO_MEM_DEBUG_CHECKS
   // Records the count of collections of the heap value's Mutator.
