@@ -142,7 +142,7 @@ TEST(ExternalMemoryTest, SeedPacingCountsExternalBytesAsHeapBytes) {
 
 TEST(ExternalMemoryTest, PastTheHeapLimitItCollectsThenThrowsChangingNothing) {
   DestructionLog log;
-  const std::size_t bucket_bytes = internal::Bucket<Buffer>::BlockBytes(
+  const std::size_t bucket_bytes = internal::Bucket<Buffer>::BucketBytes(
       internal::Bucket<Buffer>::FittingCapacity(1024));
   Mutator mutator(MutatorOptions{.heap_limit_bytes = bucket_bytes + 10000,
                                  .stress_interval = 0});

@@ -55,7 +55,11 @@ TEST(MutatorPressureTest, FreshMutatorUsesTheMinimum) {
 
 TEST(MutatorPressureTest, CollectsOnTheAllocationPastThePressure) {
   DestructionLog log;
-  Mutator mutator(kSeedPacing);
+  // Buckets small enough that the heap's bytes stay under twice the
+  // minimum pressure, which the pressure then is.
+  MutatorOptions options = kSeedPacing;
+  options.bucket_capacity = 256;
+  Mutator mutator(options);
   // The allocation that takes the allocated bytes to the pressure or past
   // it still goes through; the one after collects first.
   const std::size_t fill = (Mutator::kMinPressure + kNodeSlot - 1) / kNodeSlot;
@@ -83,7 +87,7 @@ TEST(MutatorPressureTest, IsHalfTheHeapBytesAboveTheMinimum) {
   Pointer<Big> big = mutator.Allocate<Big>();
   mutator.CollectGarbage();
   const std::size_t heap_bytes = mutator.stats().heap_bytes;
-  EXPECT_EQ(heap_bytes, internal::Bucket<Big>::BlockBytes(1));
+  EXPECT_EQ(heap_bytes, internal::Bucket<Big>::BucketBytes(1));
   EXPECT_GT(heap_bytes / 2, Mutator::kMinPressure);
   EXPECT_EQ(mutator.pressure(), heap_bytes / 2);
   // Buckets added on the way raise it by half their bytes (Node slots
@@ -302,7 +306,7 @@ TEST(MutatorManualPacingTest, CollectsOnlyWhenAsked) {
 }
 
 TEST(MutatorManualPacingTest, StillCollectsAtTheHeapLimit) {
-  const std::size_t bucket_bytes = internal::Bucket<SmallNode>::BlockBytes(8);
+  const std::size_t bucket_bytes = internal::Bucket<SmallNode>::BucketBytes(8);
   Mutator mutator(MutatorOptions{.pacing = Pacing::kManual,
                                  .heap_limit_bytes = 2 * bucket_bytes,
                                  .stress_interval = 0});
@@ -445,7 +449,7 @@ TEST_F(MutatorCompactionTest, ReleasesOnlyEmptyBucketsWhenMoreThanAQuarter) {
 }
 
 TEST(MutatorHeapLimitTest, CollectsThenThrowsAndLeavesTheHeapWhole) {
-  const std::size_t bucket_bytes = internal::Bucket<SmallNode>::BlockBytes(8);
+  const std::size_t bucket_bytes = internal::Bucket<SmallNode>::BucketBytes(8);
   Mutator mutator(MutatorOptions{.heap_limit_bytes = 2 * bucket_bytes,
                                  .stress_interval = 0});
   std::vector<Pointer<SmallNode>> held;

@@ -44,12 +44,13 @@ TEST(MutatorStatsTest, MatchesARecount) {
   EXPECT_EQ(before.Find("kamo::mem::testing::Fan")->capacity, fans);
   EXPECT_EQ(before.capacity, 24u + fans + nodes);
   // Each bucket's bytes are its slots and their metadata.
-  EXPECT_EQ(before.heap_bytes, 3 * internal::Bucket<SmallNode>::BlockBytes(8) +
-                                   internal::Bucket<Fan>::BlockBytes(fans) +
-                                   internal::Bucket<Node>::BlockBytes(nodes));
-  EXPECT_LE(internal::Bucket<Fan>::BlockBytes(fans),
+  EXPECT_EQ(before.heap_bytes, 3 * internal::Bucket<SmallNode>::BucketBytes(8) +
+                                   internal::Bucket<Fan>::BucketBytes(fans) +
+                                   internal::Bucket<Node>::BucketBytes(nodes));
+  // and its slots fill the block.
+  EXPECT_LE(internal::Bucket<Fan>::SlotBlockBytes(fans),
             internal::kBucketAlignment);
-  EXPECT_GT(internal::Bucket<Fan>::BlockBytes(fans + 1),
+  EXPECT_GT(internal::Bucket<Fan>::SlotBlockBytes(fans + 1),
             internal::kBucketAlignment);
   EXPECT_EQ(before.allocations, 27u);
   EXPECT_EQ(before.collections, 0u);

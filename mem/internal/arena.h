@@ -150,7 +150,7 @@ class Arena final : public ArenaBase {
   std::size_t slot_size() const override { return sizeof(T); }
   // A bucket's bytes, metadata included: what the heap limit counts.
   std::size_t bucket_bytes() const override {
-    return Bucket<T>::BlockBytes(bucket_capacity_);
+    return Bucket<T>::BucketBytes(bucket_capacity_);
   }
 
   bool has_vacant() const { return cache_.bits != 0 || !available_.empty(); }

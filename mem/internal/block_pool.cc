@@ -9,11 +9,23 @@
 namespace kamo::mem::internal {
 namespace {
 
+// Metadata of one size: the free ones, with room for every one carved.
+struct MetadataList {
+  std::size_t bytes;
+  std::size_t carved = 0;
+  std::vector<void*> free;
+};
+
+// Cache-line aligned: each bitmap's first word, and the lock counts, start
+// a line.
+constexpr std::align_val_t kMetadataAlignment{64};
+
 struct Pool {
   std::mutex mutex;
-  std::vector<void*> regions;  // every region carved, kept for good
-  std::vector<void*> free;     // blocks, the last freed on top; its
-                               // capacity holds every block carved
+  std::vector<MetadataList> metadata;  // one per size; a few sizes
+  std::vector<void*> regions;          // every region carved, kept for good
+  std::vector<void*> free;             // blocks, the last freed on top; its
+                                       // capacity holds every block carved
 };
 
 // Leaked on purpose: Mutators with static storage may outlive any
@@ -83,6 +95,45 @@ void FreeBucketBytes(void* block, std::size_t bytes) {
     ChunkTable::Unregister(block, bytes);
     ::operator delete (block, std::align_val_t{kBucketAlignment});
   }
+}
+
+namespace {
+
+// The list of metadata of `bytes`, made if missing.
+MetadataList& MetadataListOf(Pool& pool, std::size_t bytes) {
+  for (MetadataList& list : pool.metadata) {
+    if (list.bytes == bytes) return list;
+  }
+  return pool.metadata.emplace_back(
+      MetadataList{.bytes = bytes, .carved = 0, .free = {}});
+}
+
+}  // namespace
+
+void* AllocateMetadataBytes(std::size_t bytes) {
+  Pool& pool = ThePool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  MetadataList& list = MetadataListOf(pool, bytes);
+  void* metadata;
+  if (list.free.empty()) {
+    // Room for it on the free list first, so that FreeMetadataBytes never
+    // allocates.
+    list.free.reserve(list.carved + 1);
+    metadata = ::operator new(bytes, kMetadataAlignment);
+    ++list.carved;
+  } else {
+    metadata = list.free.back();
+    list.free.pop_back();
+  }
+  UnpoisonSlot(metadata, bytes);
+  return metadata;
+}
+
+void FreeMetadataBytes(void* metadata, std::size_t bytes) {
+  PoisonSlot(metadata, bytes);
+  Pool& pool = ThePool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  MetadataListOf(pool, bytes).free.push_back(metadata);  // room reserved
 }
 
 }  // namespace kamo::mem::internal

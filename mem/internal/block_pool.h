@@ -36,6 +36,15 @@ void FreeBlock(void* block);
 void* AllocateBucketBytes(std::size_t bytes);
 void FreeBucketBytes(void* block, std::size_t bytes);
 
+// A bucket's metadata (its bitmaps and lock counts, bucket_header.h):
+// `bytes` of them, cache-line aligned, recycled process-wide by size as
+// blocks are, so that a heap that releases and adds buckets calls no
+// allocator for them (a malloc and free per bucket made a collection of
+// dead values 1.15-1.35x as long). Throws std::bad_alloc, having taken
+// nothing. Under ASan a free one is poisoned.
+void* AllocateMetadataBytes(std::size_t bytes);
+void FreeMetadataBytes(void* metadata, std::size_t bytes);
+
 }  // namespace kamo::mem::internal
 
 #endif  // KAMO_MEM_INTERNAL_BLOCK_POOL_H_

@@ -50,5 +50,31 @@ TEST(BlockPoolTest, TheLastBlockFreedIsTakenFirst) {
   FreeBlock(first);
 }
 
+// Bucket metadata is recycled by size: the last freed of a size is taken
+// first for that size and never for another, and each is cache-line
+// aligned and writable whole.
+TEST(BlockPoolTest, MetadataIsRecycledBySize) {
+  constexpr std::size_t kSmall = 1000;
+  constexpr std::size_t kLarge = 12'000;
+  void* small = AllocateMetadataBytes(kSmall);
+  void* large = AllocateMetadataBytes(kLarge);
+  EXPECT_NE(small, large);
+  for (void* metadata : {small, large}) {
+    EXPECT_EQ(Address(metadata) % 64, 0u);
+  }
+  std::fill_n(static_cast<std::byte*>(small), kSmall, std::byte{1});
+  std::fill_n(static_cast<std::byte*>(large), kLarge, std::byte{2});
+  FreeMetadataBytes(small, kSmall);
+  void* other_large = AllocateMetadataBytes(kLarge);
+  EXPECT_NE(other_large, small) << "another size's";
+  EXPECT_EQ(AllocateMetadataBytes(kSmall), small) << "the one freed";
+  void* other_small = AllocateMetadataBytes(kSmall);
+  EXPECT_NE(other_small, small) << "taken already";
+  FreeMetadataBytes(other_small, kSmall);
+  FreeMetadataBytes(small, kSmall);
+  FreeMetadataBytes(other_large, kLarge);
+  FreeMetadataBytes(large, kLarge);
+}
+
 }  // namespace
 }  // namespace kamo::mem::internal

@@ -53,7 +53,7 @@ class Bucket final : public BucketHeader {
               "Bucket<%s>: capacity %u out of range [1, %u]", TypeName<T>(),
               requested, kMaxBucketCapacity);
     auto fits = [](std::uint32_t capacity) {
-      return BlockBytes(capacity) <= kBucketAlignment;
+      return SlotBlockBytes(capacity) <= kBucketAlignment;
     };
     if (fits(requested)) return requested;
     std::uint32_t capacity = static_cast<std::uint32_t>(
@@ -62,10 +62,14 @@ class Bucket final : public BucketHeader {
     return std::max<std::uint32_t>(capacity, 1);
   }
 
-  // The bytes of a bucket of `capacity` slots: metadata and slots.
-  static std::size_t BlockBytes(std::uint32_t capacity) {
-    return MetadataOffset(alignof(T), capacity, sizeof(T)) +
-           MetadataBytes(capacity);
+  // The bytes of a bucket of `capacity` slots: its block (the header and
+  // the slots) and its metadata.
+  static std::size_t BucketBytes(std::uint32_t capacity) {
+    return SlotBlockBytes(capacity) + MetadataBytes(capacity);
+  }
+  // The block's bytes alone.
+  static std::size_t SlotBlockBytes(std::uint32_t capacity) {
+    return SlotsOffset(alignof(T)) + std::size_t{capacity} * sizeof(T);
   }
 
   // A new bucket of FittingCapacity(capacity) == capacity slots, owned by
@@ -77,16 +81,25 @@ class Bucket final : public BucketHeader {
     MEM_CHECK(capacity == FittingCapacity(capacity),
               "Bucket<%s>: %u slots do not fit a bucket", TypeName<T>(),
               capacity);
-    void* block = AllocateBucketBytes(BlockBytes(capacity));
-    return ::new (block) Bucket(capacity, owner, barrier);
+    void* metadata = AllocateMetadata(capacity);
+    void* block;
+    try {
+      block = AllocateBucketBytes(SlotBlockBytes(capacity));
+    } catch (...) {
+      FreeMetadata(metadata, capacity);
+      throw;
+    }
+    return ::new (block) Bucket(capacity, owner, barrier, metadata);
   }
 
   // Destroys every value still here (the Mutator is going away, or the
   // bucket is empty) and frees the block.
   static void Destroy(Bucket* bucket) {
-    const std::size_t bytes = BlockBytes(bucket->capacity());
+    const std::uint32_t capacity = bucket->capacity();
+    void* const metadata = bucket->free_;  // read by the destructor
     bucket->~Bucket();
-    FreeBucketBytes(bucket, bytes);
+    FreeMetadata(metadata, capacity);
+    FreeBucketBytes(bucket, SlotBlockBytes(capacity));
   }
 
   struct Deleter {
@@ -373,9 +386,10 @@ class Bucket final : public BucketHeader {
   static constexpr bool kPoisons = false;
 #endif
 
-  Bucket(std::uint32_t capacity, const void* owner, HeapBarrier* barrier)
+  Bucket(std::uint32_t capacity, const void* owner, HeapBarrier* barrier,
+         void* metadata)
       : BucketHeader(capacity, sizeof(T), alignof(T), TypeInfoOf<T>(), owner,
-                     barrier) {
+                     barrier, metadata) {
     static_assert(sizeof(Bucket) == sizeof(BucketHeader),
                   "IndexOfValue places slot 0 right after the header");
     PoisonSlot(slots_, std::size_t{capacity} * sizeof(T));

@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
+#include "mem/internal/block_pool.h"
 
 namespace kamo::mem::internal {
 
@@ -14,7 +15,8 @@ struct BucketHeader::LockOverflow {
 
 BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                            std::uint32_t slot_alignment, const TypeInfo& type,
-                           const void* owner, HeapBarrier* barrier)
+                           const void* owner, HeapBarrier* barrier,
+                           void* metadata)
     : owner_(owner),
       barrier_(barrier),
       type_(&type),
@@ -25,8 +27,7 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
   std::byte* const block = reinterpret_cast<std::byte*>(this);
   const std::size_t words = BitmapWords(capacity);
   slots_ = block + SlotsOffset(slot_alignment);
-  free_ = reinterpret_cast<std::uint64_t*>(
-      block + MetadataOffset(slot_alignment, capacity, slot_size));
+  free_ = static_cast<std::uint64_t*>(metadata);
   occupied_ = free_ + words;
   marks_ = occupied_ + words;
   destructor_requested_ = marks_ + words;
@@ -49,6 +50,14 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
 }
 
 BucketHeader::~BucketHeader() = default;
+
+void* BucketHeader::AllocateMetadata(std::uint32_t capacity) {
+  return AllocateMetadataBytes(MetadataBytes(capacity));
+}
+
+void BucketHeader::FreeMetadata(void* metadata, std::uint32_t capacity) {
+  FreeMetadataBytes(metadata, MetadataBytes(capacity));
+}
 
 std::uint32_t BucketHeader::OverflowLocks(std::uint32_t index) const {
   if (lock_overflow_ == nullptr) return 0;
