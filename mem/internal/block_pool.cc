@@ -1,5 +1,6 @@
 #include "mem/internal/block_pool.h"
 
+#include <algorithm>
 #include <mutex>
 #include <new>
 #include <vector>
@@ -35,6 +36,15 @@ Pool& ThePool() {
   return *pool;
 }
 
+// Room in `list` for `count` entries, growing geometrically: a reserve of
+// exactly one more each time would copy the list on every call, O(n^2)
+// over a heap's growth.
+void ReserveFor(std::vector<void*>& list, std::size_t count) {
+  if (list.capacity() < count) {
+    list.reserve(std::max(count, 2 * list.capacity()));
+  }
+}
+
 }  // namespace
 
 void* AllocateBlock() {
@@ -43,8 +53,8 @@ void* AllocateBlock() {
   if (pool.free.empty()) {
     // Room on both lists first, so that a failure leaves nothing taken and
     // FreeBlock never allocates.
-    pool.regions.reserve(pool.regions.size() + 1);
-    pool.free.reserve((pool.regions.size() + 1) * kBlocksPerRegion);
+    ReserveFor(pool.regions, pool.regions.size() + 1);
+    ReserveFor(pool.free, (pool.regions.size() + 1) * kBlocksPerRegion);
     auto* region = static_cast<std::byte*>(
         ::operator new (kRegionBytes, std::align_val_t{kBucketAlignment}));
     try {
@@ -118,7 +128,7 @@ void* AllocateMetadataBytes(std::size_t bytes) {
   if (list.free.empty()) {
     // Room for it on the free list first, so that FreeMetadataBytes never
     // allocates.
-    list.free.reserve(list.carved + 1);
+    ReserveFor(list.free, list.carved + 1);
     metadata = ::operator new(bytes, kMetadataAlignment);
     ++list.carved;
   } else {
