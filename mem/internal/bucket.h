@@ -93,7 +93,7 @@ class Bucket final : public BucketHeader {
   }
 
   // Destroys every value still here (the Mutator is going away, or the
-  // bucket is empty) and frees the block.
+  // bucket is empty) and frees the block and the metadata.
   static void Destroy(Bucket* bucket) {
     const std::uint32_t capacity = bucket->capacity();
     void* const metadata = bucket->free_;  // read by the destructor
