@@ -54,6 +54,10 @@ class Pair {
   Field cdr_;
 };
 
+std::optional<mem::Pointer<Pair>> Value::AsPair() && {
+  return std::move(*this).TakeHeap<Pair>(Tag::kPair);
+}
+
 }  // namespace kamo::value
 
 #endif  // KAMO_VALUE_PAIR_H_

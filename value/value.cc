@@ -128,19 +128,8 @@ std::optional<Value> Value::Char(char32_t c) {
   return Value(std::uint64_t{c} << 8 | kCharTagBits);
 }
 
-template <typename T>
-std::optional<mem::Pointer<T>> Value::TakeHeap(Tag tag) && {
-  if (this->tag() != tag) return std::nullopt;
-  auto* value = static_cast<T*>(const_cast<void*>(heap_address()));
-  bits_ = kNilBits;  // the lock is the Pointer's now
-  return mem::AdoptLock(value);
-}
-
 std::optional<mem::Pointer<Pair>> Value::AsPair() const& {
   return AsHeap<Pair>(*this, Tag::kPair);
-}
-std::optional<mem::Pointer<Pair>> Value::AsPair() && {
-  return std::move(*this).TakeHeap<Pair>(Tag::kPair);
 }
 std::optional<mem::Pointer<Vector>> Value::AsVector() const& {
   return AsHeap<Vector>(*this, Tag::kVector);

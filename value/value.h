@@ -309,7 +309,9 @@ class Value : public Word {
   // Value's own lock instead of taking a new one, and the Value is left nil;
   // of another type, it is left as it was.
   std::optional<mem::Pointer<Pair>> AsPair() const&;
-  std::optional<mem::Pointer<Pair>> AsPair() &&;
+  // Inline (pair.h, where Pair is complete): walking a list takes one per
+  // element, and out of line its result went through memory.
+  inline std::optional<mem::Pointer<Pair>> AsPair() &&;
   std::optional<mem::Pointer<Vector>> AsVector() const&;
   std::optional<mem::Pointer<Vector>> AsVector() &&;
   std::optional<mem::Pointer<String>> AsString() const&;
@@ -333,7 +335,12 @@ class Value : public Word {
 
   // As*() of an rvalue: the heap value of type T, with this Value's lock.
   template <typename T>
-  std::optional<mem::Pointer<T>> TakeHeap(Tag tag) &&;
+  std::optional<mem::Pointer<T>> TakeHeap(Tag tag) && {
+    if (this->tag() != tag) return std::nullopt;
+    auto* value = static_cast<T*>(const_cast<void*>(heap_address()));
+    bits_ = kNilBits;  // the lock is the Pointer's now
+    return mem::AdoptLock(value);
+  }
 
   // Inlined everywhere: each is a test and a lock count (or a box's
   // count), and GCC left them out of line in every hot path.
