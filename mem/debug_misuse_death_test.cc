@@ -1,11 +1,13 @@
 // Misuse that only debug builds catch (KAMO_MEM_DEBUG, as the sanitizer
 // configs set, or a build without NDEBUG): a reference into another
-// Mutator's heap, and a Mutator used from a thread that does not own it;
-// and, under ASan only, a read of a collected value (its slot is poisoned).
-// In other builds the checks do not exist, and these tests say so and skip.
+// Mutator's heap, a Mutator used from a thread that does not own it, a
+// LockReachableAt of a freed value; and, under ASan only, a read of a collected
+// value (its slot is poisoned). In other builds the checks do not exist, and
+// these tests say so and skip.
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "mem/handle.h"
 #include "mem/mutator.h"
 #include "mem/testing/test_types.h"
 
@@ -139,8 +141,7 @@ TEST_F(DebugMisuseDeathTest, MutatorUsedFromAnotherThreadStops) {
   EXPECT_DEATH(
       {
         Mutator mutator;
-        std::thread([&mutator] { mutator.Allocate<Node>(1, nullptr); })
-            .join();
+        std::thread([&mutator] { mutator.Allocate<Node>(1, nullptr); }).join();
       },
       "kamo::mem: Mutator::Allocate called from thread .* but it belongs "
       "to thread .*: a Mutator is used from one thread");
@@ -203,6 +204,19 @@ TEST(AsanPoisonDeathTest, ReadingACollectedValueIsReportedAtTheRead) {
   EXPECT_EQ(reused->id, 3);
   EXPECT_EQ(kept->id, 1);
 #endif
+}
+
+// LockReachableAt skips LockAt's check that the value is live in opt
+// builds only: debug builds stop on a freed one, naming its type.
+TEST_F(DebugMisuseDeathTest, LockReachableAtOfAFreedValueStops) {
+  EXPECT_DEATH(
+      {
+        Mutator mutator;
+        SmallNode* raw = mutator.Allocate<SmallNode>(1).get();
+        mutator.CollectGarbage();
+        LockReachableAt(raw);
+      },
+      "SmallNode");
 }
 
 }  // namespace

@@ -96,6 +96,30 @@ TEST(HandleTest, LockAndUnlockByAddressCountLikePointers) {
   EXPECT_EQ(log.times(7), 1);
 }
 
+TEST(HandleTest, LockReachableAtRootsAFieldsValue) {
+  Mutator mutator;
+  DestructionLog log;
+  Pointer<Box> box = mutator.Allocate<Box>();
+  box->Set(Hold(mutator.Allocate<Node>(5, &log)));
+  void* const field_value = box->held;
+  // Read from a live value's traced field: unlocked, and reachable.
+  EXPECT_EQ(LocksAt(field_value), 0u);
+  LockReachableAt(field_value);
+  EXPECT_EQ(LocksAt(field_value), 1u);
+  box = Pointer<Box>();
+  // The box is gone; the lock keeps its value, a root now.
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+  EXPECT_EQ(mutator.CountLive<Node>(), 1u);
+  EXPECT_EQ(log.times(5), 0);
+  EXPECT_EQ(static_cast<Node*>(field_value)->id, 5);
+  LockReachableAt(field_value);  // a second lock, as a copy takes
+  EXPECT_EQ(LocksAt(field_value), 2u);
+  UnlockAt(field_value);
+  UnlockAt(field_value);
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+  EXPECT_EQ(log.times(5), 1);
+}
+
 TEST(HandleTest, MoreLocksThanTheDenseCountHoldsAreCountedExactly) {
   // The lock array holds 16 bits a slot; the rest goes to an overflow table.
   constexpr std::uint32_t kLocks = 70'000;

@@ -343,10 +343,12 @@ class Value : public Word {
   }
 
   // Inlined everywhere: each is a test and a lock count (or a box's
-  // count), and GCC left them out of line in every hot path.
+  // count), and GCC left them out of line in every hot path. What a Value
+  // locks is reachable (a copy of a locked Value or Pointer, or of a live
+  // container's Field or a View of one), hence LockReachableAt.
   [[gnu::always_inline]] void Acquire() const {
     if (is_heap()) {
-      mem::LockAt(heap_address());
+      mem::LockReachableAt(heap_address());
     } else {
       RetainBox();
     }

@@ -294,7 +294,9 @@ class BucketHeader {
   // vacant slot's count is 0, so a slot with a lock is occupied: the
   // occupied bit is read only when the first lock is taken, and Unlock
   // needs only the count (FailUnlock tells the two misuses apart).
-  template <typename NameFn>
+  // kReachable: the caller knows the value is reachable (handle.h's
+  // LockReachableAt), and only debug builds check that the slot holds it.
+  template <bool kReachable = false, typename NameFn>
   [[gnu::always_inline]] void Lock(std::uint32_t index, NameFn&& type_name) {
     std::uint16_t& locks = locks_[index];
     // 0 or saturated.
@@ -306,7 +308,8 @@ class BucketHeader {
         }
         return;
       }
-      if (!holds_live(index)) [[unlikely]] {
+      if ((!kReachable || KAMO_MEM_DEBUG_CHECKS) && !holds_live(index))
+          [[unlikely]] {
         FailLock(index, type_name());
       }
       ++locked_slots_;
