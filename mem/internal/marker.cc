@@ -17,8 +17,8 @@ namespace internal {
 // kLookahead values' worth of work hides the latency of loading it (as
 // Boehm's mark stack and prefetch queue do). 64, measured: 16 and 32 left
 // 1e7-value heaps' misses (and their page walks) exposed, 128 no better.
-// The line of the value's second word is prefetched too: a slot that is
-// not a divisor of 64 bytes crosses lines, and a 24-byte one (two
+// The line of the value's second word is prefetched too: a slot whose
+// size does not divide 64 bytes crosses lines, and a 24-byte one (two
 // references, then data) does after its first word in one slot of eight,
 // a miss to memory in a heap larger than the cache. A slot's last line
 // would need its size, a load from the bucket header here, which made
