@@ -299,11 +299,29 @@ void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer,
   timer.End(CollectionPhase::kRoots);
 }
 
+double Mutator::StepsWithin(double share) const {
+  return std::max(
+      1.0, static_cast<double>(std::min(marking_allowance_, kMaxPressure)) *
+               share / static_cast<double>(kMarkingStepBytes));
+}
+
 void Mutator::StartIncremental() {
   clearing_ = true;
   ++incremental_collections_;
-  for (const auto& arena : arenas_) arena->RestartClearing();
-  ClearingStep(kClearingStepBuckets);
+  std::size_t buckets = 0;
+  for (const auto& arena : arenas_) {
+    arena->RestartClearing();
+    buckets += arena->bucket_count();
+  }
+  // Clearing ends within about a quarter of a pressure of allocation,
+  // however small the buckets (a fixed number a step fell behind a heap of
+  // many small ones: the heap grew while nothing was marked).
+  clearing_budget_ =
+      std::max(kClearingStepBuckets,
+               static_cast<std::size_t>(static_cast<double>(buckets) /
+                                        StepsWithin(0.25)) +
+                   1);
+  ClearingStep(clearing_budget_);
 }
 
 void Mutator::ClearingStep(std::size_t buckets) {
@@ -328,12 +346,10 @@ void Mutator::ClearingStep(std::size_t buckets) {
     // those live now and those allocated until then.
     std::size_t values = 0;
     for (const auto& arena : arenas_) values += arena->len();
-    const double steps = std::max(
-        1.0, static_cast<double>(std::min(marking_allowance_, kMaxPressure)) /
-                 2 / static_cast<double>(kMarkingStepBytes));
     step_budget_ = std::max(
-        kMinStepValues,
-        static_cast<std::size_t>(static_cast<double>(values) / steps) + 1);
+        kMinStepValues, static_cast<std::size_t>(static_cast<double>(values) /
+                                                 StepsWithin(0.5)) +
+                            1);
     marker_.ReserveForAllocations(kMarkingStepBytes / 16);
   }
   EndStep({.first = cleared, .start = unused.start});
@@ -346,7 +362,7 @@ void Mutator::ClearingStep(std::size_t buckets) {
 void Mutator::MarkingStep(std::size_t budget, CollectionReason reason) {
   if (clearing_) {
     ClearingStep(reason == CollectionReason::kStress ? budget
-                                                     : kClearingStepBuckets);
+                                                     : clearing_budget_);
     return;
   }
   // The finish is a pause of its own, after the step that emptied the

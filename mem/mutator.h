@@ -40,7 +40,8 @@
 // In an incremental heap a major collection the pacing (or stress mode)
 // runs is spread over pauses, one after each kMarkingStepBytes of
 // allocation: the first steps clear the marks (kClearingStepBuckets
-// buckets each) and the last of them marks the roots; later steps trace a
+// buckets each, or more in a heap of many buckets) and the last of them
+// marks the roots; later steps trace a
 // budget of values; the finish marks from the roots again (the Pointers
 // locked since the start), traces what is left, and runs steps 3 to 6
 // above at once. Between the pauses the write barrier shades what the
@@ -235,8 +236,9 @@ class Mutator {
   static constexpr std::size_t kMarkingStepBytes = std::size_t{32} << 10;
   static constexpr std::size_t kStressStepValues = 2;
   // Before marking, a step sweeps what lazy sweeping left and clears the
-  // marks of this many buckets (stress mode: as many as the values it
-  // would trace).
+  // marks of at least this many buckets, more in a heap of so many that
+  // clearing would take more than a quarter of the pressure (stress mode:
+  // as many as the values it would trace).
   static constexpr std::size_t kClearingStepBuckets = 64;
   // The least a step traces.
   static constexpr std::size_t kMinStepValues = 256;
@@ -417,6 +419,8 @@ class Mutator {
   // a later step (tracing `budget` values, or the finish once nothing is
   // left); and its finish.
   void StartIncremental();
+  // The steps in `share` of the pressure the policy gives (at least one).
+  double StepsWithin(double share) const;
   void ClearingStep(std::size_t buckets);
   void MarkingStep(std::size_t budget, CollectionReason reason);
   std::size_t FinishIncremental(CollectionReason reason);
@@ -511,6 +515,7 @@ class Mutator {
   bool clearing_ = false;
   std::size_t next_step_at_ = 0;
   std::size_t step_budget_ = kMinStepValues;
+  std::size_t clearing_budget_ = kClearingStepBuckets;  // buckets a step
   std::size_t incremental_collections_ = 0;
   std::size_t marking_steps_ = 0;
   // Allocate's one test, so that the checks for stress mode and for an

@@ -315,14 +315,19 @@ class Arena final : public ArenaBase {
     MEM_DCHECK(unswept_.empty(), "PrepareForCollection first");
     ForEachBucket(false, [](Bucket<T>* bucket) { bucket->ClearMarks(); });
   }
-  void RestartClearing() override { clear_cursor_ = 0; }
+  // Only the buckets there now: those Grow appends meanwhile have no marks,
+  // and may come faster than steps clear (small buckets).
+  void RestartClearing() override {
+    clear_cursor_ = 0;
+    clear_end_ = buckets_.size();
+  }
   bool ClearSome(std::size_t& budget) override {
-    for (; clear_cursor_ < buckets_.size() && budget != 0; --budget) {
+    for (; clear_cursor_ < clear_end_ && budget != 0; --budget) {
       Bucket<T>* const bucket = buckets_[clear_cursor_++].get();
       if (bucket->unswept()) bucket->Sweep();
       bucket->ClearMarks();
     }
-    return clear_cursor_ == buckets_.size();
+    return clear_cursor_ == clear_end_;
   }
   std::size_t CountRemembered() const override {
     std::size_t remembered = 0;
@@ -460,6 +465,7 @@ class Arena final : public ArenaBase {
   std::vector<Bucket<T>*> unswept_;        // left by a lazy Sweep
   std::vector<Bucket<T>*> young_buckets_;  // allocated from since then
   std::size_t clear_cursor_ = 0;           // see ClearSome
+  std::size_t clear_end_ = 0;
 
   // Calls `visit(bucket)` for every bucket, or with `young_only` for the
   // young buckets.
