@@ -22,8 +22,8 @@ using mem::Pointer;
 using value::Value;
 
 // Records each collection, and each step of an incremental one, on the
-// report's timeline, and the collections in a trace file if the settings
-// name one (an unwritable one stops the run with a message).
+// report's timeline, and in a trace file if the settings name one (an
+// unwritable one stops the run with a message).
 class Observer {
  public:
   Observer(Mutator& mutator, GcBenchReport& report, const RunSettings& settings,
@@ -49,6 +49,7 @@ class Observer {
       report_.timeline.push_back({(e.start - origin_).count(),
                                   e.duration.count(),
                                   static_cast<std::int64_t>(e.heap_bytes)});
+      if (writer_ != nullptr) writer_->Write(e);
     });
   }
   ~Observer() {

@@ -24,6 +24,8 @@ std::string Micros(std::chrono::nanoseconds d) {
                          (ns < 0 ? -ns : ns) % 1000);
 }
 
+std::string_view JsonBool(bool b) { return b ? "true" : "false"; }
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TraceEventWriter>> TraceEventWriter::Open(
@@ -61,12 +63,14 @@ void TraceEventWriter::Write(const mem::CollectionEvent& event) {
   std::vector<std::string> events;
   events.push_back(absl::StrFormat(
       R"({"name":"collection","cat":"gc","ph":"X","ts":%s,"dur":%s,%s,)"
-      R"("args":{"number":%d,"reason":%s,"kind":%s,"live":%d,"freed":%d,)"
+      R"("args":{"number":%d,"reason":%s,"kind":%s,"incremental":%s,)"
+      R"("live":%d,"freed":%d,)"
       R"("live_bytes":%d,"freed_bytes":%d,"heap_bytes":%d}})",
       Microseconds(event.start), Micros(event.mark + event.sweep), kIds,
       event.number, JsonString(mem::ToString(event.reason)),
-      JsonString(mem::ToString(event.kind)), event.live, event.freed,
-      event.live_bytes, event.freed_bytes, event.heap_bytes));
+      JsonString(mem::ToString(event.kind)), JsonBool(event.incremental),
+      event.live, event.freed, event.live_bytes, event.freed_bytes,
+      event.heap_bytes));
   // Phases follow each other from the start: nested in the collection.
   std::chrono::steady_clock::time_point phase_start = event.start;
   for (std::size_t p = 0; p < mem::kCollectionPhases; ++p) {
@@ -93,8 +97,24 @@ void TraceEventWriter::Write(const mem::CollectionEvent& event) {
   if (status_.ok()) ++collections_;
 }
 
+void TraceEventWriter::Write(const mem::MarkingStepEvent& event) {
+  if (!status_.ok()) return;
+  Append(absl::StrFormat(
+      ",\n"
+      R"({"name":"marking step","cat":"gc.step","ph":"X","ts":%s,"dur":%s,%s,)"
+      R"("args":{"collection":%d,"first":%s,"traced":%d,"pending":%d,)"
+      R"("heap_bytes":%d}})",
+      Microseconds(event.start), Micros(event.duration), kIds, event.collection,
+      JsonBool(event.first), event.traced, event.pending, event.heap_bytes));
+  if (status_.ok()) ++steps_;
+}
+
 mem::CollectionObserver TraceEventWriter::Observer() {
   return [this](const mem::CollectionEvent& event) { Write(event); };
+}
+
+mem::MarkingStepObserver TraceEventWriter::StepObserver() {
+  return [this](const mem::MarkingStepEvent& event) { Write(event); };
 }
 
 void TraceEventWriter::Append(const std::string& events) {

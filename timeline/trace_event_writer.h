@@ -4,6 +4,7 @@
 //   auto writer = timeline::TraceEventWriter::Open("gc.json", "my-runtime");
 //   if (!writer.ok()) ...;  // the error names the path
 //   mutator.set_collection_observer((*writer)->Observer());
+//   mutator.set_marking_step_observer((*writer)->StepObserver());
 //
 // Each collection is a complete event ("X") named "collection" on one
 // track, with its reason, kind (major or minor), counts and bytes as
@@ -11,8 +12,12 @@
 // (CollectionPhase: finish-sweeping, roots, trace, weaks, sweep, release)
 // as complete events nested inside it. After each collection, counter
 // events ("C") give every type's live values, slot bytes and external
-// bytes, and the heap's total bytes held. Timestamps are microseconds on
-// the steady clock, from the moment the writer was opened.
+// bytes, and the heap's total bytes held. Each step of an incremental
+// collection (MarkingStepEvent) is a complete event named "marking step"
+// on the same track, before the collection that finishes it, with the
+// number that collection will have, whether the step started the marking,
+// and the values it traced and left pending. Timestamps are microseconds
+// on the steady clock, from the moment the writer was opened.
 //
 // The file is valid JSON after every collection: the writer ends it with
 // the closing brackets, flushes, and writes its next events over them. A
@@ -50,11 +55,16 @@ class TraceEventWriter {
   // writes are then skipped.
   void Write(const mem::CollectionEvent& event);
 
-  // An observer that writes every collection; the writer must outlive the
-  // Mutator's use of it.
+  // Appends one step of an incremental collection, the same way.
+  void Write(const mem::MarkingStepEvent& event);
+
+  // Observers that write every collection, and every marking step; the
+  // writer must outlive the Mutator's use of them.
   mem::CollectionObserver Observer();
+  mem::MarkingStepObserver StepObserver();
 
   std::size_t collections_written() const { return collections_; }
+  std::size_t steps_written() const { return steps_; }
   // OK, or the first error writing the file.
   const absl::Status& status() const { return status_; }
 
@@ -72,6 +82,7 @@ class TraceEventWriter {
   std::chrono::steady_clock::time_point origin_;
   std::streamoff end_ = 0;  // where the closing brackets start
   std::size_t collections_ = 0;
+  std::size_t steps_ = 0;
   absl::Status status_;
 };
 

@@ -153,6 +153,79 @@ TEST(TraceEventWriterTest, PressureCollectionsThroughTheObserver) {
             "pressure \"quoted\"");
 }
 
+// An incremental Mutator's steps: each one a slice with the step's own
+// fields, before the incremental collection that finishes it.
+TEST(TraceEventWriterTest, MarkingStepsBeforeTheCollectionsTheyFinish) {
+  const std::string path = TempPath("steps.json");
+  auto writer = TraceEventWriter::Open(path, "steps");
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  mem::Mutator mutator(mem::MutatorOptions{
+      .stress_interval = 0, .mode = mem::CollectionMode::kIncremental});
+  std::vector<mem::MarkingStepEvent> steps;
+  mutator.set_marking_step_observer([&](const mem::MarkingStepEvent& e) {
+    steps.push_back(e);
+    (*writer)->Write(e);
+  });
+  mutator.set_collection_observer((*writer)->Observer());
+  // A chain of 20,000 live nodes to trace, and garbage that starts
+  // collections.
+  mem::Pointer<SmallNode> head = mutator.Allocate<SmallNode>(0);
+  for (int i = 1; i < 20000; ++i) {
+    mem::Pointer<SmallNode> node = mutator.Allocate<SmallNode>(i);
+    node->next = head;
+    head = std::move(node);
+  }
+  for (int i = 0; i < 400000; ++i) mutator.Allocate<SmallNode>(i);
+  mutator.set_collection_observer(nullptr);
+  mutator.set_marking_step_observer(nullptr);
+  ASSERT_GT(mutator.incremental_collections(), 1u) << mutator.collections() << " " << steps.size() << " " << mutator.marking() << " " << mutator.stats().pressure;
+  EXPECT_EQ(mutator.marking_steps(), steps.size());
+  EXPECT_EQ((*writer)->steps_written(), steps.size());
+  ASSERT_TRUE((*writer)->status().ok());
+
+  const json trace = ReadTrace(path);
+  const std::vector<json> written = EventsNamed(trace, "marking step", "X");
+  ASSERT_EQ(written.size(), steps.size());
+  std::size_t traced = 0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const json& x = written[i];
+    EXPECT_EQ(x["cat"], "gc.step");
+    EXPECT_EQ(x["args"]["collection"], steps[i].collection);
+    EXPECT_EQ(x["args"]["first"], steps[i].first);
+    EXPECT_EQ(x["args"]["traced"], steps[i].traced);
+    EXPECT_EQ(x["args"]["pending"], steps[i].pending);
+    EXPECT_EQ(x["args"]["heap_bytes"], steps[i].heap_bytes);
+    EXPECT_EQ(Nanos(x["dur"]), steps[i].duration.count());
+    traced += steps[i].traced;
+  }
+  EXPECT_GE(traced, 20000u) << "the chain is traced in steps";
+
+  // Every step's collection is in the trace, incremental, and starts after
+  // the step has ended; the file keeps the order they happened in.
+  const std::vector<json> collections = EventsNamed(trace, "collection", "X");
+  std::size_t incremental = 0;
+  for (const json& c : collections)
+    incremental += c["args"]["incremental"] == true;
+  // Those started, less one still under way.
+  EXPECT_EQ(incremental, mutator.incremental_collections() -
+                             (mutator.incremental_under_way() ? 1 : 0));
+  std::size_t c = 0;
+  for (const json& step : written) {
+    while (c < collections.size() &&
+           collections[c]["args"]["number"] != step["args"]["collection"]) {
+      ++c;
+    }
+    if (c == collections.size()) {
+      // Only the last collection may still be marking.
+      EXPECT_EQ(step["args"]["collection"], mutator.collections() + 1);
+      continue;
+    }
+    EXPECT_EQ(collections[c]["args"]["incremental"], true);
+    EXPECT_GE(Nanos(collections[c]["ts"]),
+              Nanos(step["ts"]) + Nanos(step["dur"]));
+  }
+}
+
 TEST(TraceEventWriterTest, AnUnwritablePathIsAnErrorNamingIt) {
   auto writer = TraceEventWriter::Open("/nonexistent-dir/trace.json", "x");
   ASSERT_FALSE(writer.ok());

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # gcbench --plot draws the collectors' median runs as an SVG that names
 # every variant; --trace writes one valid trace per kamo-mem variant and
-# run, with one collection event per collection the table reports; bad
-# paths are refused with a message naming them.
+# run, with one collection event per collection the table reports, and an
+# incremental variant's marking steps before the collections they finish;
+# bad paths are refused with a message naming them.
 set -euo pipefail
 gcbench=tools/gcbench
 out=${TEST_TMPDIR:-/tmp}/gcbench-plot
@@ -46,6 +47,28 @@ for variant in kamo-node kamo-value; do
   [[ "$shown" == "$median" ]] ||
     { echo "$variant: table says $shown GCs, traces $counts"; exit 1; }
 done
+
+# An incremental variant's trace holds its steps: each before the
+# incremental collection that finishes it.
+"$gcbench" --size=small --runs=1 --only=kamo-node-incr --trace="$out/incr" >/dev/null
+python3 - "$out/incr/kamo-node-incr-small-run1.json" <<'PY'
+import json, sys
+events = json.load(open(sys.argv[1]))["traceEvents"]
+steps = [e for e in events if e.get("name") == "marking step"]
+collections = {e["args"]["number"]: e for e in events if e.get("name") == "collection"}
+assert steps, "no marking steps in " + sys.argv[1]
+assert any(s["args"]["first"] for s in steps), "no step started a marking"
+assert sum(s["args"]["traced"] for s in steps) > 0, "no step traced"
+last = max(collections)
+for s in steps:
+    number = s["args"]["collection"]
+    if number == last + 1:
+        continue  # still marking when the run ended
+    finish = collections[number]
+    assert finish["args"]["incremental"], finish
+    # (microseconds with three decimals: compared to the nanosecond)
+    assert round(finish["ts"] * 1000) >= round((s["ts"] + s["dur"]) * 1000), (s, finish)
+PY
 
 check_refused() {
   local expect=$1 status=0
