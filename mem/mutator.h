@@ -295,7 +295,7 @@ class Mutator {
   // and only if it is the value of an occupied slot of T's arena. Anything
   // else (null, foreign, stale, interior, misaligned) is refused with an
   // error naming the reason; the address is never dereferenced.
-  // O(log buckets).
+  // O(1).
   template <Traceable T>
   absl::StatusOr<Pointer<T>> PointerFromRaw(const void* address) const;
 

@@ -79,6 +79,39 @@ TEST_F(MutatorCoercionTest, RefusesStaleSlots) {
   EXPECT_TRUE(mutator_.PointerFromRaw<SmallNode>(live.get()).ok());
 }
 
+// A released bucket's block goes back to the process's pool, where the
+// chunk table still names it: the arena does not read it (ASan would
+// report the poisoned block) and refuses the address as foreign.
+TEST(MutatorCoercionReleaseTest, RefusesAddressesInReleasedBuckets) {
+  Mutator mutator(MutatorOptions{.pacing = Pacing::kManual});
+  Pointer<SmallNode> kept = mutator.Allocate<SmallNode>(0);
+  std::vector<const void*> released;
+  {
+    std::vector<Pointer<SmallNode>> nodes;
+    for (int i = 1; i <= 80; ++i) {
+      nodes.push_back(mutator.Allocate<SmallNode>(i));
+      released.push_back(nodes.back().get());
+    }
+  }
+  const std::size_t buckets = mutator.stats().Find("SmallNode")->buckets;
+  ASSERT_GE(buckets, 10u);
+  EXPECT_EQ(mutator.CollectGarbage(), 80u);
+  EXPECT_LT(mutator.stats().Find("SmallNode")->buckets, buckets)
+      << "empty buckets released";
+  std::size_t foreign = 0;
+  for (const void* address : released) {
+    const absl::StatusCode code =
+        mutator.PointerFromRaw<SmallNode>(address).status().code();
+    // A vacant slot of a bucket still held, or no bucket of this arena.
+    EXPECT_TRUE(code == absl::StatusCode::kFailedPrecondition ||
+                code == absl::StatusCode::kNotFound)
+        << code;
+    foreign += code == absl::StatusCode::kNotFound;
+  }
+  EXPECT_GE(foreign, 8u * 8u) << "the released buckets' 64 slots at least";
+  EXPECT_EQ(mutator.PointerFromRaw<SmallNode>(kept.get())->get()->id, 0);
+}
+
 TEST_F(MutatorCoercionTest, RefusesInteriorAndMisalignedAddresses) {
   Pointer<SmallNode> node = mutator_.Allocate<SmallNode>(1);
   const auto* base = reinterpret_cast<const char*>(node.get());

@@ -6,10 +6,11 @@
 //                at a time from its top into the allocation cache and hands
 //                them out from there: a bit scan, with no load of the
 //                bucket's free bitmap or of the stack.
-//   coercion     O(log buckets): `by_address_`, a B-tree of the buckets
-//                by start address (dense nodes: a lookup touches a few
-//                cache lines even with thousands of buckets); adding or
-//                releasing a bucket is O(log buckets) too.
+//   coercion     O(1): the process's ChunkTable names the bucket an
+//                address lies in, and `own_buckets_`, a hash set, says
+//                whether it is one of this arena's (the table also names
+//                free pool blocks, and other Mutators' buckets); adding
+//                or releasing a bucket is O(1) too.
 //   len/capacity O(1): counters.
 //   root scan    O(buckets) plus O(capacity) of the buckets that hold
 //                locks (Bucket::MarkRoots); a minor collection reads only
@@ -45,13 +46,14 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "mem/check.h"
 #include "mem/describe.h"
 #include "mem/internal/bucket.h"
+#include "mem/internal/chunk_table.h"
 #include "mem/internal/heap_registry.h"
 #include "mem/internal/type_info.h"
 #include "mem/trace.h"
@@ -155,22 +157,23 @@ class Arena final : public ArenaBase {
 
   bool has_vacant() const { return cache_.bits != 0 || !available_.empty(); }
 
-  // Adds an empty bucket. On std::bad_alloc nothing has changed. O(log
-  // buckets): the vectors grow geometrically (a reserve of one more element
-  // would copy them on every call, O(buckets) per bucket added).
+  // Adds an empty bucket. On std::bad_alloc nothing has changed. O(1)
+  // amortized: the vectors and the hash set grow geometrically (a reserve of
+  // one more element would copy them on every call, O(buckets) per bucket
+  // added).
   void Grow() {
     BucketPtr bucket(Bucket<T>::Create(bucket_capacity_, mutator_, barrier_));
     ReserveAtLeast(buckets_, buckets_.size() + 1);
     ReserveAtLeast(available_, buckets_.size() + 1);
     ReserveAtLeast(unswept_, buckets_.size() + 1);
     ReserveAtLeast(young_buckets_, buckets_.size() + 1);
-    by_address_.emplace(bucket->begin_address(), bucket.get());
+    own_buckets_.insert(bucket.get());
 #if KAMO_MEM_DEBUG_CHECKS
     try {
       RegisterBucket(bucket->begin_address(), bucket->end_address(), mutator_,
                      TypeName<T>());
     } catch (...) {
-      by_address_.erase(bucket->begin_address());
+      own_buckets_.erase(bucket.get());
       throw;
     }
 #endif
@@ -276,27 +279,26 @@ class Arena final : public ArenaBase {
       return b->empty_once_swept() && !b->listed();
     };
     std::size_t released = 0;
-    for (const auto& bucket : buckets_) {
+    ForEachBucket(false, [&](Bucket<T>* bucket) {
       if (bucket->empty_once_swept() &&
           available() >= keep_vacant + bucket_capacity_) {
         bucket->set_listed(false);
         capacity_ -= bucket_capacity_;
         ++released;
       }
-    }
+    });
     if (released == 0) return 0;
     std::erase_if(available_, [](Bucket<T>* b) { return !b->listed(); });
     std::erase_if(unswept_, released_here);
-    for (const auto& bucket : buckets_) {
-      if (released_here(bucket.get())) {
-        by_address_.erase(bucket->begin_address());
+    // remove_if asks the predicate once per bucket.
+    std::erase_if(buckets_, [&](const BucketPtr& b) {
+      if (!released_here(b.get())) return false;
+      own_buckets_.erase(b.get());
 #if KAMO_MEM_DEBUG_CHECKS
-        UnregisterBucket(bucket->begin_address());
+      UnregisterBucket(b->begin_address());
 #endif
-      }
-    }
-    std::erase_if(buckets_,
-                  [&](const BucketPtr& b) { return released_here(b.get()); });
+      return true;
+    });
     return released;
   }
 
@@ -351,15 +353,17 @@ class Arena final : public ArenaBase {
       return absl::InvalidArgumentError(
           absl::StrFormat("null address offered as a %s", TypeName<T>()));
     }
-    // The last bucket that starts at or before the address.
-    auto it = by_address_.upper_bound(key);
-    if (it == by_address_.begin() ||
-        key >= std::prev(it)->second->end_address()) {
+    // The bucket the chunk table names is read only once it is known to
+    // be one of ours: the table also names free pool blocks.
+    const void* start = ChunkTable::BucketStart(address);
+    const auto* bucket = static_cast<const Bucket<T>*>(start);
+    if (start == nullptr || !own_buckets_.contains(start) ||
+        key < bucket->begin_address() || key >= bucket->end_address()) {
       return absl::NotFoundError(
           absl::StrFormat("address %p is not inside any bucket of Arena<%s>",
                           address, TypeName<T>()));
     }
-    return std::prev(it)->second->SlotOfValue(key);
+    return bucket->SlotOfValue(key);
   }
 
   bool IsConsistent() const override {
@@ -383,11 +387,12 @@ class Arena final : public ArenaBase {
            std::all_of(young_buckets_.begin(), young_buckets_.end(),
                        [](const Bucket<T>* b) { return b->has_young(); }) &&
            capacity_ == buckets_.size() * bucket_capacity_ &&
-           by_address_.size() == buckets_.size() &&
-           std::all_of(by_address_.begin(), by_address_.end(),
-                       [](const auto& entry) {
-                         return entry.first == entry.second->begin_address();
-                       });
+           own_buckets_.size() == buckets_.size() &&
+           std::all_of(
+               buckets_.begin(), buckets_.end(), [this](const BucketPtr& b) {
+                 return own_buckets_.contains(b.get()) &&
+                        ChunkTable::BucketStart(b->SlotAt(0)) == b.get();
+               });
   }
 
  private:
@@ -459,12 +464,12 @@ class Arena final : public ArenaBase {
   std::size_t len_ = 0;  // occupied slots; beside the cache, which Emplace
                          // reads with it
   std::vector<BucketPtr> buckets_;
-  std::vector<Bucket<T>*> available_;  // buckets with a vacant slot
-  absl::btree_map<std::uintptr_t, Bucket<T>*> by_address_;  // by begin
-  std::size_t capacity_ = 0;               // slots in all buckets
-  std::vector<Bucket<T>*> unswept_;        // left by a lazy Sweep
-  std::vector<Bucket<T>*> young_buckets_;  // allocated from since then
-  std::size_t clear_cursor_ = 0;           // see ClearSome
+  std::vector<Bucket<T>*> available_;             // buckets with a vacant slot
+  absl::flat_hash_set<const void*> own_buckets_;  // the buckets' starts
+  std::size_t capacity_ = 0;                      // slots in all buckets
+  std::vector<Bucket<T>*> unswept_;               // left by a lazy Sweep
+  std::vector<Bucket<T>*> young_buckets_;         // allocated from since then
+  std::size_t clear_cursor_ = 0;                  // see ClearSome
   std::size_t clear_end_ = 0;
 
   // Calls `visit(bucket)` for every bucket, or with `young_only` for the
