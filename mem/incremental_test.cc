@@ -30,6 +30,20 @@ MutatorOptions Incremental(CollectionMode mode = CollectionMode::kIncremental) {
       .pacing = Pacing::kManual, .stress_interval = 0, .mode = mode};
 }
 
+// Keeps every step `mutator` reports in `steps`.
+void RecordSteps(Mutator& mutator, std::vector<MarkingStepEvent>& steps) {
+  mutator.set_marking_step_observer(
+      [&steps](const MarkingStepEvent& step) { steps.push_back(step); });
+}
+
+// A bucket per value: clearing the marks of a few hundred values takes
+// steps of their own (kClearingStepBuckets buckets each).
+MutatorOptions OneValueBuckets(CollectionMode mode) {
+  MutatorOptions options = Incremental(mode);
+  options.bucket_capacity = 1;
+  return options;
+}
+
 // Steps with `budget` until a step finishes the collection; returns how
 // many steps that took.
 int FinishBySteps(Mutator& mutator, std::size_t budget) {
@@ -69,8 +83,7 @@ TEST(IncrementalTest, StepsSpreadAMajorCollectionAndFreeTheGarbage) {
   Mutator mutator(Incremental());
   std::vector<MarkingStepEvent> steps;
   std::vector<CollectionEvent> collections;
-  mutator.set_marking_step_observer(
-      [&](const MarkingStepEvent& step) { steps.push_back(step); });
+  RecordSteps(mutator, steps);
   mutator.set_collection_observer(
       [&](const CollectionEvent& event) { collections.push_back(event); });
   EXPECT_EQ(mutator.mode(), CollectionMode::kIncremental);
@@ -184,8 +197,7 @@ TEST(IncrementalTest, ValuesAllocatedWhileMarkingAreTracedAndLiveThrough) {
   DestructionLog log;
   Mutator mutator(Incremental());
   std::vector<MarkingStepEvent> steps;
-  mutator.set_marking_step_observer(
-      [&](const MarkingStepEvent& step) { steps.push_back(step); });
+  RecordSteps(mutator, steps);
   Pointer<Node> root = mutator.Allocate<Node>(0, &log);
   EXPECT_FALSE(mutator.CollectStep());
   for (int id = 1; id <= 5; ++id) mutator.Allocate<Node>(id, &log);
@@ -405,13 +417,9 @@ TEST(IncrementalTest, GenerationalIncrementalRunsMinorsAtOnce) {
 // left and clears the marks kClearingStepBuckets buckets a step.
 TEST(IncrementalTest, ClearingTheMarksOfALargeHeapTakesStepsOfItsOwn) {
   DestructionLog log;
-  MutatorOptions options =
-      Incremental(CollectionMode::kGenerationalIncremental);
-  options.bucket_capacity = 1;  // a bucket per value
-  Mutator mutator(options);
+  Mutator mutator(OneValueBuckets(CollectionMode::kGenerationalIncremental));
   std::vector<MarkingStepEvent> steps;
-  mutator.set_marking_step_observer(
-      [&](const MarkingStepEvent& step) { steps.push_back(step); });
+  RecordSteps(mutator, steps);
   Pointer<Node> kept = Chain(mutator, 0, 200, log);
   Pointer<Node> garbage = Chain(mutator, 1000, 100, log);
   EXPECT_EQ(mutator.CollectYoung(), 0u);  // every value old: all marked
@@ -448,12 +456,9 @@ TEST(IncrementalTest, ClearingTheMarksOfALargeHeapTakesStepsOfItsOwn) {
 // cleared them never started to mark.)
 TEST(IncrementalTest, ClearingEndsWithTheBucketsItStartedWith) {
   DestructionLog log;
-  MutatorOptions options = Incremental();
-  options.bucket_capacity = 1;  // a bucket per value
-  Mutator mutator(options);
+  Mutator mutator(OneValueBuckets(CollectionMode::kIncremental));
   std::vector<MarkingStepEvent> steps;
-  mutator.set_marking_step_observer(
-      [&](const MarkingStepEvent& step) { steps.push_back(step); });
+  RecordSteps(mutator, steps);
   Pointer<Node> kept = Chain(mutator, 0, 100, log);
   EXPECT_FALSE(mutator.CollectStep());  // 64 of 100 buckets cleared
   EXPECT_FALSE(mutator.marking());
@@ -479,8 +484,7 @@ TEST(IncrementalTest, ClearingAHeapOfSmallBucketsKeepsPace) {
                                  .stress_interval = 0,
                                  .mode = CollectionMode::kIncremental});
   std::vector<MarkingStepEvent> steps;
-  mutator.set_marking_step_observer(
-      [&](const MarkingStepEvent& step) { steps.push_back(step); });
+  RecordSteps(mutator, steps);
   Pointer<Node> kept = Chain(mutator, 0, 2'000, log);
   for (int i = 0; i < 60'000; ++i) mutator.Allocate<Node>(i, &log);
   EXPECT_GT(mutator.collections(), 3u);
