@@ -1,7 +1,9 @@
 // Generational collection (CollectionMode::kGenerational): sticky mark bits
-// make survivors old; a minor collection frees unreachable young values
-// only, tracing the roots and the remembered set the write barrier keeps;
-// a major collection frees everything unreachable.
+// make survivors old, a value the roots reach after its second minor
+// collection (survivor aging) and everything a major collection keeps; a
+// minor collection frees unreachable young values only, tracing the
+// remembered set the write barrier keeps and the roots; a major collection
+// frees everything unreachable.
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -31,10 +33,16 @@ MutatorOptions Generational() {
                         .mode = CollectionMode::kGenerational};
 }
 
-// A node that survives one collection: old from then on.
+// Two minor collections: what lives through both is old.
+void MakeSurvivorsOld(Mutator& mutator) {
+  mutator.CollectYoung();
+  mutator.CollectYoung();
+}
+
+// A node that survives two minor collections: old from then on.
 Pointer<Node> OldNode(Mutator& mutator, int id, DestructionLog& log) {
   Pointer<Node> node = mutator.Allocate<Node>(id, &log);
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   return node;
 }
 
@@ -54,10 +62,10 @@ TEST(GenerationalTest, MinorFreesUnreachableYoungValuesAndKeepsOldOnes) {
   EXPECT_EQ(log.times(2), 1) << "the unreachable young value is freed";
   EXPECT_EQ(log.times(1), 0) << "the unreachable old value waits";
   EXPECT_EQ(mutator.CountLive<Node>(), 2u);
-  ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[1].kind, CollectionKind::kMinor);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].kind, CollectionKind::kMinor);
   EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMinor);
-  EXPECT_EQ(mutator.minor_collections(), 2u);
+  EXPECT_EQ(mutator.minor_collections(), 3u);
 
   EXPECT_EQ(mutator.CollectGarbage(), 1u);
   EXPECT_EQ(log.times(1), 1) << "a major collection frees it";
@@ -65,6 +73,108 @@ TEST(GenerationalTest, MinorFreesUnreachableYoungValuesAndKeepsOldOnes) {
   EXPECT_EQ(kept->id, 3);
   EXPECT_EQ(log.total(), 2u);
   EXPECT_TRUE(mutator.VerifyHeap().ok());
+}
+
+TEST(GenerationalTest, ASurvivorOfOneMinorStaysYoungUntilTheNext) {
+  DestructionLog log;
+  Mutator mutator(Generational());
+  Pointer<Node> node = mutator.Allocate<Node>(1, &log);
+  EXPECT_EQ(mutator.CollectYoung(), 0u);
+  EXPECT_EQ(mutator.stats().remembered, 0u);
+  EXPECT_TRUE(mutator.VerifyHeap().ok()) << mutator.VerifyHeap();
+  node = nullptr;
+  EXPECT_EQ(mutator.CollectYoung(), 1u) << "young still: a minor frees it";
+  EXPECT_EQ(log.times(1), 1);
+  EXPECT_EQ(mutator.CountLive<Node>(), 0u);
+}
+
+TEST(GenerationalTest, ASurvivorOfTwoMinorsIsOld) {
+  DestructionLog log;
+  Mutator mutator(Generational());
+  Pointer<Node> node = mutator.Allocate<Node>(1, &log);
+  mutator.CollectYoung();
+  mutator.CollectYoung();
+  node = nullptr;
+  EXPECT_EQ(mutator.CollectYoung(), 0u) << "old: a major's business";
+  EXPECT_EQ(mutator.CountLive<Node>(), 1u);
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+  EXPECT_EQ(log.times(1), 1);
+}
+
+TEST(GenerationalTest, WhatTheRememberedSetReachesIsPromotedAtOnce) {
+  DestructionLog log;
+  Mutator mutator(Generational());
+  Pointer<Node> holder = OldNode(mutator, 1, log);
+  holder->left = mutator.Allocate<Node>(2, &log);
+  holder->left->left = mutator.Allocate<Node>(3, &log);
+  mutator.CollectYoung();
+  holder->left = nullptr;
+  EXPECT_EQ(mutator.CollectYoung(), 0u)
+      << "both reached from an old holder: promoted by their first minor";
+  EXPECT_EQ(mutator.CollectGarbage(), 2u);
+  EXPECT_EQ(log.times(2) + log.times(3), 2);
+}
+
+// A value promoted by a minor collection may hold one that the same
+// collection keeps young (a survivor for the first time): the promoted
+// holder is remembered, or the next minor would free what it holds.
+TEST(GenerationalTest, APromotedHolderOfAYoungSurvivorIsRemembered) {
+  DestructionLog log;
+  Mutator mutator(Generational());
+  Pointer<Node> parent = mutator.Allocate<Node>(1, &log);
+  mutator.CollectYoung();  // a survivor: young, so the store below
+  parent->left = mutator.Allocate<Node>(2, &log);  // needs no record
+  EXPECT_EQ(mutator.stats().remembered, 0u);
+
+  mutator.CollectYoung();  // promotes the parent, keeps the child young
+  EXPECT_EQ(mutator.stats().remembered, 1u);
+  EXPECT_TRUE(mutator.VerifyHeap().ok()) << mutator.VerifyHeap();
+  EXPECT_EQ(mutator.CollectYoung(), 0u) << "found through the parent";
+  ASSERT_TRUE(parent->left);
+  EXPECT_EQ(parent->left->id, 2);
+  EXPECT_EQ(mutator.stats().remembered, 0u) << "both old now";
+  parent->left = nullptr;
+  EXPECT_EQ(mutator.CollectYoung(), 0u);
+  EXPECT_EQ(mutator.CollectGarbage(), 1u);
+  EXPECT_EQ(log.times(2), 1);
+}
+
+struct WeakNodeHolder {
+  void Trace(Tracer& tracer) const { tracer.Visit(weak); }
+  WeakMember<Node> weak;
+};
+
+TEST(GenerationalTest, APromotedWeakHolderOfAYoungSurvivorIsRemembered) {
+  DestructionLog log;
+  Mutator mutator(Generational());
+  Pointer<WeakNodeHolder> holder = mutator.Allocate<WeakNodeHolder>();
+  mutator.CollectYoung();
+  Pointer<Node> target = mutator.Allocate<Node>(1, &log);
+  holder->weak = target;
+  mutator.CollectYoung();  // promotes the holder, keeps the target young
+  EXPECT_EQ(mutator.stats().remembered, 1u);
+  target = nullptr;
+  EXPECT_EQ(mutator.CollectYoung(), 1u);
+  EXPECT_EQ(log.times(1), 1);
+  EXPECT_FALSE(holder->weak) << "cleared by the minor that freed it";
+}
+
+TEST(GenerationalTest, ARememberedWeakHolderOfAYoungSurvivorStaysRemembered) {
+  DestructionLog log;
+  Mutator mutator(Generational());
+  Pointer<WeakNodeHolder> holder = mutator.Allocate<WeakNodeHolder>();
+  MakeSurvivorsOld(mutator);
+  Pointer<Node> target = mutator.Allocate<Node>(1, &log);
+  holder->weak = target;
+  EXPECT_EQ(mutator.stats().remembered, 1u);
+  // The holder's trace reaches the target weakly, the roots strongly: it
+  // stays young, and the holder stays remembered.
+  mutator.CollectYoung();
+  EXPECT_EQ(mutator.stats().remembered, 1u);
+  EXPECT_TRUE(mutator.VerifyHeap().ok()) << mutator.VerifyHeap();
+  target = nullptr;
+  EXPECT_EQ(mutator.CollectYoung(), 1u);
+  EXPECT_FALSE(holder->weak) << "cleared by the minor that freed it";
 }
 
 TEST(GenerationalTest, OldHolderGivenAYoungValueKeepsItThroughAMinor) {
@@ -112,7 +222,7 @@ TEST(GenerationalTest, AYoungHolderNeedsNoRecord) {
   holder->right = mutator.Allocate<Node>(3, &log);
   EXPECT_EQ(mutator.stats().remembered, 0u);
   mutator.CollectYoung();
-  EXPECT_EQ(log.total(), 0u) << "the holder is traced when it is promoted";
+  EXPECT_EQ(log.total(), 0u) << "the holder is traced as a root";
   EXPECT_EQ(holder->left->id + holder->right->id, 5);
 }
 
@@ -171,7 +281,7 @@ TEST(GenerationalTest, AnOldFanKeepsTheYoungValuesItWasGiven) {
   DestructionLog log;
   Mutator mutator(Generational());
   Pointer<Fan> fan = mutator.Allocate<Fan>();
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   for (int id = 0; id < 100; ++id) {  // the buffer grows: copies, barriered
     fan->children.push_back(mutator.Allocate<Node>(id, &log));
   }
@@ -185,7 +295,7 @@ TEST(GenerationalTest, AWeakMemberOfAnOldHolderIsClearedByAMinor) {
   Mutator mutator(Generational());
   Pointer<WeakFan> fan = mutator.Allocate<WeakFan>();
   Pointer<Node> kept = mutator.Allocate<Node>(1, nullptr);
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   fan->children.push_back(mutator.Allocate<Node>(2, nullptr));  // dropped
   fan->children.push_back(kept);
   // A WeakMember inside a slot: the old holder is remembered.
@@ -194,7 +304,7 @@ TEST(GenerationalTest, AWeakMemberOfAnOldHolderIsClearedByAMinor) {
     WeakMember<Node> weak;
   };
   Pointer<WeakHolder> holder = mutator.Allocate<WeakHolder>();
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   holder->weak = mutator.Allocate<Node>(3, nullptr);
   EXPECT_EQ(mutator.stats().remembered, 1u);
 
@@ -217,12 +327,16 @@ TEST(GenerationalTest, AnEphemeronOfAnOldHolderBreaksWhenItsYoungKeyDies) {
   DestructionLog log;
   Mutator mutator(Generational());
   Pointer<EphemeronHolder> holder = mutator.Allocate<EphemeronHolder>();
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   Pointer<Node> key = mutator.Allocate<Node>(1, &log);
   holder->entry.Set(key, mutator.Allocate<Node>(2, &log));
   mutator.CollectYoung();
   EXPECT_EQ(log.total(), 0u) << "key reachable: the value is kept";
   EXPECT_EQ(holder->entry.value()->id, 2);
+  // Both survivors, young: the holder is remembered for them.
+  EXPECT_EQ(mutator.stats().remembered, 1u);
+  mutator.CollectYoung();
+  EXPECT_EQ(log.total(), 0u) << "promoted by their second minor";
 
   Pointer<Node> key2 = mutator.Allocate<Node>(3, &log);
   holder->entry.Set(key2, mutator.Allocate<Node>(4, &log));
@@ -237,7 +351,7 @@ TEST(GenerationalTest, AnEphemeronOfAnOldHolderBreaksWhenItsYoungKeyDies) {
 TEST(GenerationalTest, WeakHandlesAreClearedByTheCollectionThatFreesThem) {
   Mutator mutator(Generational());
   Pointer<Node> old_node = mutator.Allocate<Node>(1, nullptr);
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   Weak<Node> old_weak = mutator.MakeWeak(old_node);
   Weak<Node> young_weak = mutator.MakeWeak(mutator.Allocate<Node>(2, nullptr));
   old_node = nullptr;
@@ -253,7 +367,7 @@ TEST(GenerationalTest, GuardiansGetYoungValuesFromMinorsAndOldFromMajors) {
   Guardian<Node> guardian = mutator.MakeGuardian<Node>();
   Pointer<Node> old_node = mutator.Allocate<Node>(1, nullptr);
   guardian.Register(old_node);
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   old_node = nullptr;
   guardian.Register(mutator.Allocate<Node>(2, nullptr));
   mutator.CollectYoung();
@@ -307,7 +421,7 @@ TEST(GenerationalTest, ABigOldHolderIsFoundFromAnyOfItsMembers) {
   DestructionLog log;
   Mutator mutator(Generational());
   Pointer<BigFan> fan = mutator.Allocate<BigFan>();
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   fan->children.back() = mutator.Allocate<Node>(1, &log);
   EXPECT_EQ(mutator.stats().remembered, 1u);
   mutator.CollectYoung();
@@ -332,7 +446,7 @@ TEST(GenerationalTest, ChunkTableFindsBucketsAndNothingElse) {
 TEST(GenerationalTest, VerifyHeapFindsAStoreThatSkippedTheBarrier) {
   Mutator mutator(Generational());
   Pointer<RawHolder> holder = mutator.Allocate<RawHolder>();
-  mutator.CollectYoung();
+  MakeSurvivorsOld(mutator);
   Pointer<Node> young = mutator.Allocate<Node>(1, nullptr);
   holder->target = young.get();  // no barrier
   const absl::Status status = mutator.VerifyHeap();
@@ -368,8 +482,8 @@ TEST(GenerationalTest, PacingRunsAMajorOnceTheOldValuesHaveGrown) {
   mutator.set_collection_observer(
       [&](const CollectionEvent& event) { kinds.push_back(event.kind); });
   std::vector<Pointer<Node>> kept;
-  // Everything allocated is kept: each minor promotes it all, and the old
-  // bytes soon pass the major's threshold.
+  // Everything allocated is kept: each minor promotes what the one before
+  // kept, and the live bytes soon pass the major's threshold.
   for (int id = 0; id < 200000; ++id) {
     kept.push_back(mutator.Allocate<Node>(id, nullptr));
   }

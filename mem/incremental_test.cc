@@ -392,6 +392,7 @@ TEST(IncrementalTest, GenerationalIncrementalRunsMinorsAtOnce) {
   Mutator mutator(Incremental(CollectionMode::kGenerationalIncremental));
   Pointer<Node> old_node = mutator.Allocate<Node>(1, &log);
   EXPECT_EQ(mutator.CollectYoung(), 0u);
+  EXPECT_EQ(mutator.CollectYoung(), 0u);  // old: survived two
   EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMinor);
   old_node = nullptr;
   mutator.Allocate<Node>(2, &log);
@@ -422,6 +423,7 @@ TEST(IncrementalTest, ClearingTheMarksOfALargeHeapTakesStepsOfItsOwn) {
   RecordSteps(mutator, steps);
   Pointer<Node> kept = Chain(mutator, 0, 200, log);
   Pointer<Node> garbage = Chain(mutator, 1000, 100, log);
+  EXPECT_EQ(mutator.CollectYoung(), 0u);
   EXPECT_EQ(mutator.CollectYoung(), 0u);  // every value old: all marked
   garbage = nullptr;
   EXPECT_FALSE(mutator.CollectStep());

@@ -282,6 +282,7 @@ void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer,
   if ((generational_ || incremental_) && kind == CollectionKind::kMajor) {
     // Everything is marked anew: every value starts young (white).
     remembered_.Drain([](Root) {});
+    survivors_ = 0;  // ClearMarks forgets them
     if (!marks_cleared) {
       for (const auto& arena : arenas_) arena->ClearMarks();
     }
@@ -293,7 +294,17 @@ void Mutator::BeginMarking(CollectionKind kind, PhaseTimer& timer,
   // first: a young one remembered (stored outside the heap) may be a root
   // too, and a value marked already is not pushed again, so it is traced
   // once (twice would clear its weak references twice).
-  if (minor) marker_.MarkRemembered(remembered_);
+  if (minor) {
+    // Survivor aging: what the remembered set reaches is promoted (its
+    // holders are old), so it is marked first, on its own.
+    remembered_holders_.assign(remembered_.entries().begin(),
+                               remembered_.entries().end());
+    // AgeSurvivors remembers at most every holder and every survivor.
+    remembered_.Reserve(remembered_holders_.size() + survivors_);
+    marker_.MarkRemembered(remembered_);
+    marker_.Drain();
+    for (const auto& arena : arenas_) arena->EndRememberedMarking();
+  }
   for (const auto& arena : arenas_) arena->MarkRoots(marker_.tracer(), minor);
   guardian_registry_.MarkReady(marker_.tracer());
   timer.End(CollectionPhase::kRoots);
@@ -449,6 +460,7 @@ std::size_t Mutator::EndCollection(CollectionReason reason, CollectionKind kind,
   const bool observed = timer.on();
   CollectionEvent& event = timer.event();
   const bool minor = kind == CollectionKind::kMinor;
+  if (minor) AgeSurvivors();
   std::size_t freed = 0;
   std::size_t live = 0;
   std::size_t freed_bytes = 0;
@@ -643,6 +655,62 @@ bool Remembered(const void* value) {
 }
 
 }  // namespace
+
+namespace {
+
+// Whether the values walked refer to a young (unmarked) value, weakly or
+// not.
+class YoungTargetFinder final : public internal::EdgeSink {
+ public:
+  bool found() const { return found_; }
+  void Reset() { found_ = false; }
+
+  void Strong(Root target, std::string_view) override {
+    Check(target.address());
+  }
+  void Element(Root target, std::size_t) override { Check(target.address()); }
+  void Weak(const void* target, std::string_view) override { Check(target); }
+  void EphemeronValue(Root target, std::string_view) override {
+    Check(target.address());
+  }
+
+ private:
+  void Check(const void* target) { found_ = found_ || !Marked(target); }
+  bool found_ = false;
+};
+
+}  // namespace
+
+void Mutator::AgeSurvivors() {
+  survivors_ = 0;
+  for (const auto& arena : arenas_) survivors_ += arena->AgeSurvivors();
+  // With no young value left, no value holds one.
+  if (survivors_ == 0) {
+    remembered_holders_.clear();
+    return;
+  }
+  // A promoted value may hold a value kept young, and a remembered holder
+  // may hold one weakly (its strong references were all promoted): both
+  // are remembered, so that the next minor collection traces them. (Room
+  // was reserved before marking.)
+  YoungTargetFinder finder;
+  internal::HeapWalker walker(*this, finder);
+  auto remember_if_holding_young = [&](Root holder) {
+    finder.Reset();
+    walker.ReportEdges(holder);
+    if (!finder.found()) return;
+    internal::BucketHeader* bucket =
+        internal::BucketHeader::Of(holder.address());
+    remembered_.Add(bucket, bucket->IndexOf(holder.address()));
+  };
+  for (const Root& holder : remembered_holders_) {
+    remember_if_holding_young(holder);
+  }
+  remembered_holders_.clear();
+  for (const auto& arena : arenas_) {
+    arena->ForEachPromoted(remember_if_holding_young);
+  }
+}
 
 absl::Status Mutator::VerifyBarrier() const {
   if (marking_) return VerifyTriColor();

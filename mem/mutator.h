@@ -31,11 +31,17 @@
 //                    on_clear callbacks of the cleared Weak handles run.
 //
 // In a generational heap (CollectionMode, the default) the sweep keeps the
-// marks: survivors are old. A minor collection then marks only young
-// values, from the roots among them and from the remembered set the write
-// barrier keeps (internal/write_barrier.h), and reads only the buckets
-// allocated from since the last collection; a major one clears every mark
-// first and is the collection above.
+// marks: marked values are old. A minor collection then marks only young
+// values, from the remembered set the write barrier keeps
+// (internal/write_barrier.h) and then from the roots among them, and reads
+// only the buckets that may hold young values; a major one clears every
+// mark first and is the collection above. Survivor aging: what a minor
+// collection reaches from the remembered set is promoted (its holders are
+// old), and what it reaches only from the roots is promoted if it survived
+// a minor collection before, and otherwise kept young as a survivor,
+// unmarked, for the next minor collection to trace again or free; every
+// promoted value holding a survivor (and every remembered holder holding
+// one weakly) is remembered.
 //
 // In an incremental heap a major collection the pacing (or stress mode)
 // runs is spread over pauses, one after each kMarkingStepBytes of
@@ -160,11 +166,12 @@ enum class CollectionMode {
   // value.
   kFull,
   // Generational, without moving (sticky mark bits, as MMTk's StickyImmix
-  // and Lua 5.4's generational mode): a value that survives a collection
-  // is old. A minor collection marks from the roots and from the
-  // remembered set the write barrier keeps (old values given young
-  // references), frees only unreachable young values and makes the
-  // survivors old; a major collection is a full one. Collections the
+  // and Lua 5.4's generational mode): a value that survives a major
+  // collection or two minor ones is old (survivor aging, see the top of
+  // this file). A minor collection marks from the remembered set the write
+  // barrier keeps (old values given young references) and from the roots,
+  // and frees only unreachable young values; a major collection is a full
+  // one. Collections the
   // pacing runs are minor until the live bytes after one have grown past
   // the live bytes after the last major by heap_growth / 2 times those
   // bytes (at least kMinPressure); CollectGarbage() and the heap limit run
@@ -434,6 +441,11 @@ class Mutator {
   // The write barrier's invariants (see VerifyHeap).
   absl::Status VerifyBarrier() const;
   absl::Status VerifyTriColor() const;
+  // Survivor aging, at a minor collection's end (after the weak
+  // references): promotes the survivors it reached and keeps the other
+  // values it reached young, then remembers every old holder of a young
+  // value among those it promoted and those the remembered set held.
+  void AgeSurvivors();
   // Where an allocation goes when allocated_bytes_ reaches
   // allocation_limit_: stops if a collection is running, else runs the
   // collection or marking step that is due (stress, pressure), if any.
@@ -473,6 +485,10 @@ class Mutator {
   // (when marks are sticky: generational or incremental) and its
   // remembered set (generational).
   internal::RememberedSet remembered_;
+  // A minor collection's remembered set as it was drained (AgeSurvivors).
+  std::vector<Root> remembered_holders_;
+  // The young values the last collection kept (none after a major one).
+  std::size_t survivors_ = 0;
   internal::HeapBarrier barrier_;
   // Declared before the arenas: values destroyed with the arenas may own
   // Weak handles, which unregister from it.

@@ -206,7 +206,7 @@ TEST(MutatorGenerationalPacingTest, StatsSayWhenAMajorIsDue) {
   for (int i = 0; i < 40000; ++i) held.push_back(mutator.Allocate<Tiny>());
   mutator.CollectGarbage();
   EXPECT_FALSE(mutator.stats().major_due);
-  // Every value kept: the first minor promotes 20000, half of 40000.
+  // Every value kept: the first minor keeps 20000 more, half of 40000.
   const std::size_t collections = mutator.collections();
   while (mutator.collections() == collections) {
     held.push_back(mutator.Allocate<Tiny>());

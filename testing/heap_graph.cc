@@ -148,18 +148,25 @@ void HeapGraph::MarkReachable(bool minor) {
   // O(live nodes): a fresh epoch marks what the handles reach. A minor
   // collection (in a generational heap) also keeps every old node and
   // every young node stored outside the heap since the last collection,
-  // and what they reach.
+  // and what they reach, which it marks first and promotes.
   ++epoch_;
   std::vector<NodeId> pending;
   auto visit = [&](const Ref& ref) { Reach(ref, pending); };
-  for (const Ref& ref : model_handles_) visit(ref);
-  for (NodeId id : model_ready_) visit(NodeRef(id));  // roots until taken
   if (minor) {
     for (NodeId id : live_ids_) {
       if (nodes_[id].old) visit(NodeRef(id));
     }
     for (NodeId id : model_remembered_) visit(NodeRef(id));
+    MarkFrom(pending, visit);
+    for (NodeId id : live_ids_) {
+      if (nodes_[id].reached == epoch_) {
+        nodes_[id].old = true;
+        nodes_[id].survivor = false;
+      }
+    }
   }
+  for (const Ref& ref : model_handles_) visit(ref);
+  for (NodeId id : model_ready_) visit(NodeRef(id));  // roots until taken
   MarkFrom(pending, visit);
 }
 
@@ -277,7 +284,17 @@ std::vector<HeapGraph::NodeId> HeapGraph::ModelCollect() {
   });
   for (NodeId id : live_ids_) {
     BreakWeakParts(nodes_[id]);
-    nodes_[id].old = true;  // survivors are old (in a generational heap)
+    // In a generational heap, a major collection's survivors are old, and
+    // a minor one's young survivors are promoted if they had survived one
+    // before.
+    Node& node = nodes_[id];
+    if (!minor) {
+      node.old = true;
+      node.survivor = false;
+    } else if (!node.old) {
+      node.old = node.survivor;
+      node.survivor = !node.old;
+    }
     // Unless a collection started since: its doom is still to come.
     if (!mutator_->marking()) nodes_[id].doomed = false;
   }
@@ -1303,6 +1320,7 @@ std::string HeapGraph::Describe() const {
     }
     if (node.broken) out += " broken";
     if (node.old) out += " old";
+    if (node.survivor) out += " survivor";
     if (!node.bytes.empty() || node.kind == Kind::kString ||
         node.kind == Kind::kSymbol) {
       absl::StrAppendFormat(&out, " \"%s\"", Escaped(node.bytes));

@@ -11,12 +11,15 @@
 //     collection, each once, and every value the model can reach is alive at
 //     its address with the identity it was made with, and nothing else is.
 //     In a generational heap (MutatorOptions::mode) a minor collection's
-//     model marks from the handles and from every old node (one that
-//     survived a collection) and every young Blob stored into a Blob's
-//     edges since the last collection (a std::vector's buffer, where the
-//     write barrier keeps the target, see mem/member.h): old nodes
-//     unreachable from the handles live on until a major collection, and
-//     every other young node unreachable is freed. In an incremental heap
+//     model marks from every old node and every young Blob stored into a
+//     Blob's edges since the last collection (a std::vector's buffer,
+//     where the write barrier keeps the target, see mem/member.h), and
+//     then from the handles: old nodes unreachable from the handles live
+//     on until a major collection, and every other young node unreachable
+//     is freed. A node is old once it survived a major collection, was
+//     reached by a minor one's first marking, or was reached by a minor
+//     one after surviving an earlier minor one young (survivor aging, see
+//     mem/mutator.h). In an incremental heap
 //     (the finish of a collection spread over steps) the law is an
 //     interval: every node the model can reach lives, and every node it
 //     could not reach when the collection started (the first step's
@@ -288,9 +291,11 @@ class HeapGraph {
     bool broken = false;
     value::Hashtable::Weakness weakness = value::Hashtable::Weakness::kStrong;
     bool freed = false;
-    // Survived a collection: in a generational heap, only a major
-    // collection frees it.
+    // In a generational heap, only a major collection frees an old node;
+    // a survivor is young, and promoted by the next minor collection that
+    // reaches it.
     bool old = false;
+    bool survivor = false;
     Ledger::Identity identity = Ledger::kNone;  // set by Adopt
     std::uint64_t reached = 0;  // the last ModelCollect epoch that reached it
     // Unreachable when the incremental collection under way started, and
@@ -352,8 +357,9 @@ class HeapGraph {
   // heap collected, the model collects and the heap is checked.
   void CatchUp();
   // Marks (Node::reached == epoch_) what the model reaches: from the
-  // handles and the guardian's ready Blobs, and for a minor collection the
-  // old and remembered nodes, with ephemerons resolved.
+  // handles and the guardian's ready Blobs, and for a minor collection
+  // first from the old and remembered nodes (what that reaches is
+  // promoted), with ephemerons resolved.
   void MarkReachable(bool minor);
   static Ref NodeRef(NodeId id) { return Ref{.kind = Ref::kNode, .node = id}; }
   // Marks `ref`'s node reached in this epoch and pushes it, if it was not.

@@ -15,8 +15,9 @@
 //   root scan    O(buckets) plus O(capacity) of the buckets that hold
 //                locks (Bucket::MarkRoots); a minor collection reads only
 //                the buckets allocation took slots from since the last
-//                collection (`young_buckets_`): only they hold young
-//                values, and an old root is marked already.
+//                collection and those holding survivors (`young_buckets_`):
+//                only they hold young values, and an old root is marked
+//                already.
 //   sweep        O(capacity / 64) words, plus O(1) per freed value with a
 //                destructor; a minor collection's, of the young buckets
 //                only. Lazy where no freed value has a destructor
@@ -107,6 +108,14 @@ class ArenaBase {
   virtual bool ClearSome(std::size_t& budget) = 0;
   virtual std::size_t CountRemembered() const = 0;
   virtual bool IsConsistent() const = 0;
+
+  // Survivor aging in a minor collection (BucketHeader::AgeSurvivors),
+  // on the young buckets: EndRememberedMarking; AgeSurvivors, which
+  // returns how many values it kept young; the Root of each value it
+  // promoted.
+  virtual void EndRememberedMarking() = 0;
+  virtual std::size_t AgeSurvivors() = 0;
+  virtual void ForEachPromoted(absl::FunctionRef<void(Root)> visit) const = 0;
 
   // Heap walks (heap_walker.h), never a collection: the Root of every live
   // value, bucket by bucket; what a walk shows of one of them.
@@ -246,8 +255,13 @@ class Arena final : public ArenaBase {
       }
       if (!bucket->listed() && bucket->has_room()) List(bucket);
     });
-    for (Bucket<T>* bucket : young_buckets_) bucket->set_has_young(false);
-    young_buckets_.clear();
+    // Buckets with survivors stay young: the next minor collection reads
+    // them.
+    std::erase_if(young_buckets_, [](Bucket<T>* bucket) {
+      if (bucket->survivor_count() != 0) return false;
+      bucket->set_has_young(false);
+      return true;
+    });
     len_ -= freed;
     return freed;
   }
@@ -337,6 +351,22 @@ class Arena final : public ArenaBase {
       remembered += bucket->CountRemembered();
     }
     return remembered;
+  }
+
+  void EndRememberedMarking() override {
+    for (Bucket<T>* bucket : young_buckets_) bucket->EndRememberedMarking();
+  }
+  std::size_t AgeSurvivors() override {
+    std::size_t kept = 0;
+    for (Bucket<T>* bucket : young_buckets_) kept += bucket->AgeSurvivors();
+    return kept;
+  }
+  void ForEachPromoted(absl::FunctionRef<void(Root)> visit) const override {
+    for (const Bucket<T>* bucket : young_buckets_) {
+      bucket->ForEachPromoted([&](std::uint32_t index) {
+        visit(Root(bucket->SlotAt(index), &TraceAs<T>));
+      });
+    }
   }
 
   std::size_t CountLocked() const override {

@@ -207,7 +207,9 @@ class Bucket final : public BucketHeader {
 
   // Whether the marks leave every occupied slot alive: a sweep would free
   // nothing, and only clear the marks if they are not sticky (KeepAll).
-  bool AllMarked() const { return marked_count_ == occupied_count_; }
+  bool AllMarked() const {
+    return marked_count_ + survivor_count_ == occupied_count_;
+  }
   void KeepAll() {
     MEM_DCHECK(AllMarked() && !unswept_,
                "KeepAll of a bucket with dead values");
@@ -219,7 +221,7 @@ class Bucket final : public BucketHeader {
   // allocation needs it or the next collection starts. Returns the count.
   std::uint32_t DeferSweep() {
     unswept_ = true;
-    dead_ = occupied_count_ - marked_count_;
+    dead_ = occupied_count_ - marked_count_ - survivor_count_;
     return dead_;
   }
 
@@ -230,7 +232,9 @@ class Bucket final : public BucketHeader {
     if (!kDestroysAll && !any_destructor_requested_) return false;
     const std::size_t words = BitmapWords(capacity_);
     for (std::uint32_t w = 0; w < words; ++w) {
-      if (DestructorsDue(w, occupied_[w] & ~marks_[w]) != 0) return true;
+      if (DestructorsDue(w, occupied_[w] & ~(marks_[w] | survivors_[w])) != 0) {
+        return true;
+      }
     }
     return false;
   }
@@ -242,17 +246,20 @@ class Bucket final : public BucketHeader {
   // then needs no population count (a call into libgcc on baseline
   // x86-64, with the loop's registers spilled around it).
   std::uint32_t Sweep() {
-    const std::uint32_t freed = occupied_count_ - marked_count_;
+    const std::uint32_t freed =
+        occupied_count_ - marked_count_ - survivor_count_;
     [[maybe_unused]] std::uint32_t freed_bits = 0;
     std::uint32_t first_free = kNoWord;
     const std::size_t words = BitmapWords(capacity_);
     const bool sticky = barrier_ != nullptr;
-    // A bucket left with no marks (every value dead) has no mark bitmap to
-    // read or clear.
+    // A bucket left with no marks and no survivors (every value dead) has
+    // no mark bitmap to read or clear.
     const bool any_marked = marked_count_ != 0;
+    const bool any_survivors = survivor_count_ != 0;
     for (std::uint32_t w = 0; w < words; ++w) {
-      const std::uint64_t dead =
+      std::uint64_t dead =
           any_marked ? occupied_[w] & ~marks_[w] : occupied_[w];
+      if (any_survivors) dead &= ~survivors_[w];
       if (!sticky && any_marked) marks_[w] = 0;
       if (dead != 0) {
         const std::uint64_t destroy = DestructorsDue(w, dead);
@@ -327,6 +334,7 @@ class Bucket final : public BucketHeader {
     std::uint32_t occupied = 0;
     std::uint32_t vacant = 0;
     std::uint32_t marked = 0;
+    std::uint32_t survivors = 0;
     const bool sticky = barrier_ != nullptr;
     for (std::uint32_t w = 0; w < words; ++w) {
       if ((free_[w] & occupied_[w]) != 0) return false;
@@ -341,7 +349,14 @@ class Bucket final : public BucketHeader {
           0) {
         return false;
       }
+      // Survivors are young (unmarked) occupied slots of a generational
+      // heap.
+      if ((survivors_[w] &
+           (sticky ? ~occupied_[w] | marks_[w] : ~std::uint64_t{0})) != 0) {
+        return false;
+      }
       marked += static_cast<std::uint32_t>(std::popcount(marks_[w]));
+      survivors += static_cast<std::uint32_t>(std::popcount(survivors_[w]));
       if (free_[w] != 0 && w < free_cursor_) return false;
       if ((destructor_requested_[w] & free_[w]) != 0) return false;
       occupied += static_cast<std::uint32_t>(std::popcount(occupied_[w]));
@@ -360,7 +375,9 @@ class Bucket final : public BucketHeader {
     return OverflowIsConsistent() && occupied == occupied_count_ &&
            locked == locked_slots_ && vacant == vacant_ &&
            occupied_count_ + vacant_ <= capacity_ && marked == marked_count_ &&
-           (unswept_ ? dead_ == occupied_count_ - marked : dead_ == 0);
+           survivors == survivor_count_ &&
+           (unswept_ ? dead_ == occupied_count_ - marked - survivors
+                     : dead_ == 0);
   }
 
  private:

@@ -32,7 +32,9 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
   marks_ = occupied_ + words;
   destructor_requested_ = marks_ + words;
   remembered_ = destructor_requested_ + words;
-  locks_ = reinterpret_cast<std::uint16_t*>(remembered_ + words);
+  survivors_ = remembered_ + words;
+  promoted_ = survivors_ + words;
+  locks_ = reinterpret_cast<std::uint16_t*>(promoted_ + words);
   reciprocal_ = SlotReciprocal(slot_size);
   MEM_DCHECK(reinterpret_cast<std::uintptr_t>(this) % kBucketAlignment == 0,
              "buckets are aligned");
@@ -40,7 +42,7 @@ BucketHeader::BucketHeader(std::uint32_t capacity, std::uint32_t slot_size,
                      std::size_t{capacity - 1} * slot_size <
                  kBucketAlignment,
              "every slot starts in the bucket's first kBucketAlignment bytes");
-  std::memset(occupied_, 0, 4 * words * sizeof(std::uint64_t));
+  std::memset(occupied_, 0, 6 * words * sizeof(std::uint64_t));
   std::memset(locks_, 0, std::size_t{capacity} * sizeof(std::uint16_t));
   // Every slot is vacant; the bits past the capacity stay clear.
   std::memset(free_, 0xff, words * sizeof(std::uint64_t));

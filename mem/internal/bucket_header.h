@@ -7,7 +7,8 @@
 //   block:     [BucketHeader (the Bucket<T> object)][padding][slot 0]
 //              [slot 1]...
 //   metadata:  [free bits][occupied bits][mark bits][destructor-requested
-//              bits][remembered bits][lock counts, 16 bits a slot]
+//              bits][remembered bits][survivor bits][promoted bits]
+//              [lock counts, 16 bits a slot]
 //
 // A slot is exactly sizeof(T): its state lives in the bitmaps and the lock
 // array, not beside the value. The metadata lies outside the block so that
@@ -48,7 +49,11 @@
 // A remembered bit is set on a value that the write barrier put in the
 // remembered set (remembered_set.h) since the last collection: an old
 // value that was given a reference to a young one, or a young value stored
-// where the barrier could not find the holder.
+// where the barrier could not find the holder. A survivor bit is set on a
+// young (unmarked) value that a minor collection kept and did not promote
+// (survivor aging, see mutator.h): a lazy sweep keeps it as it keeps the
+// marked ones, and the next minor collection that reaches it promotes it.
+// The promoted bits are a minor collection's scratch (AgeSurvivors).
 //
 // A slot's lock count is 16 bits: a slot with more than 65,535 locks keeps
 // the count saturated at kSaturatedLocks and the rest in the bucket's
@@ -218,13 +223,18 @@ class BucketHeader {
   // Whether the slot holds a value that is alive: occupied, and not left
   // dead by a collection whose sweep of this bucket is still to come.
   bool holds_live(std::uint32_t index) const {
-    return occupied(index) && (!unswept_ || marked(index));
+    return occupied(index) &&
+           (!unswept_ || marked(index) || Test(survivors_, index));
   }
   bool unswept() const { return unswept_; }
   bool marked(std::uint32_t index) const { return Test(marks_, index); }
-  // Whether allocation has taken slots here since the last collection: in
-  // a generational heap, the only buckets that can hold young values, and
-  // so the only ones a minor collection reads.
+  // Survivor aging (see Sticky marks): young values that lived through
+  // one minor collection, and are promoted by the next one that reaches
+  // them.
+  std::uint32_t survivor_count() const { return survivor_count_; }
+  // Whether allocation has taken slots here since the last collection, or
+  // survivors live here: in a generational heap, the only buckets that can
+  // hold young values, and so the only ones a minor collection reads.
   bool has_young() const { return has_young_; }
   void set_has_young(bool has_young) { has_young_ = has_young; }
 
@@ -261,6 +271,78 @@ class BucketHeader {
   void ClearMarks() {
     std::fill_n(marks_, BitmapWords(capacity_), std::uint64_t{0});
     marked_count_ = 0;
+    if (survivor_count_ != 0) {
+      std::fill_n(survivors_, BitmapWords(capacity_), std::uint64_t{0});
+      survivor_count_ = 0;
+    }
+  }
+
+  // A minor collection, once the remembered set's marking is drained:
+  // what it marked is promoted (its holders are old), so a survivor it
+  // reached is no longer one; the marks are kept to tell those values
+  // from the ones the roots reach next (AgeSurvivors).
+  void EndRememberedMarking() {
+    const std::size_t words = BitmapWords(capacity_);
+    if (survivor_count_ != 0) {
+      for (std::size_t w = 0; w < words; ++w) {
+        if (const std::uint64_t promoted = survivors_[w] & marks_[w];
+            promoted != 0) {
+          survivors_[w] &= ~promoted;
+          survivor_count_ -=
+              static_cast<std::uint32_t>(std::popcount(promoted));
+        }
+      }
+    }
+    std::copy_n(marks_, words, promoted_);
+    marked_by_remembered_ = marked_count_;
+    promoted_count_ = 0;
+  }
+  // A minor collection, once marking and the weak references are done:
+  // of the values marked since EndRememberedMarking, a survivor is
+  // promoted (it stays marked, and is left for ForEachPromoted), and any
+  // other stays young (unmarked) as a survivor. Survivors not marked were
+  // unreached, and are dead. Returns how many it kept young.
+  std::uint32_t AgeSurvivors() {
+    const std::size_t words = BitmapWords(capacity_);
+    if (marked_count_ == marked_by_remembered_) {
+      // Nothing reached since: no survivor lives on.
+      if (survivor_count_ != 0) {
+        std::fill_n(survivors_, words, std::uint64_t{0});
+        survivor_count_ = 0;
+      }
+      return 0;
+    }
+    std::uint32_t kept = 0;
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::uint64_t reached = marks_[w] & ~promoted_[w];
+      const std::uint64_t keep = reached & ~survivors_[w];
+      const std::uint64_t promote = reached & survivors_[w];
+      promoted_[w] = promote;
+      survivors_[w] = keep;
+      // Population counts only of words with bits: a call into libgcc
+      // on baseline x86-64.
+      if (keep != 0) {
+        marks_[w] &= ~keep;
+        kept += static_cast<std::uint32_t>(std::popcount(keep));
+      }
+      if (promote != 0) {
+        promoted_count_ += static_cast<std::uint32_t>(std::popcount(promote));
+      }
+    }
+    marked_count_ -= kept;
+    survivor_count_ = kept;
+    return kept;
+  }
+  // Calls `visit(index)` for every value AgeSurvivors promoted.
+  template <typename Visit>
+  void ForEachPromoted(Visit&& visit) const {
+    if (promoted_count_ == 0) return;
+    const std::size_t words = BitmapWords(capacity_);
+    for (std::size_t w = 0; w < words; ++w) {
+      for (std::uint64_t bits = promoted_[w]; bits != 0; bits &= bits - 1) {
+        visit(static_cast<std::uint32_t>(w * 64 + std::countr_zero(bits)));
+      }
+    }
   }
 
   // The value at `index` (taken: under construction, or occupied) asks for
@@ -365,7 +447,7 @@ class BucketHeader {
   }
   // The metadata's bytes.
   static std::size_t MetadataBytes(std::uint32_t capacity) {
-    return 5 * BitmapWords(capacity) * sizeof(std::uint64_t) +
+    return 7 * BitmapWords(capacity) * sizeof(std::uint64_t) +
            std::size_t{capacity} * sizeof(std::uint16_t);
   }
   static std::size_t BitmapWords(std::uint32_t capacity) {
@@ -377,7 +459,8 @@ class BucketHeader {
     return slots >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << slots) - 1;
   }
   std::uint64_t LiveWord(std::size_t w) const {
-    return occupied_[w] & (unswept_ ? marks_[w] : ~std::uint64_t{0});
+    return occupied_[w] &
+           (unswept_ ? marks_[w] | survivors_[w] : ~std::uint64_t{0});
   }
   static bool Test(const std::uint64_t* bits, std::uint32_t index) {
     return (bits[index / 64] >> (index % 64)) & 1;
@@ -408,6 +491,8 @@ class BucketHeader {
   std::uint64_t* marks_;                 // reached in the current collection
   std::uint64_t* destructor_requested_;  // see RequestDestructor
   std::uint64_t* remembered_;            // see Sticky marks
+  std::uint64_t* survivors_;             // see survivor_count()
+  std::uint64_t* promoted_;              // see AgeSurvivors
   std::uint16_t* locks_;                 // Pointers per slot, saturating
   std::unique_ptr<LockOverflow> lock_overflow_;  // made on first use
   std::byte* slots_;
@@ -443,6 +528,11 @@ class BucketHeader {
   // mark bitmap of every bucket, one cache and TLB miss each, 0.8 ms on
   // GCBench large).
   std::uint32_t marked_count_ = 0;
+  std::uint32_t survivor_count_ = 0;  // bits set in survivors_
+  // A minor collection's (EndRememberedMarking, AgeSurvivors): the marks
+  // after the remembered set's marking; the survivors promoted.
+  std::uint32_t marked_by_remembered_ = 0;
+  std::uint32_t promoted_count_ = 0;
   void* waiting_ephemerons_ = nullptr;
 };
 

@@ -12,8 +12,9 @@
 //     lives through the next collection.
 //
 // Each value is in the set at most once (its bucket's remembered bit).
-// Every collection empties the set: a minor one traces it, a major one
-// marks everything anyway. Between collections no value in the set is
+// Every collection empties the set: a minor one traces it (and then adds
+// the old holders of the survivors it keeps young, see mutator.h), a major
+// one marks everything anyway. Between collections no value in the set is
 // freed (only collections free), so an entry never dangles.
 #ifndef KAMO_MEM_INTERNAL_REMEMBERED_SET_H_
 #define KAMO_MEM_INTERNAL_REMEMBERED_SET_H_
@@ -38,6 +39,10 @@ class RememberedSet {
   }
 
   std::size_t size() const { return entries_.size(); }
+  const std::vector<Root>& entries() const { return entries_; }
+  // Room for `count` more entries. Throws std::bad_alloc, having changed
+  // nothing.
+  void Reserve(std::size_t count) { entries_.reserve(entries_.size() + count); }
 
   // Calls `visit(root)` for every entry and empties the set.
   template <typename Visit>
