@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -80,6 +81,9 @@ TEST(GenerationalTest, ASurvivorOfOneMinorStaysYoungUntilTheNext) {
   Mutator mutator(Generational());
   Pointer<Node> node = mutator.Allocate<Node>(1, &log);
   EXPECT_EQ(mutator.CollectYoung(), 0u);
+  EXPECT_EQ(mutator.stats().survivors, 1u);
+  EXPECT_NE(mutator.stats().ToString().find("survivors 1;"), std::string::npos)
+      << mutator.stats().ToString();
   EXPECT_EQ(mutator.stats().remembered, 0u);
   EXPECT_TRUE(mutator.VerifyHeap().ok()) << mutator.VerifyHeap();
   node = nullptr;
@@ -94,6 +98,7 @@ TEST(GenerationalTest, ASurvivorOfTwoMinorsIsOld) {
   Pointer<Node> node = mutator.Allocate<Node>(1, &log);
   mutator.CollectYoung();
   mutator.CollectYoung();
+  EXPECT_EQ(mutator.stats().survivors, 0u) << "promoted";
   node = nullptr;
   EXPECT_EQ(mutator.CollectYoung(), 0u) << "old: a major's business";
   EXPECT_EQ(mutator.CountLive<Node>(), 1u);

@@ -212,11 +212,13 @@ TEST(MutatorGenerationalPacingTest, StatsSayWhenAMajorIsDue) {
     held.push_back(mutator.Allocate<Tiny>());
   }
   EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMinor);
+  EXPECT_EQ(mutator.stats().survivors, 20000u) << "young, but counted";
   EXPECT_TRUE(mutator.stats().major_due);
   EXPECT_NE(mutator.stats().ToString().find("next major"), std::string::npos);
   mutator.CollectYoung();
   EXPECT_EQ(mutator.last_collection_kind(), CollectionKind::kMajor)
       << "as the stats said";
+  EXPECT_EQ(mutator.stats().survivors, 0u) << "a major promotes them all";
   EXPECT_FALSE(mutator.stats().major_due);
   EXPECT_EQ(mutator.stats().ToString().find("next major"), std::string::npos);
 

@@ -15,11 +15,11 @@ std::string Stats::ToString() const {
   std::string out = absl::StrFormat(
       "live %d / capacity %d slots; bytes: %d in live slots, %d in buckets, "
       "%d external; allocated %d values, %d of %d bytes of pressure; "
-      "collections %d (%d minor%s); remembered %d; marking steps %d%s; "
-      "weak refs %d\n",
+      "collections %d (%d minor%s); remembered %d; survivors %d; marking "
+      "steps %d%s; weak refs %d\n",
       live, capacity, slot_bytes, heap_bytes, external_bytes, allocations,
       allocated_bytes, pressure, collections, minor_collections,
-      major_due ? ", next major" : "", remembered, marking_steps,
+      major_due ? ", next major" : "", remembered, survivors, marking_steps,
       marking ? " (marking)" : "", weak_refs);
   for (const ArenaStats& arena : arenas) {
     absl::StrAppendFormat(

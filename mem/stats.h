@@ -32,6 +32,9 @@ struct Stats {
   std::size_t collections = 0;     // since the Mutator was created
   std::size_t minor_collections = 0;  // of those (generational heaps)
   std::size_t remembered = 0;         // in the remembered set (generational)
+  // Young values the last minor collection kept without promoting them
+  // (survivor aging; generational).
+  std::size_t survivors = 0;
   std::size_t marking_steps = 0;      // of incremental collections, all told
   bool marking = false;            // an incremental collection is marking now
   // The next collection CollectYoung() or the pacing runs is a major one:
