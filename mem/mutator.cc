@@ -658,12 +658,9 @@ bool Remembered(const void* value) {
   return bucket->remembered(bucket->IndexOf(value));
 }
 
-}  // namespace
-
-namespace {
-
 // Whether the values walked refer to a young (unmarked) value, weakly or
-// not.
+// not: BarrierCheck's question without its message, which a collection
+// would format for every holder it finds.
 class YoungTargetFinder final : public internal::EdgeSink {
  public:
   bool found() const { return found_; }
